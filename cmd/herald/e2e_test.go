@@ -1,0 +1,358 @@
+package main
+
+// End-to-end tests: they build the real binary and drive it as a user
+// would, through its command line, its signals and its sandbox servers.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/smtp"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+var heraldBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "herald-e2e")
+	if err != nil {
+		panic(err)
+	}
+	heraldBin = filepath.Join(dir, "herald")
+	build := exec.Command("go", "build", "-o", heraldBin, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build herald:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// sandboxConfig writes a sandbox config into a temp dir, using the
+// repository's shipped templates.
+func sandboxConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	templates, err := filepath.Abs("../../templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fmt.Sprintf(`database: %s
+timezone: Europe/Brussels
+templates: %s
+sandbox: true
+http: {listen: "127.0.0.1:0"}
+event:
+  name: Global Conference on Cities and Migrants
+  ref_prefix: GCCM
+  start: 2017-11-16T09:00:00+01:00
+  end: 2017-11-17T17:00:00+01:00
+  venue: Lamot Congress Centre, Mechelen, Belgium
+  url: https://example.org/gccm
+accounts:
+  - name: habitat
+    address: decorte@un.org
+    aliases: [gccm@un.org]
+  - name: iom
+    address: ipopp@iom.int
+`, filepath.Join(dir, "data", "herald.db"), templates)
+	path := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// herald runs one CLI command to completion.
+func herald(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(heraldBin, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return o.String(), e.String(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), 0
+}
+
+// daemon is a running `herald run`.
+type daemon struct {
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	addrs  map[string]string // dashboard, sandbox IMAP, sandbox SMTP
+	exited chan error
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var bannerLine = regexp.MustCompile(`^\s+(dashboard|sandbox IMAP|sandbox SMTP)\s+(?:http://)?(\S+)`)
+
+func startDaemon(t *testing.T, config string) *daemon {
+	t.Helper()
+	d := &daemon{cmd: exec.Command(heraldBin, "--config", config, "run"), stderr: &syncBuffer{}, addrs: map[string]string{}, exited: make(chan error, 1)}
+	d.cmd.Stderr = d.stderr
+	out, err := d.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := bannerLine.FindStringSubmatch(sc.Text()); m != nil {
+				d.addrs[m[1]] = m[2]
+				if m[1] == "sandbox SMTP" {
+					close(ready)
+				}
+			}
+		}
+		io.Copy(io.Discard, out)
+	}()
+	go func() { d.exited <- d.cmd.Wait() }()
+	t.Cleanup(func() {
+		d.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("daemon stderr:\n%s", d.stderr.String())
+		}
+	})
+	select {
+	case <-ready:
+	case err := <-d.exited:
+		t.Fatalf("herald run exited at start: %v\n%s", err, d.stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("herald run printed no banner in 30 s\n%s", d.stderr.String())
+	}
+	return d
+}
+
+// stop sends sig and requires a clean exit (status 0) within 10 s.
+func (d *daemon) stop(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	start := time.Now()
+	d.cmd.Process.Signal(sig)
+	select {
+	case err := <-d.exited:
+		if err != nil {
+			t.Fatalf("herald run after %v: %v, want exit 0", sig, err)
+		}
+		t.Logf("stopped on %v in %v", sig, time.Since(start).Round(time.Millisecond))
+	case <-time.After(10 * time.Second):
+		t.Fatalf("herald run still running 10 s after %v", sig)
+	}
+}
+
+func waitHealthy(t *testing.T, dashboard string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get("http://" + dashboard + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/healthz not 200 within 10 s: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// inboxSubjects logs in to the sandbox IMAP server as an account and lists
+// the subjects in its INBOX.
+func inboxSubjects(t *testing.T, addr, user string) []string {
+	t.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatalf("DialInsecure(%s) = %v", addr, err)
+	}
+	defer c.Close()
+	if err := c.Login(user, "sandbox").Wait(); err != nil {
+		t.Fatalf("Login(%s).Wait() = %v", user, err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatalf("Select(INBOX).Wait() = %v", err)
+	}
+	msgs, err := c.Fetch(imap.SeqSetNum(1, 2, 3, 4, 5), &imap.FetchOptions{Envelope: true}).Collect()
+	if err != nil {
+		t.Fatalf("Fetch().Collect() = %v", err)
+	}
+	var subjects []string
+	for _, m := range msgs {
+		subjects = append(subjects, m.Envelope.Subject)
+	}
+	return subjects
+}
+
+// TestSandboxTour is the README's five-minute tour, run for real.
+func TestSandboxTour(t *testing.T) {
+	cfg := sandboxConfig(t)
+	d := startDaemon(t, cfg)
+	waitHealthy(t, d.addrs["dashboard"])
+
+	out, errOut, code := herald(t, "--config", cfg, "sandbox", "inject",
+		"--from", "amina.diallo@dakar.example", "--to", "decorte@un.org", "--subject", "Demande de lettre d'invitation pour le visa")
+	if code != 0 {
+		t.Fatalf("sandbox inject: exit %d\n%s%s", code, out, errOut)
+	}
+	if got := inboxSubjects(t, d.addrs["sandbox IMAP"], "decorte@un.org"); len(got) != 1 || got[0] != "Demande de lettre d'invitation pour le visa" {
+		t.Errorf("INBOX subjects = %q", got)
+	}
+	// Mail to anyone who is not an account is captured, never sent.
+	msg := "From: decorte@un.org\r\nTo: mayor@kampala.example\r\nSubject: Invitation\r\nMessage-ID: <inv-1@un.org>\r\n\r\nDear Mayor,\r\n"
+	if err := smtp.SendMail(d.addrs["sandbox SMTP"], nil, "decorte@un.org", []string{"mayor@kampala.example"}, []byte(msg)); err != nil {
+		t.Fatalf("SendMail() = %v", err)
+	}
+	out, errOut, code = herald(t, "--config", cfg, "sandbox", "outbox", "--json")
+	if code != 0 {
+		t.Fatalf("sandbox outbox --json: exit %d\n%s", code, errOut)
+	}
+	var outbox []struct {
+		From, Subject string
+		To            []string
+		MessageID     string    `json:"message_id"`
+		ReceivedAt    time.Time `json:"received_at"`
+	}
+	if err := json.Unmarshal([]byte(out), &outbox); err != nil {
+		t.Fatalf("outbox JSON: %v\n%s", err, out)
+	}
+	if len(outbox) != 1 || outbox[0].To[0] != "mayor@kampala.example" || outbox[0].Subject != "Invitation" || outbox[0].ReceivedAt.IsZero() {
+		t.Errorf("outbox = %+v", outbox)
+	}
+	d.stop(t, syscall.SIGTERM)
+}
+
+// TestReloadKeepsOldConfigOnError sends SIGHUP with a broken config: the
+// daemon reports it, keeps running, and still stops cleanly on SIGINT.
+func TestReloadKeepsOldConfigOnError(t *testing.T) {
+	cfg := sandboxConfig(t)
+	d := startDaemon(t, cfg)
+	good, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append(good, []byte("bogus_key: 1\n")...), 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(d.stderr.String(), "keeping the running config") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload error logged:\n%s", d.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !strings.Contains(d.stderr.String(), "bogus_key") {
+		t.Errorf("reload error does not name the bad key:\n%s", d.stderr.String())
+	}
+	waitHealthy(t, d.addrs["dashboard"])
+	os.WriteFile(cfg, good, 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	for !strings.Contains(d.stderr.String(), "reloaded") {
+		if time.Now().After(deadline) {
+			t.Fatalf("good config not reloaded:\n%s", d.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	d.stop(t, syscall.SIGINT)
+}
+
+func TestShippedConfigChecks(t *testing.T) {
+	out, errOut, code := herald(t, "--config", "../../config.yaml", "check")
+	if code != 0 {
+		t.Fatalf("check on the shipped config.yaml: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestCheckReportsEveryMistake: ten mistakes, ten located errors, exit 2.
+func TestCheckReportsEveryMistake(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
+	os.WriteFile(filepath.Join(dir, "templates", "ack.en.txt"), []byte("Subject: x\n\nbody\n"), 0o644)
+	bad := `database: herald.db
+timezone: Europe/Nowhere
+sandbox: true
+log: {level: loud}
+http: {listen: "0.0.0.0:8025"}
+event: {name: X, ref_prefix: gc-cm}
+accounts:
+  - name: habitat
+    address: not-an-address
+    smtp: {rate: 20/fortnight, security: ssl}
+    imap: {poll: soon}
+triage:
+  rules:
+    - name: visa
+      match: {subject: '(unclosed'}
+      colour: red
+waves:
+  - name: invitation
+    account: nobody
+    list: mayors
+    template: invitation
+    cron: "61 9 * * MON"
+`
+	path := filepath.Join(dir, "config.yaml")
+	os.WriteFile(path, []byte(bad), 0o600)
+	_, errOut, code := herald(t, "--config", path, "check")
+	if code != 2 {
+		t.Fatalf("check exit = %d, want 2\n%s", code, errOut)
+	}
+	located := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(path) + `:\d+: `)
+	if n := len(located.FindAllString(errOut, -1)); n < 10 {
+		t.Errorf("located errors = %d, want at least 10:\n%s", n, errOut)
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range [][]string{{"run"}, {"check"}, {"version"}, {"sandbox", "inject"}, {"sandbox", "outbox"}} {
+		out, errOut, code := herald(t, append(c, "--help")...)
+		if code != 0 || !strings.HasPrefix(out, "usage: herald "+strings.Join(c, " ")) {
+			t.Errorf("%v --help: exit %d\n%s%s", c, code, out, errOut)
+		}
+	}
+	if _, _, code := herald(t, "frobnicate"); code != 2 {
+		t.Errorf("unknown command: exit %d, want 2", code)
+	}
+	if _, _, code := herald(t, "version", "--bogus"); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+	out, _, code := herald(t, "version", "--json")
+	var v struct{ Version, GoVersion string }
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v.Version == "" {
+		t.Errorf("version --json: exit %d %q", code, out)
+	}
+}

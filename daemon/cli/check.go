@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/app"
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/mailconn"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+func init() {
+	register(&command{
+		name: "check", args: "[--connect]",
+		summary: "validate config, templates and list files; --connect also logs in to every IMAP and SMTP server",
+		run:     runCheck,
+	})
+}
+
+func runCheck(e *env, args []string) error {
+	c := commands["check"]
+	fs := e.flags(c)
+	connect := fs.Bool("connect", false, "also log in to every account's IMAP and SMTP server and report each result")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules)\n",
+		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules))
+	if !*connect {
+		return nil
+	}
+	if cfg.Sandbox.Enabled {
+		if err := e.useRunningSandbox(cfg); err != nil {
+			return err
+		}
+	}
+	failed := 0
+	for _, a := range cfg.Accounts {
+		failed += e.report(a.Name, "imap", a.IMAP.Host, a.IMAP.Port, a.IMAP.Security, func(ctx context.Context) error {
+			return mailconn.CheckIMAP(ctx, a.IMAP)
+		})
+		failed += e.report(a.Name, "smtp", a.SMTP.Host, a.SMTP.Port, a.SMTP.Security, func(ctx context.Context) error {
+			return mailconn.CheckSMTP(ctx, a.SMTP)
+		})
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d connections failed", failed, 2*len(cfg.Accounts))
+	}
+	return nil
+}
+
+// report runs one connection check with a deadline and prints its line.
+func (e *env) report(account, proto, host string, port int, security string, check func(context.Context) error) int {
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	err := check(ctx)
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	if err != nil {
+		fmt.Fprintf(e.stdout, "%-12s %s %-28s %-8s FAILED: %v\n", account, proto, addr, security, err)
+		return 1
+	}
+	fmt.Fprintf(e.stdout, "%-12s %s %-28s %-8s ok (%s)\n", account, proto, addr, security, time.Since(start).Round(time.Millisecond))
+	return 0
+}
+
+// useRunningSandbox points the accounts at the sandbox of the daemon that
+// is running on this database: in sandbox mode that is where the servers are.
+func (e *env) useRunningSandbox(cfg *config.Config) error {
+	imapAddr, smtpAddr, err := e.sandboxAddrs(cfg)
+	if err != nil {
+		return err
+	}
+	app.PointAtSandbox(cfg, imapAddr, smtpAddr)
+	return nil
+}
+
+// sandboxAddrs finds the running sandbox: the config's fixed addresses, or
+// the ones the daemon published in the database.
+func (e *env) sandboxAddrs(cfg *config.Config) (imapAddr, smtpAddr string, err error) {
+	if cfg.Sandbox.IMAP != "" && cfg.Sandbox.SMTP != "" {
+		return cfg.Sandbox.IMAP, cfg.Sandbox.SMTP, nil
+	}
+	st, err := store.Open(e.ctx, cfg.Database)
+	if err != nil {
+		return "", "", err
+	}
+	defer st.Close()
+	imapAddr, ok1, err1 := st.Runtime(e.ctx, store.RuntimeSandboxIMAP)
+	smtpAddr, ok2, err2 := st.Runtime(e.ctx, store.RuntimeSandboxSMTP)
+	if err1 != nil || err2 != nil {
+		return "", "", fmt.Errorf("read sandbox addresses: %v %v", err1, err2)
+	}
+	if !ok1 || !ok2 {
+		return "", "", fmt.Errorf("the sandbox is not running (no daemon on %s): start it with 'herald run'", cfg.Database)
+	}
+	if ci := cfg.Sandbox.IMAP; ci != "" {
+		imapAddr = ci
+	}
+	if cs := cfg.Sandbox.SMTP; cs != "" {
+		smtpAddr = cs
+	}
+	return imapAddr, smtpAddr, nil
+}

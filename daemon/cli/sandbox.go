@@ -1,0 +1,229 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/mail"
+	"net/smtp"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/store"
+	gomail "github.com/wneessen/go-mail"
+)
+
+func init() {
+	register(&command{
+		name: "sandbox inject", args: "--from A --to B --subject S [--body-file F | --eml F]",
+		summary: "deliver a message into a sandbox inbox, through the running sandbox's SMTP server",
+		run:     runSandboxInject,
+	})
+	register(&command{
+		name: "sandbox outbox", args: "[--json]",
+		summary: "list the messages the sandbox SMTP server captured instead of sending",
+		run:     runSandboxOutbox,
+	})
+}
+
+type injectFlags struct {
+	from, to, subject, bodyFile, eml string
+}
+
+func runSandboxInject(e *env, args []string) error {
+	c := commands["sandbox inject"]
+	fs := e.flags(c)
+	var f injectFlags
+	fs.StringVar(&f.from, "from", "", "sender address (with --eml: defaults to the file's From)")
+	fs.StringVar(&f.to, "to", "", "an account address or alias: whose INBOX receives it")
+	fs.StringVar(&f.subject, "subject", "", "subject (ignored with --eml)")
+	fs.StringVar(&f.bodyFile, "body-file", "", "file with the plain-text body, - for standard input")
+	fs.StringVar(&f.eml, "eml", "", "a whole RFC 5322 message to deliver as it is")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	if err := f.check(); err != nil {
+		return err
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	if !cfg.Sandbox.Enabled {
+		return fmt.Errorf("%w: %s has sandbox off: inject only works in sandbox mode", errConfig, cfg.Path)
+	}
+	if !isAccountAddress(cfg, f.to) {
+		return usagef("--to %s is not a sandbox account address (have: %s)", f.to, strings.Join(accountAddresses(cfg), ", "))
+	}
+	raw, err := f.message(e.stdin)
+	if err != nil {
+		return err
+	}
+	_, smtpAddr, err := e.sandboxAddrs(cfg)
+	if err != nil {
+		return err
+	}
+	if err := smtp.SendMail(smtpAddr, nil, f.from, []string{f.to}, raw); err != nil {
+		return fmt.Errorf("deliver through the sandbox SMTP server %s: %w (is 'herald run' still running?)", smtpAddr, err)
+	}
+	id := ""
+	if m, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
+		id = m.Header.Get("Message-Id")
+	}
+	fmt.Fprintf(e.stdout, "delivered to the INBOX of %s %s\n", f.to, id)
+	return nil
+}
+
+func (f *injectFlags) check() error {
+	switch {
+	case f.to == "":
+		return usagef("--to is required")
+	case f.eml != "" && f.bodyFile != "":
+		return usagef("give --body-file or --eml, not both")
+	case f.eml == "" && (f.from == "" || f.subject == ""):
+		return usagef("--from and --subject are required without --eml")
+	}
+	return nil
+}
+
+// message returns the raw message to inject: the --eml file as it is, or
+// one composed from the flags with proper MIME encoding of non-ASCII text.
+func (f *injectFlags) message(stdin io.Reader) ([]byte, error) {
+	if f.eml != "" {
+		raw, err := os.ReadFile(f.eml)
+		if err != nil {
+			return nil, err
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("--eml %s: not an RFC 5322 message: %w", f.eml, err)
+		}
+		if f.from == "" {
+			addr, err := mail.ParseAddress(m.Header.Get("From"))
+			if err != nil {
+				return nil, fmt.Errorf("--eml %s: no usable From (%v): give --from", f.eml, err)
+			}
+			f.from = addr.Address
+		}
+		return raw, nil
+	}
+	body, err := f.body(stdin)
+	if err != nil {
+		return nil, err
+	}
+	m := gomail.NewMsg()
+	if err := m.From(f.from); err != nil {
+		return nil, usagef("--from %q: %v", f.from, err)
+	}
+	if err := m.To(f.to); err != nil {
+		return nil, usagef("--to %q: %v", f.to, err)
+	}
+	m.Subject(f.subject)
+	m.SetDate()
+	m.SetMessageID()
+	m.SetBodyString(gomail.TypeTextPlain, body)
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("compose message: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (f *injectFlags) body(stdin io.Reader) (string, error) {
+	var b []byte
+	var err error
+	switch f.bodyFile {
+	case "":
+		return "", nil
+	case "-":
+		b, err = io.ReadAll(stdin)
+	default:
+		b, err = os.ReadFile(f.bodyFile)
+	}
+	return string(b), err
+}
+
+func accountAddresses(cfg *config.Config) []string {
+	var as []string
+	for _, a := range cfg.Accounts {
+		as = append(as, a.Address)
+		as = append(as, a.Aliases...)
+	}
+	return as
+}
+
+func isAccountAddress(cfg *config.Config, addr string) bool {
+	for _, a := range accountAddresses(cfg) {
+		if strings.EqualFold(a, addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func runSandboxOutbox(e *env, args []string) error {
+	c := commands["sandbox outbox"]
+	fs := e.flags(c)
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(e.ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *asJSON {
+		return writeJSONArray(e.stdout, func(emit func(any) error) error {
+			return st.Captured(e.ctx, false, func(m store.CapturedMessage) error { return emit(m) })
+		})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "RECEIVED\tFROM\tTO\tSUBJECT")
+	n := 0
+	err = st.Captured(e.ctx, false, func(m store.CapturedMessage) error {
+		n++
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ReceivedAt.Local().Format(time.DateTime), m.From, strings.Join(m.To, ", "), m.Subject)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "%d message(s)\n", n)
+	return nil
+}
+
+// writeJSONArray streams a JSON array, one element at a time, so a large
+// listing is never held in memory whole.
+func writeJSONArray(w io.Writer, each func(emit func(any) error) error) error {
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	first := true
+	err := each(func(v any) error {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		if !first {
+			io.WriteString(w, ",")
+		}
+		first = false
+		_, err = fmt.Fprintf(w, "\n  %s", b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n]\n")
+	return err
+}

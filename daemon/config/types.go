@@ -1,0 +1,248 @@
+// Package config loads, checks and defaults herald's config.yaml (SPEC §3).
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Config is the whole of config.yaml after ${VAR} expansion, defaults and
+// validation. Fields mirror the YAML keys one to one.
+type Config struct {
+	// Path is the file the config was read from (not a YAML key).
+	Path string `yaml:"-"`
+
+	Database  string    `yaml:"database"`
+	Timezone  string    `yaml:"timezone"`
+	Templates string    `yaml:"templates"`
+	Sandbox   Sandbox   `yaml:"sandbox"`
+	Log       Log       `yaml:"log"`
+	HTTP      HTTP      `yaml:"http"`
+	Event     Event     `yaml:"event"`
+	Accounts  []Account `yaml:"accounts"`
+	Triage    Triage    `yaml:"triage"`
+	Lists     []List    `yaml:"lists"`
+	Waves     []Wave    `yaml:"waves"`
+
+	// Location is Timezone resolved (not a YAML key).
+	Location *time.Location `yaml:"-"`
+}
+
+// Sandbox is `sandbox: true|false` or `sandbox: {imap: ADDR, smtp: ADDR}` (SPEC §9).
+// A mapping turns the sandbox on. Empty addresses mean "a free loopback port".
+type Sandbox struct {
+	Enabled bool
+	IMAP    string
+	SMTP    string
+}
+
+// Log selects the slog handler.
+type Log struct {
+	Level  string `yaml:"level"`  // debug | info | warn | error
+	Format string `yaml:"format"` // text | json
+}
+
+// HTTP configures the dashboard, /metrics and /healthz.
+type HTTP struct {
+	Listen    string `yaml:"listen"`
+	Token     string `yaml:"token"`
+	PublicURL string `yaml:"public_url"`
+}
+
+// Event is available to every template as .Event.
+type Event struct {
+	Name      string    `yaml:"name"`
+	RefPrefix string    `yaml:"ref_prefix"`
+	Start     time.Time `yaml:"start"`
+	End       time.Time `yaml:"end"`
+	Venue     string    `yaml:"venue"`
+	URL       string    `yaml:"url"`
+}
+
+// Account is one contact inbox with its IMAP and SMTP servers.
+type Account struct {
+	Name     string   `yaml:"name"`
+	Address  string   `yaml:"address"`
+	FromName string   `yaml:"from_name"`
+	Language string   `yaml:"language"`
+	Aliases  []string `yaml:"aliases"`
+	IMAP     IMAP     `yaml:"imap"`
+	SMTP     SMTP     `yaml:"smtp"`
+}
+
+// Auth holds the credentials shared by the IMAP and SMTP sections.
+type Auth struct {
+	Username        string `yaml:"username"`
+	Password        string `yaml:"password"`
+	PasswordCommand string `yaml:"password_command"`
+	// Mechanism is "" (PLAIN/LOGIN with Password) or "xoauth2" (TokenCommand).
+	Mechanism    string `yaml:"auth"`
+	TokenCommand string `yaml:"token_command"`
+}
+
+// IMAP is an account's IMAP server and the mailboxes herald watches.
+type IMAP struct {
+	Host     string `yaml:"host"`
+	Port     int    `yaml:"port"`
+	Security string `yaml:"security"` // tls | starttls | none
+	Auth     `yaml:",inline"`
+	Watch    []string      `yaml:"watch"`
+	Poll     time.Duration `yaml:"poll"`
+}
+
+// SMTP is an account's submission server.
+type SMTP struct {
+	Host        string `yaml:"host"`
+	Port        int    `yaml:"port"`
+	Security    string `yaml:"security"` // tls | starttls | none
+	Auth        `yaml:",inline"`
+	Connections int    `yaml:"connections"`
+	Rate        Rate   `yaml:"rate"`
+	DailyCap    int    `yaml:"daily_cap"` // 0 = no cap
+	SentFolder  string `yaml:"sent_folder"`
+}
+
+// Rate is "n/s", "n/m", "n/h" or "n/d": N messages per Per.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// Triage is the rule set of SPEC §3 and §4.
+type Triage struct {
+	Acknowledge      *bool         `yaml:"acknowledge"`
+	AckTemplate      string        `yaml:"ack_template"`
+	AckOncePer       time.Duration `yaml:"ack_once_per"`
+	QuarantineFolder string        `yaml:"quarantine_folder"`
+	// AckExceptions are sender patterns acknowledged even when none of our
+	// addresses is in To/Cc/Bcc/Resent-* (SPEC §4 "configured exception list").
+	AckExceptions []string    `yaml:"ack_exceptions"`
+	Rules         []Rule      `yaml:"rules"`
+	Default       RuleActions `yaml:"default"`
+	// Digest mails each account its enquiries without a human answer.
+	Digest Digest `yaml:"digest"`
+}
+
+// Digest is the optional morning digest of enquiries waiting for an answer.
+type Digest struct {
+	Cron      string        `yaml:"cron"`
+	OlderThan time.Duration `yaml:"older_than"`
+	Template  string        `yaml:"template"`
+}
+
+// Rule is one triage rule: every key of Match given must match.
+type Rule struct {
+	Name        string `yaml:"name"`
+	Match       Match  `yaml:"match"`
+	RuleActions `yaml:",inline"`
+}
+
+// Match holds the regexes and tests of a rule; nil means "not given".
+// Header names are canonical (X-Mailer), as net/textproto stores them.
+type Match struct {
+	From          *regexp.Regexp            `yaml:"-"`
+	To            *regexp.Regexp            `yaml:"-"`
+	Subject       *regexp.Regexp            `yaml:"-"`
+	Body          *regexp.Regexp            `yaml:"-"`
+	Header        map[string]*regexp.Regexp `yaml:"-"`
+	HasAttachment *bool                     `yaml:"-"`
+	Language      string                    `yaml:"-"`
+}
+
+// RuleActions are what a matching rule (or the default) does.
+type RuleActions struct {
+	Category    string `yaml:"category"`
+	Folder      string `yaml:"folder"`
+	Flag        string `yaml:"flag"`
+	Forward     string `yaml:"forward"`
+	Acknowledge *bool  `yaml:"acknowledge"`
+	AckTemplate string `yaml:"ack_template"`
+}
+
+// List is a contact list, optionally fed from a CSV file.
+type List struct {
+	Name string `yaml:"name"`
+	File string `yaml:"file"`
+}
+
+// Wave is one scheduled mailing (SPEC §5).
+type Wave struct {
+	Name      string            `yaml:"name"`
+	Account   string            `yaml:"account"`
+	List      string            `yaml:"list"`
+	Template  string            `yaml:"template"`
+	At        *time.Time        `yaml:"at"`
+	Cron      string            `yaml:"cron"`
+	AttachICS bool              `yaml:"attach_ics"`
+	Audience  string            `yaml:"audience"` // all | no-reply | accepted | declined | maybe
+	After     string            `yaml:"after"`
+	MinGap    time.Duration     `yaml:"min_gap"`
+	Until     *time.Time        `yaml:"until"`
+	Where     map[string]string `yaml:"where"`
+	// FailureThreshold pauses the wave when this share of its deliveries failed.
+	FailureThreshold float64 `yaml:"failure_threshold"`
+	MaxTries         int     `yaml:"max_tries"`
+}
+
+// Account returns the account named name, or nil.
+func (c *Config) Account(name string) *Account {
+	for i := range c.Accounts {
+		if c.Accounts[i].Name == name {
+			return &c.Accounts[i]
+		}
+	}
+	return nil
+}
+
+// List returns the list named name, or nil.
+func (c *Config) List(name string) *List {
+	for i := range c.Lists {
+		if c.Lists[i].Name == name {
+			return &c.Lists[i]
+		}
+	}
+	return nil
+}
+
+// Wave returns the wave named name, or nil.
+func (c *Config) Wave(name string) *Wave {
+	for i := range c.Waves {
+		if c.Waves[i].Name == name {
+			return &c.Waves[i]
+		}
+	}
+	return nil
+}
+
+// Ack reports whether a message matched by actions a (a rule or the
+// default) is acknowledged, and with which template: the rule's values,
+// else triage's.
+func (t *Triage) Ack(a *RuleActions) (ack bool, template string) {
+	ack = t.Acknowledge == nil || *t.Acknowledge
+	if a != nil && a.Acknowledge != nil {
+		ack = *a.Acknowledge
+	}
+	template = t.AckTemplate
+	if a != nil && a.AckTemplate != "" {
+		template = a.AckTemplate
+	}
+	return ack, template
+}
+
+// String formats r as config.yaml writes it, e.g. "20/s".
+func (r Rate) String() string {
+	unit := map[time.Duration]string{time.Second: "s", time.Minute: "m", time.Hour: "h", 24 * time.Hour: "d"}[r.Per]
+	if unit == "" {
+		return fmt.Sprintf("%d/%s", r.N, r.Per)
+	}
+	return fmt.Sprintf("%d/%s", r.N, unit)
+}
+
+// Interval is the mean gap between two messages at rate r; 0 if r is unset.
+func (r Rate) Interval() time.Duration {
+	if r.N <= 0 {
+		return 0
+	}
+	return r.Per / time.Duration(r.N)
+}

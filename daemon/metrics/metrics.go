@@ -1,0 +1,63 @@
+// Package metrics defines herald's Prometheus metrics in one place, on a
+// registry of their own (not the global one), so that two daemons in one
+// test process do not collide.
+package metrics
+
+import (
+	"runtime/debug"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics holds every metric the daemon exports at /metrics.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	// Panics counts panics recovered in a component's goroutine.
+	Panics *prometheus.CounterVec
+	// ComponentUp is 1 while a component is healthy, 0 otherwise.
+	ComponentUp *prometheus.GaugeVec
+	// Restarts counts components restarted after an error or panic.
+	Restarts *prometheus.CounterVec
+	// Reloads counts SIGHUP reloads by result (ok, error).
+	Reloads *prometheus.CounterVec
+	// SandboxMessages counts messages the sandbox SMTP server took, by
+	// route: delivered to an account's INBOX or captured in the outbox.
+	SandboxMessages *prometheus.CounterVec
+}
+
+// New creates the metrics on a fresh registry, with Go runtime and process
+// collectors and a herald_build_info gauge.
+func New(version string) *Metrics {
+	r := prometheus.NewRegistry()
+	m := &Metrics{
+		Registry: r,
+		Panics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_panics_total", Help: "Panics recovered, by component.",
+		}, []string{"component"}),
+		ComponentUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "herald_component_up", Help: "1 while a component is healthy.",
+		}, []string{"component"}),
+		Restarts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_component_restarts_total", Help: "Components restarted after an error or panic.",
+		}, []string{"component"}),
+		Reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_config_reloads_total", Help: "Config reloads (SIGHUP), by result.",
+		}, []string{"result"}),
+		SandboxMessages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_sandbox_messages_total", Help: "Messages taken by the sandbox SMTP server, by route (inbox, outbox).",
+		}, []string{"route"}),
+	}
+	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "herald_build_info", Help: "Always 1; labels say which herald runs.",
+	}, []string{"version", "goversion"})
+	goVersion := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		goVersion = bi.GoVersion
+	}
+	build.WithLabelValues(version, goVersion).Set(1)
+	r.MustRegister(m.Panics, m.ComponentUp, m.Restarts, m.Reloads, m.SandboxMessages, build,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

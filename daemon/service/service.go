@@ -1,0 +1,122 @@
+// Package service runs the daemon's long-lived components: each is a
+// Run(ctx) error, supervised so that an error or a panic is logged, counted,
+// shown on /healthz and followed by a restart with backoff, never a crash.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/backoff"
+	"github.com/herald-mail/herald/daemon/metrics"
+)
+
+// Component is one long-running part of the daemon. Run returns when ctx is
+// cancelled (then its error is ignored) or when it fails.
+type Component interface {
+	Name() string
+	Run(ctx context.Context) error
+}
+
+// Func adapts a function to a Component.
+type Func struct {
+	N string
+	F func(ctx context.Context) error
+}
+
+// Name is the component's name in logs, metrics and /healthz.
+func (f Func) Name() string { return f.N }
+
+// Run runs the function.
+func (f Func) Run(ctx context.Context) error { return f.F(ctx) }
+
+// Supervisor runs components and restarts those that fail.
+type Supervisor struct {
+	Log     *slog.Logger
+	Health  *Health
+	Metrics *metrics.Metrics
+	// MinRestart and MaxRestart bound the delay before a failed component
+	// runs again; defaults 1 s and 1 min.
+	MinRestart, MaxRestart time.Duration
+}
+
+// Run runs every component until ctx is cancelled and all have returned.
+func (s *Supervisor) Run(ctx context.Context, comps ...Component) {
+	var wg sync.WaitGroup
+	for _, c := range comps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.supervise(ctx, c)
+		}()
+	}
+	wg.Wait()
+}
+
+func (s *Supervisor) supervise(ctx context.Context, c Component) {
+	b := backoff.Backoff{Min: s.MinRestart, Max: s.MaxRestart, Jitter: 0.2, Healthy: time.Minute}
+	if b.Min == 0 {
+		b.Min = time.Second
+	}
+	if b.Max == 0 {
+		b.Max = time.Minute
+	}
+	log := s.Log.With("component", c.Name())
+	for {
+		b.Connected(time.Now())
+		err := s.runOnce(ctx, c)
+		b.Disconnected(time.Now())
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			err = errors.New("stopped without being asked to")
+		}
+		delay := b.Next()
+		log.Error("component failed; restarting", "err", err, "in", delay.Round(time.Millisecond))
+		s.Health.Set(c.Name(), err)
+		s.Metrics.Restarts.WithLabelValues(c.Name()).Inc()
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// runOnce runs c, turning a panic into an error.
+func (s *Supervisor) runOnce(ctx context.Context, c Component) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.Metrics.Panics.WithLabelValues(c.Name()).Inc()
+			s.Log.Error("panic", "component", c.Name(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Run(ctx)
+}
+
+// Go runs f in a goroutine that recovers a panic into a log line and the
+// panics metric: for the short-lived goroutines components start.
+func Go(log *slog.Logger, m *metrics.Metrics, component string, f func()) {
+	go func() {
+		defer Recover(log, m, component)
+		f()
+	}()
+}
+
+// Recover is deferred at the top of a goroutine: a panic becomes a log line
+// and a count instead of a crash.
+func Recover(log *slog.Logger, m *metrics.Metrics, component string) {
+	if r := recover(); r != nil {
+		m.Panics.WithLabelValues(component).Inc()
+		log.Error("panic", "component", component, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
+}

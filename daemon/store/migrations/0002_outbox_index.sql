@@ -1,0 +1,4 @@
+-- 0002: `sandbox outbox` lists newest last and the dashboard pages it by
+-- time; message_id lets tests and the CLI find one captured message.
+CREATE INDEX sandbox_outbox_received ON sandbox_outbox (received_at);
+CREATE INDEX sandbox_outbox_message_id ON sandbox_outbox (message_id);

@@ -1,0 +1,89 @@
+// Package store is herald's SQLite database: opening it safely, migrating
+// its schema, and the queries each part of the daemon needs.
+//
+// The CLI and the daemon open the same file at the same time. That is safe
+// because the database runs in WAL mode (readers never block the writer),
+// every connection waits up to busy_timeout for the write lock, and every
+// transaction takes the write lock when it begins (_txlock=immediate), so a
+// read-then-write transaction never fails half-way with "database is locked".
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+)
+
+// Store is an open herald database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens (creating it with mode 0600 if needed) the database at path and
+// brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("_txlock", "immediate")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "5000")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", "NORMAL") // WAL + NORMAL is durable across application crashes
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// createPrivate makes sure the file exists with mode 0600 before SQLite
+// opens it, so contact data is never world-readable even for an instant.
+// The -wal and -shm files inherit the main file's permissions in SQLite.
+func createPrivate(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("create database folder %s: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// DB exposes the handle to the store's sibling packages' tests.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// tx runs f in one transaction, committed when f returns nil. Transactions
+// begin IMMEDIATE (see the package doc), so keep f short.
+func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		return errors.Join(err, tx.Rollback())
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/metrics"
+	"github.com/herald-mail/herald/daemon/service"
+)
+
+func start(t *testing.T, token string) (*Server, string) {
+	t.Helper()
+	m := metrics.New("test")
+	s := New("127.0.0.1:0", token, slog.New(slog.NewTextHandler(io.Discard, nil)), service.NewHealth(m), m)
+	if err := s.Bind(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run() = %v", err)
+		}
+	})
+	return s, "http://" + s.Addr()
+}
+
+func get(t *testing.T, url string, mod func(*http.Request)) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if mod != nil {
+		mod(req)
+	}
+	c := &http.Client{Timeout: 5 * time.Second}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestHealthzNamesUnhealthyComponent(t *testing.T) {
+	s, base := start(t, "")
+	deadline := time.Now().Add(5 * time.Second)
+	for resp, _ := get(t, base+"/healthz", nil); resp.StatusCode != 200; resp, _ = get(t, base+"/healthz", nil) {
+		if time.Now().After(deadline) {
+			t.Fatalf("healthz = %d while healthy", resp.StatusCode)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.Health.Set("watcher habitat/INBOX", errors.New("authentication failed"))
+	resp, body := get(t, base+"/healthz", nil)
+	if resp.StatusCode != 503 {
+		t.Fatalf("healthz = %d, want 503", resp.StatusCode)
+	}
+	var got struct {
+		OK         bool             `json:"ok"`
+		Components []service.Status `json:"components"`
+	}
+	if err := json.Unmarshal([]byte(body), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.OK || got.Components[0].Component != "watcher habitat/INBOX" || got.Components[0].Problem != "authentication failed" {
+		t.Errorf("healthz body = %s", body)
+	}
+}
+
+func TestMetricsNeedTheToken(t *testing.T) {
+	s, base := start(t, "s3cret")
+	s.Metrics.Panics.WithLabelValues("x").Inc()
+	if resp, _ := get(t, base+"/metrics", nil); resp.StatusCode != 401 {
+		t.Errorf("no token: %d, want 401", resp.StatusCode)
+	}
+	if resp, _ := get(t, base+"/metrics", func(r *http.Request) { r.Header.Set("Authorization", "Bearer wrong") }); resp.StatusCode != 401 {
+		t.Errorf("wrong token: %d, want 401", resp.StatusCode)
+	}
+	resp, body := get(t, base+"/metrics", func(r *http.Request) { r.Header.Set("Authorization", "Bearer s3cret") })
+	if resp.StatusCode != 200 || !strings.Contains(body, `herald_panics_total{component="x"} 1`) {
+		t.Errorf("bearer: %d %q", resp.StatusCode, body[:min(len(body), 200)])
+	}
+	resp, _ = get(t, base+"/metrics", func(r *http.Request) { r.AddCookie(&http.Cookie{Name: CookieName, Value: "s3cret"}) })
+	if resp.StatusCode != 200 {
+		t.Errorf("cookie: %d, want 200", resp.StatusCode)
+	}
+	s.SetToken("rotated")
+	if resp, _ := get(t, base+"/metrics", func(r *http.Request) { r.Header.Set("Authorization", "Bearer s3cret") }); resp.StatusCode != 401 {
+		t.Errorf("old token after reload: %d, want 401", resp.StatusCode)
+	}
+}
+
+func TestNoTokenOnLoopbackIsOpen(t *testing.T) {
+	_, base := start(t, "")
+	if resp, _ := get(t, base+"/metrics", nil); resp.StatusCode != 200 {
+		t.Errorf("metrics without token on loopback: %d", resp.StatusCode)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for listen, want := range map[string]bool{
+		"127.0.0.1:8025": true, "[::1]:80": true, "localhost:1": true,
+		"0.0.0.0:8025": false, ":8025": false, "10.0.0.1:80": false, "bad": false,
+	} {
+		if got := IsLoopback(listen); got != want {
+			t.Errorf("IsLoopback(%q) = %v", listen, got)
+		}
+	}
+}
