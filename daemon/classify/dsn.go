@@ -1,0 +1,207 @@
+package classify
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/herald-mail/herald/daemon/message"
+)
+
+// Recipient is the delivery outcome for one recipient.
+type Recipient struct {
+	// Address is the recipient as we addressed it: Original-Recipient when
+	// given (RFC 3464 §2.3.1), else Final-Recipient (§2.3.2), lowercased.
+	Address           string
+	OriginalRecipient string
+	FinalRecipient    string
+	// Action is lowercased: failed, delayed, delivered, relayed, expanded
+	// (RFC 3464 §2.3.3).
+	Action string
+	// Status is the enhanced status code "class.subject.detail"
+	// (RFC 3464 §2.3.4, RFC 3463), e.g. "5.1.1"; "" when unknown.
+	Status string
+	// DiagnosticCode is the remote server's answer without its type
+	// (RFC 3464 §2.3.6), e.g. "550 5.1.1 <x@y>: User unknown".
+	DiagnosticCode string
+	// RemoteMTA is the server that gave the answer (RFC 3464 §2.3.5).
+	RemoteMTA string
+}
+
+// Permanent reports a permanent failure (5.x.x, RFC 3463 §3.1) that is not
+// a policy or spam rejection: the address itself is bad.
+func (r Recipient) Permanent() bool {
+	return strings.HasPrefix(r.Status, "5.") && !r.Policy()
+}
+
+// Temporary reports a persistent transient failure (4.x.x, RFC 3463 §3.1).
+func (r Recipient) Temporary() bool {
+	return strings.HasPrefix(r.Status, "4.")
+}
+
+// Policy reports a rejection for policy or spam reasons — 5.7.x "security or
+// policy status" (RFC 3463 §3.8) or a diagnostic that says so — which says
+// nothing about the address and must not mark the contact bounced (SPEC §4).
+func (r Recipient) Policy() bool {
+	if strings.HasPrefix(r.Status, "5.7.") || strings.HasPrefix(r.Status, "4.7.") {
+		return true
+	}
+	return policyText.MatchString(r.DiagnosticCode)
+}
+
+var policyText = regexp.MustCompile(`(?i)\bspam\b|blacklist|blocklist|block ?list|listed (at|on|in)|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
+
+// DSN is a parsed message/delivery-status body (RFC 3464 §2).
+type DSN struct {
+	ReportingMTA       string
+	ReceivedFromMTA    string
+	OriginalEnvelopeID string
+	ArrivalDate        string
+	Recipients         []Recipient
+}
+
+// ErrNoRecipients is returned by ParseDSN when no per-recipient group is found.
+var ErrNoRecipients = errors.New("classify: delivery status without recipient fields")
+
+// ParseDSN reads a message/delivery-status body: one group of per-message
+// fields, then one group per recipient, separated by blank lines
+// (RFC 3464 §2.1). It is lenient: a missing blank line between the groups,
+// a missing Action or Status, and extra blank lines are tolerated.
+func ParseDSN(body []byte) (*DSN, error) {
+	d := &DSN{}
+	for i, group := range fieldGroups(body) {
+		h := message.ParseHeader([]byte(group))
+		if len(h) == 0 {
+			continue
+		}
+		if i == 0 || h.Has("Reporting-MTA") {
+			d.ReportingMTA = firstNonEmpty(d.ReportingMTA, stripType(h.Get("Reporting-MTA")))
+			d.ReceivedFromMTA = firstNonEmpty(d.ReceivedFromMTA, stripType(h.Get("Received-From-MTA")))
+			d.OriginalEnvelopeID = firstNonEmpty(d.OriginalEnvelopeID, strings.TrimSpace(h.Get("Original-Envelope-Id")))
+			d.ArrivalDate = firstNonEmpty(d.ArrivalDate, strings.TrimSpace(h.Get("Arrival-Date")))
+		}
+		if h.Has("Final-Recipient") || h.Has("Original-Recipient") {
+			d.Recipients = append(d.Recipients, recipientFields(h))
+		}
+	}
+	if len(d.Recipients) == 0 {
+		return d, ErrNoRecipients
+	}
+	return d, nil
+}
+
+// fieldGroups splits a DSN body at blank lines.
+func fieldGroups(body []byte) []string {
+	text := strings.ReplaceAll(string(body), "\r\n", "\n")
+	var groups []string
+	var cur []string
+	for _, line := range strings.Split(text, "\n") {
+		if strings.TrimSpace(line) == "" {
+			if len(cur) > 0 {
+				groups = append(groups, strings.Join(cur, "\n"))
+				cur = nil
+			}
+			continue
+		}
+		cur = append(cur, line)
+	}
+	if len(cur) > 0 {
+		groups = append(groups, strings.Join(cur, "\n"))
+	}
+	return groups
+}
+
+// recipientFields reads one per-recipient group (RFC 3464 §2.3).
+func recipientFields(h message.Header) Recipient {
+	r := Recipient{
+		OriginalRecipient: recipientAddress(h.Get("Original-Recipient")),
+		FinalRecipient:    recipientAddress(h.Get("Final-Recipient")),
+		Action:            strings.ToLower(firstWord(h.Get("Action"))),
+		DiagnosticCode:    collapse(stripType(h.Get("Diagnostic-Code"))),
+		RemoteMTA:         stripType(h.Get("Remote-MTA")),
+	}
+	r.Address = firstNonEmpty(r.OriginalRecipient, r.FinalRecipient)
+	r.Status = statusCode(h.Get("Status"))
+	if r.Status == "" {
+		r.Status = statusFromText(r.DiagnosticCode)
+	}
+	if r.Action == "" {
+		// §2.3.3 makes Action required; without it, a 5.x.x or 4.x.x
+		// status in a DSN means the attempt failed.
+		if r.Status != "" && r.Status[0] != '2' {
+			r.Action = "failed"
+		}
+	}
+	return r
+}
+
+// recipientAddress reads "addr-type; address" (RFC 3464 §2.3.1-2); for
+// rfc822 and utf-8 (RFC 6533) addresses the brackets are dropped and the
+// address lowercased.
+func recipientAddress(v string) string {
+	v = strings.TrimSpace(v)
+	typ := ""
+	if i := strings.IndexByte(v, ';'); i >= 0 {
+		typ, v = strings.ToLower(strings.TrimSpace(v[:i])), strings.TrimSpace(v[i+1:])
+	}
+	v = strings.Trim(v, "<> \t")
+	if typ == "" || typ == "rfc822" || typ == "utf-8" || strings.Contains(v, "@") {
+		return strings.ToLower(v)
+	}
+	return v
+}
+
+// stripType drops the "type;" prefix of diagnostic-type and mta-name-type
+// fields (RFC 3464 §2.2.2, §2.3.6).
+func stripType(v string) string {
+	v = strings.TrimSpace(v)
+	if i := strings.IndexByte(v, ';'); i >= 0 && i < 20 && !strings.ContainsAny(v[:i], " <@") {
+		return strings.TrimSpace(v[i+1:])
+	}
+	return v
+}
+
+var (
+	enhancedCode = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	basicCode    = regexp.MustCompile(`\b([45])[0-5][0-9]\b`)
+)
+
+// statusCode extracts "x.y.z" from a Status field, which may carry a comment.
+func statusCode(v string) string {
+	if m := enhancedCode.FindStringSubmatch(v); m != nil {
+		return m[1] + "." + m[2] + "." + m[3]
+	}
+	return ""
+}
+
+// statusFromText finds an enhanced status code in free text, falling back to
+// the class of a basic SMTP reply code (RFC 5321 §4.2: 5yz permanent, 4yz
+// transient) as "5.0.0" or "4.0.0".
+func statusFromText(s string) string {
+	if c := statusCode(s); c != "" {
+		return c
+	}
+	if m := basicCode.FindStringSubmatch(s); m != nil {
+		return m[1] + ".0.0"
+	}
+	return ""
+}
+
+func firstWord(s string) string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == ';' || r == '(' })
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
