@@ -178,6 +178,18 @@ func (d *daemon) stop(t *testing.T, sig syscall.Signal) {
 	}
 }
 
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %v", limit)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 func waitHealthy(t *testing.T, dashboard string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -199,6 +211,11 @@ func waitHealthy(t *testing.T, dashboard string) {
 // inboxSubjects logs in to the sandbox IMAP server as an account and lists
 // the subjects in its INBOX.
 func inboxSubjects(t *testing.T, addr, user string) []string {
+	return folderSubjects(t, addr, user, "INBOX")
+}
+
+// folderSubjects lists the subjects in one folder of a sandbox account.
+func folderSubjects(t *testing.T, addr, user, folder string) []string {
 	t.Helper()
 	c, err := imapclient.DialInsecure(addr, nil)
 	if err != nil {
@@ -208,8 +225,8 @@ func inboxSubjects(t *testing.T, addr, user string) []string {
 	if err := c.Login(user, "sandbox").Wait(); err != nil {
 		t.Fatalf("Login(%s).Wait() = %v", user, err)
 	}
-	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
-		t.Fatalf("Select(INBOX).Wait() = %v", err)
+	if _, err := c.Select(folder, nil).Wait(); err != nil {
+		t.Fatalf("Select(%s).Wait() = %v", folder, err)
 	}
 	msgs, err := c.Fetch(imap.SeqSetNum(1, 2, 3, 4, 5), &imap.FetchOptions{Envelope: true}).Collect()
 	if err != nil {
@@ -233,17 +250,16 @@ func TestSandboxTour(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("sandbox inject: exit %d\n%s%s", code, out, errOut)
 	}
-	if got := inboxSubjects(t, d.addrs["sandbox IMAP"], "decorte@un.org"); len(got) != 1 || got[0] != "Demande de lettre d'invitation pour le visa" {
-		t.Errorf("INBOX subjects = %q", got)
-	}
+	// The watcher files it (this config has no rules: the default folder)
+	// and acknowledges it.
+	waitFor(t, 20*time.Second, func() bool {
+		got := folderSubjects(t, d.addrs["sandbox IMAP"], "decorte@un.org", "Triage/General")
+		return len(got) == 1 && got[0] == "Demande de lettre d'invitation pour le visa"
+	})
 	// Mail to anyone who is not an account is captured, never sent.
 	msg := "From: decorte@un.org\r\nTo: mayor@kampala.example\r\nSubject: Invitation\r\nMessage-ID: <inv-1@un.org>\r\n\r\nDear Mayor,\r\n"
 	if err := smtp.SendMail(d.addrs["sandbox SMTP"], nil, "decorte@un.org", []string{"mayor@kampala.example"}, []byte(msg)); err != nil {
 		t.Fatalf("SendMail() = %v", err)
-	}
-	out, errOut, code = herald(t, "--config", cfg, "sandbox", "outbox", "--json")
-	if code != 0 {
-		t.Fatalf("sandbox outbox --json: exit %d\n%s", code, errOut)
 	}
 	var outbox []struct {
 		From, Subject string
@@ -251,10 +267,26 @@ func TestSandboxTour(t *testing.T) {
 		MessageID     string    `json:"message_id"`
 		ReceivedAt    time.Time `json:"received_at"`
 	}
-	if err := json.Unmarshal([]byte(out), &outbox); err != nil {
-		t.Fatalf("outbox JSON: %v\n%s", err, out)
+	waitFor(t, 20*time.Second, func() bool {
+		out, errOut, code := herald(t, "--config", cfg, "sandbox", "outbox", "--json")
+		if code != 0 {
+			t.Fatalf("sandbox outbox --json: exit %d\n%s", code, errOut)
+		}
+		if err := json.Unmarshal([]byte(out), &outbox); err != nil {
+			t.Fatalf("outbox JSON: %v\n%s", err, out)
+		}
+		return len(outbox) >= 2
+	})
+	var invitation, ack int
+	for _, m := range outbox {
+		switch {
+		case m.To[0] == "mayor@kampala.example" && m.Subject == "Invitation" && !m.ReceivedAt.IsZero():
+			invitation++
+		case m.To[0] == "amina.diallo@dakar.example" && strings.HasPrefix(m.Subject, "[GCCM-0001] Re: "):
+			ack++
+		}
 	}
-	if len(outbox) != 1 || outbox[0].To[0] != "mayor@kampala.example" || outbox[0].Subject != "Invitation" || outbox[0].ReceivedAt.IsZero() {
+	if len(outbox) != 2 || invitation != 1 || ack != 1 {
 		t.Errorf("outbox = %+v", outbox)
 	}
 	d.stop(t, syscall.SIGTERM)
@@ -338,7 +370,8 @@ waves:
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, c := range [][]string{{"run"}, {"check"}, {"version"}, {"sandbox", "inject"}, {"sandbox", "outbox"}} {
+	for _, c := range [][]string{{"run"}, {"check"}, {"version"}, {"sandbox", "inject"}, {"sandbox", "outbox"},
+		{"enquiries"}, {"enquiries", "show"}, {"enquiries", "close"}} {
 		out, errOut, code := herald(t, append(c, "--help")...)
 		if code != 0 || !strings.HasPrefix(out, "usage: herald "+strings.Join(c, " ")) {
 			t.Errorf("%v --help: exit %d\n%s%s", c, code, out, errOut)
@@ -355,4 +388,81 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v.Version == "" {
 		t.Errorf("version --json: exit %d %q", code, out)
 	}
+}
+
+// TestSandboxEnquiryAcknowledged is the focal point's loop in the sandbox:
+// an enquiry written in French is filed by the visa rule, gets one
+// acknowledgement in French with its reference, and shows in the queue.
+func TestSandboxEnquiryAcknowledged(t *testing.T) {
+	cfg := sandboxConfig(t)
+	raw, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append(raw, []byte(`triage:
+  rules:
+    - name: visa
+      match: {subject: '(?i)\bvisas?\b'}
+      category: visa
+      folder: Triage/Visa
+      ack_template: ack-visa
+  default: {category: general, folder: Triage/General}
+`)...), 0o600)
+	d := startDaemon(t, cfg)
+	body := filepath.Join(t.TempDir(), "body.txt")
+	os.WriteFile(body, []byte("Bonjour,\n\nPourriez-vous m'envoyer une lettre d'invitation pour ma demande de visa ? Je vous remercie.\n\nAmina Diallo\n"), 0o600)
+	if out, errOut, code := herald(t, "--config", cfg, "sandbox", "inject", "--from", "amina.diallo@dakar.example",
+		"--to", "decorte@un.org", "--subject", "Demande de visa", "--body-file", body); code != 0 {
+		t.Fatalf("inject: exit %d\n%s%s", code, out, errOut)
+	}
+	var queue []struct {
+		Ref, Status, Category, Subject string
+		AcknowledgedAt                 *time.Time `json:"acknowledged_at"`
+		ThreadSize                     int        `json:"thread_size"`
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, errOut, code := herald(t, "--config", cfg, "enquiries", "--json")
+		if code != 0 {
+			t.Fatalf("enquiries --json: exit %d\n%s", code, errOut)
+		}
+		if err := json.Unmarshal([]byte(out), &queue); err != nil {
+			t.Fatalf("enquiries JSON: %v\n%s", err, out)
+		}
+		if len(queue) == 1 && queue[0].Status == "acknowledged" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no acknowledged enquiry within 20 s: %s\n%s", out, d.stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	q := queue[0]
+	if q.Ref != "GCCM-0001" || q.Category != "visa" || q.AcknowledgedAt == nil || q.ThreadSize != 2 {
+		t.Errorf("enquiry = %+v", q)
+	}
+	out, _, _ := herald(t, "--config", cfg, "sandbox", "outbox", "--json")
+	var outbox []struct {
+		To      []string
+		Subject string
+	}
+	json.Unmarshal([]byte(out), &outbox)
+	if len(outbox) != 1 || outbox[0].To[0] != "amina.diallo@dakar.example" || outbox[0].Subject != "[GCCM-0001] Re: Demande de visa" {
+		t.Fatalf("outbox = %+v", outbox)
+	}
+	// Filed out of the INBOX into the rule's folder.
+	if got := inboxSubjects(t, d.addrs["sandbox IMAP"], "decorte@un.org"); len(got) != 0 {
+		t.Errorf("INBOX still holds %q", got)
+	}
+	out, _, code := herald(t, "--config", cfg, "enquiries", "show", "GCCM-0001", "--json")
+	var shown struct {
+		Messages []struct{ Direction, Folder string }
+	}
+	if err := json.Unmarshal([]byte(out), &shown); err != nil || code != 0 || len(shown.Messages) != 2 {
+		t.Fatalf("enquiries show --json: exit %d %v\n%s", code, err, out)
+	}
+	if shown.Messages[0].Direction != "in" || shown.Messages[0].Folder != "Triage/Visa" || shown.Messages[1].Direction != "out" {
+		t.Errorf("thread = %+v", shown.Messages)
+	}
+	if _, _, code := herald(t, "--config", cfg, "enquiries", "close", "GCCM-0001"); code != 0 {
+		t.Errorf("enquiries close: exit %d", code)
+	}
+	d.stop(t, syscall.SIGTERM)
 }

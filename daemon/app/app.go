@@ -22,6 +22,7 @@ import (
 	"github.com/herald-mail/herald/daemon/sandbox"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/templates"
 	"github.com/herald-mail/herald/daemon/web"
 )
 
@@ -147,47 +148,106 @@ func (d *Daemon) serve(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	sup := &service.Supervisor{Log: d.log, Health: d.health, Metrics: d.metrics}
-	done := make(chan struct{})
+	webDone := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(webDone)
 		sup.Run(runCtx, d.web)
 	}()
+	gen, err := d.startGeneration(runCtx, sup, d.cfg.Load())
+	if err != nil {
+		cancel()
+		<-webDone
+		return err
+	}
 	for {
 		select {
 		case <-hup:
-			d.reload()
-		case <-done:
-			return errors.New("components stopped on their own")
+			if cfg := d.reload(); cfg != nil {
+				gen.stop()
+				if next, err := d.startGeneration(runCtx, sup, cfg); err != nil {
+					d.log.Error("reload: cannot start the new config", "component", "app", "err", err)
+					gen, _ = d.startGeneration(runCtx, sup, gen.cfg)
+				} else {
+					d.cfg.Store(cfg)
+					gen = next
+				}
+			}
+		case <-webDone:
+			return errors.New("web server stopped on its own")
 		case <-ctx.Done():
-			return d.stop(cancel, done)
+			return d.stop(cancel, gen, webDone)
 		}
 	}
 }
 
-// stop is the two-phase shutdown: components see their context end and
-// finish or checkpoint what is in flight; after Grace the daemon returns
-// anyway so the process exits within the 10 s a service manager allows.
-func (d *Daemon) stop(cancel context.CancelFunc, done <-chan struct{}) error {
-	d.log.Info("stopping", "component", "app", "grace", Grace)
-	cancel()
-	select {
-	case <-done:
-		return nil
-	case <-time.After(Grace):
-		return fmt.Errorf("components still running after %s; exiting anyway", Grace)
+// generation is the set of components built from one config.
+type generation struct {
+	cfg    *config.Config
+	names  []string
+	cancel context.CancelFunc
+	done   chan struct{}
+	health *service.Health
+}
+
+func (d *Daemon) startGeneration(ctx context.Context, sup *service.Supervisor, cfg *config.Config) (*generation, error) {
+	comps, err := d.components(cfg)
+	if err != nil {
+		return nil, err
+	}
+	gctx, cancel := context.WithCancel(ctx)
+	g := &generation{cfg: cfg, cancel: cancel, done: make(chan struct{}), health: d.health}
+	for _, c := range comps {
+		g.names = append(g.names, c.Name())
+	}
+	go func() {
+		defer close(g.done)
+		sup.Run(gctx, comps...)
+	}()
+	return g, nil
+}
+
+// stop ends a generation and forgets its components' health.
+func (g *generation) stop() {
+	g.cancel()
+	<-g.done
+	for _, n := range g.names {
+		g.health.Remove(n)
 	}
 }
 
-// reload re-reads config.yaml. A bad new config is reported and the old
-// one kept. Settings that bind sockets or files (http.listen, database,
-// sandbox) take effect at the next restart, and the log says so.
-func (d *Daemon) reload() {
+// stop is the two-phase shutdown: components see their context end and
+// finish or checkpoint what is in flight (every state change that matters
+// is already committed before its side effect); after Grace the daemon
+// returns anyway so the process exits within the 10 s a service manager
+// allows.
+func (d *Daemon) stop(cancel context.CancelFunc, gen *generation, webDone <-chan struct{}) error {
+	d.log.Info("stopping", "component", "app", "grace", Grace)
+	cancel()
+	timeout := time.After(Grace)
+	for _, done := range []<-chan struct{}{gen.done, webDone} {
+		select {
+		case <-done:
+		case <-timeout:
+			return fmt.Errorf("components still running after %s; exiting anyway", Grace)
+		}
+	}
+	return nil
+}
+
+// reload re-reads config.yaml and returns the new config, or nil when it
+// has errors: a bad new config is reported and the old one kept. Settings
+// that bind sockets or files (http.listen, database, sandbox) take effect
+// at the next restart, and the log says so.
+func (d *Daemon) reload() *config.Config {
 	log := d.log.With("component", "app")
 	cfg, err := config.Load(d.opts.ConfigPath)
+	if err == nil {
+		_, err = templates.Load(cfg.Templates)
+	}
 	if err != nil {
 		d.metrics.Reloads.WithLabelValues("error").Inc()
 		log.Error("reload: config has errors; keeping the running config", "err", err)
-		return
+		return nil
 	}
 	old := d.cfg.Load()
 	if cfg.HTTP.Listen != old.HTTP.Listen || cfg.Database != old.Database || cfg.Sandbox != old.Sandbox {
@@ -198,9 +258,9 @@ func (d *Daemon) reload() {
 	}
 	logging.SetLevel(d.level, cfg.Log.Level)
 	d.web.SetToken(cfg.HTTP.Token)
-	d.cfg.Store(cfg)
 	d.metrics.Reloads.WithLabelValues("ok").Inc()
 	log.Info("reloaded", "config", d.opts.ConfigPath)
+	return cfg
 }
 
 // close releases what start opened, in reverse order.

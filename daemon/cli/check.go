@@ -11,6 +11,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/mailconn"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/templates"
 )
 
 func init() {
@@ -32,8 +33,12 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules)\n",
-		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules))
+	tmpl, err := templates.Load(cfg.Templates)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errConfig, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules, %d templates)\n",
+		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names()))
 	if !*connect {
 		return nil
 	}

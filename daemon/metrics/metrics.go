@@ -25,6 +25,18 @@ type Metrics struct {
 	// SandboxMessages counts messages the sandbox SMTP server took, by
 	// route: delivered to an account's INBOX or captured in the outbox.
 	SandboxMessages *prometheus.CounterVec
+
+	// MessagesSeen counts incoming messages processed, by account and kind
+	// (enquiry, follow-up, bounce, auto-reply, duplicate, unreadable, ...).
+	MessagesSeen *prometheus.CounterVec
+	// AcksSent counts acknowledgements the SMTP server accepted.
+	AcksSent *prometheus.CounterVec
+	// AcksSuppressed counts enquiries not acknowledged, by reason.
+	AcksSuppressed *prometheus.CounterVec
+	// IMAPReconnects counts IMAP sessions re-established after an error.
+	IMAPReconnects *prometheus.CounterVec
+	// SendSeconds is the time the SMTP server took to accept a message.
+	SendSeconds *prometheus.HistogramVec
 }
 
 // New creates the metrics on a fresh registry, with Go runtime and process
@@ -48,6 +60,22 @@ func New(version string) *Metrics {
 		SandboxMessages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "herald_sandbox_messages_total", Help: "Messages taken by the sandbox SMTP server, by route (inbox, outbox).",
 		}, []string{"route"}),
+		MessagesSeen: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_messages_seen_total", Help: "Incoming messages processed, by account and kind.",
+		}, []string{"account", "kind"}),
+		AcksSent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_acks_sent_total", Help: "Acknowledgements accepted by the SMTP server.",
+		}, []string{"account"}),
+		AcksSuppressed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_acks_suppressed_total", Help: "Enquiries not acknowledged, by reason.",
+		}, []string{"account", "reason"}),
+		IMAPReconnects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_imap_reconnects_total", Help: "IMAP sessions re-established after an error.",
+		}, []string{"account", "mailbox"}),
+		SendSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "herald_send_seconds", Help: "Time for the SMTP server to accept one message.",
+			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
+		}, []string{"account", "kind"}),
 	}
 	build := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "herald_build_info", Help: "Always 1; labels say which herald runs.",
@@ -58,6 +86,7 @@ func New(version string) *Metrics {
 	}
 	build.WithLabelValues(version, goVersion).Set(1)
 	r.MustRegister(m.Panics, m.ComponentUp, m.Restarts, m.Reloads, m.SandboxMessages, build,
+		m.MessagesSeen, m.AcksSent, m.AcksSuppressed, m.IMAPReconnects, m.SendSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -28,7 +28,7 @@ func (s *Store) AddCaptured(ctx context.Context, m CapturedMessage) error {
 	_, err = s.db.ExecContext(ctx, `
 		INSERT INTO sandbox_outbox (mail_from, rcpt_to, subject, message_id, received_at, raw)
 		VALUES (?, ?, ?, ?, ?, ?)`,
-		m.From, string(to), m.Subject, m.MessageID, m.ReceivedAt.UTC().Format(time.RFC3339Nano), m.Raw)
+		m.From, string(to), m.Subject, m.MessageID, ts(m.ReceivedAt), m.Raw)
 	if err != nil {
 		return fmt.Errorf("record captured message: %w", err)
 	}

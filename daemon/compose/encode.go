@@ -1,0 +1,91 @@
+package compose
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// Header lines are kept to 76 octets, as RFC 2047 §2 asks of lines with
+// encoded words, well under RFC 5322's 998. go-message folds only at
+// spaces and puts a 75-octet encoded word after "Subject: " whole, so
+// text fields are folded here.
+const lineMax = 76
+
+// addText adds an unstructured field (Subject, a template's X- header):
+// plain printable ASCII as it is, which go-message folds at spaces;
+// anything else as RFC 2047 Q words folded to lineMax.
+func (f *fields) addText(name, value string) {
+	if plain(value) {
+		f.add(name, value)
+		return
+	}
+	f.addRaw(name, name+": "+strings.Join(encodedWords(value, lineMax-len(name)-2), "\r\n "))
+}
+
+// addAddress adds an address field of one mailbox, "display <addr>",
+// the display name encoded when it is not ASCII.
+func (f *fields) addAddress(name, display, addr string) {
+	if plain(display) {
+		f.add(name, (&mail.Address{Name: display, Address: addr}).String())
+		return
+	}
+	words := encodedWords(display, lineMax-len(name)-2)
+	sep := " "
+	if len(words[len(words)-1])+len(addr)+3 > lineMax-1 {
+		sep = "\r\n "
+	}
+	f.addRaw(name, name+": "+strings.Join(words, "\r\n ")+sep+"<"+addr+">")
+}
+
+// plain reports whether s can be written as it is: printable ASCII that
+// a reader would not take for an encoded word.
+func plain(s string) bool {
+	return isASCII(s) && !strings.Contains(s, "=?")
+}
+
+// encodedWords encodes s as "=?utf-8?q?...?=" words (RFC 2047 §4.2),
+// the first at most first octets long and the others at most lineMax-1,
+// so each fits its line after the field name or the folding space. A
+// word never splits a UTF-8 character (RFC 2047 §5). Spaces are encoded
+// as "_": whitespace between encoded words is dropped when decoding
+// (RFC 2047 §6.2), so it must live inside them. Only letters, digits and
+// "!*+-/" stay literal, which makes the words valid in a phrase too.
+func encodedWords(s string, first int) []string {
+	const open, close = "=?utf-8?q?", "?="
+	limit := max(first, len(open)+len(close)+12) // room for one character
+	var words []string
+	var w strings.Builder
+	w.WriteString(open)
+	for _, r := range s {
+		enc := qRune(r)
+		if w.Len()+len(enc)+len(close) > limit && w.Len() > len(open) {
+			w.WriteString(close)
+			words = append(words, w.String())
+			w.Reset()
+			w.WriteString(open)
+			limit = lineMax - 1
+		}
+		w.WriteString(enc)
+	}
+	w.WriteString(close)
+	return append(words, w.String())
+}
+
+// qRune is r in Q encoding.
+func qRune(r rune) string {
+	switch {
+	case r == ' ':
+		return "_"
+	case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!*+-/", r)):
+		return string(r)
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	var sb strings.Builder
+	for _, b := range buf[:n] {
+		fmt.Fprintf(&sb, "=%02X", b)
+	}
+	return sb.String()
+}

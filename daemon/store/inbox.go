@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// tsLayout is RFC 3339 in UTC with fixed-width nanoseconds: unlike
+// time.RFC3339Nano, which drops trailing zeros, it sorts as text in time
+// order, which every ORDER BY on a time column relies on.
+const tsLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// ts formats a time the way every table stores it.
+func ts(t time.Time) string { return t.UTC().Format(tsLayout) }
+
+// parseTS reads a stored time; "" gives the zero time.
+func parseTS(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
+
+// LastUID returns the high-water mark of a mailbox for this UIDVALIDITY,
+// or 0 when the mailbox is new or its UIDVALIDITY changed (rescan).
+func (s *Store) LastUID(ctx context.Context, account, mailbox string, uidvalidity uint32) (uint32, error) {
+	var v, last int64
+	err := s.db.QueryRowContext(ctx, `SELECT uidvalidity, last_uid FROM mailbox_state WHERE account = ? AND mailbox = ?`,
+		account, mailbox).Scan(&v, &last)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && uint32(v) != uidvalidity) {
+		return 0, nil
+	}
+	return uint32(last), err
+}
+
+// InboxTx is one write transaction of the inbox side: everything a batch
+// of messages decides commits together with the high-water mark.
+type InboxTx struct {
+	tx  *sql.Tx
+	ctx context.Context
+	now time.Time
+}
+
+// Inbox runs f in one transaction.
+func (s *Store) Inbox(ctx context.Context, f func(*InboxTx) error) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		return f(&InboxTx{tx: tx, ctx: ctx, now: time.Now()})
+	})
+}
+
+// SetMark advances the high-water mark of a mailbox.
+func (t *InboxTx) SetMark(account, mailbox string, uidvalidity, lastUID uint32) error {
+	_, err := t.tx.ExecContext(t.ctx, `
+		INSERT INTO mailbox_state (account, mailbox, uidvalidity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
+			last_uid = excluded.last_uid, updated_at = excluded.updated_at`,
+		account, mailbox, uidvalidity, lastUID, ts(t.now))
+	return err
+}
+
+// SeenBefore finds an incoming message this account already recorded with
+// this Message-ID, or, lacking one, with this content hash: how a rescan
+// after a UIDVALIDITY change, or a second copy of one message (sent to an
+// address and its alias), is filed like the first and acknowledged never.
+func (t *InboxTx) SeenBefore(account, messageID, hash string) (*MessageRow, error) {
+	q, arg := `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND message_id = ? ORDER BY id LIMIT 1`, messageID
+	if messageID == "" {
+		q, arg = `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND hash = ? ORDER BY id LIMIT 1`, hash
+	}
+	var m MessageRow
+	var enq sql.NullInt64
+	err := t.tx.QueryRowContext(t.ctx, q, account, arg).Scan(&m.ID, &m.Folder, &enq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	m.EnquiryID = enq.Int64
+	return &m, err
+}
+
+// SentByUs reports whether one of ids is a message this account sent
+// (an acknowledgement, later a wave message).
+func (t *InboxTx) SentByUs(account string, ids []string) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	args := []any{account}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE account = ? AND direction = 'out'
+		AND message_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...).Scan(&n)
+	return n > 0, err
+}
+
+// MessageRow is one row of the messages table.
+type MessageRow struct {
+	ID          int64
+	Account     string
+	Direction   string // in | out
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	MessageID   string
+	Hash        string
+	From        string
+	Recipients  []string // To and Cc of an incoming message
+	Subject     string
+	Kind        string
+	Detail      string
+	Folder      string
+	EnquiryID   int64 // 0 = none
+	Date        time.Time
+}
+
+// AddMessage records a message and returns its row id.
+func (t *InboxTx) AddMessage(m MessageRow) (int64, error) {
+	var mailbox, uidv, uid, enq any
+	if m.Direction == "in" {
+		mailbox, uidv, uid = m.Mailbox, m.UIDValidity, m.UID
+	}
+	if m.EnquiryID != 0 {
+		enq = m.EnquiryID
+	}
+	if m.Date.IsZero() {
+		m.Date = t.now
+	}
+	res, err := t.tx.ExecContext(t.ctx, `
+		INSERT INTO messages (account, direction, mailbox, uidvalidity, uid, message_id, hash, from_addr,
+			recipients, subject, kind, detail, folder, enquiry_id, date, seen_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Account, m.Direction, mailbox, uidv, uid, m.MessageID, m.Hash, m.From, strings.Join(m.Recipients, ","),
+		m.Subject, m.Kind, m.Detail, m.Folder, enq, ts(m.Date), ts(t.now))
+	if err != nil {
+		return 0, fmt.Errorf("record message uid %d: %w", m.UID, err)
+	}
+	return res.LastInsertId()
+}
+
+// NextRef hands out the next enquiry reference for prefix: GCCM-0001, …
+func (t *InboxTx) NextRef(prefix string) (string, error) {
+	var n int64
+	err := t.tx.QueryRowContext(t.ctx, `
+		INSERT INTO counters (name, value) VALUES (?, 1)
+		ON CONFLICT (name) DO UPDATE SET value = value + 1
+		RETURNING value`, "ref:"+prefix).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%04d", prefix, n), nil
+}
+
+// AddEnquiry creates an enquiry and returns its id.
+func (t *InboxTx) AddEnquiry(e Enquiry) (int64, error) {
+	var suppressed any
+	if e.AckSuppressed != "" {
+		suppressed = e.AckSuppressed
+	}
+	res, err := t.tx.ExecContext(t.ctx, `
+		INSERT INTO enquiries (ref, account, mailbox, from_addr, from_name, subject, category, language,
+			status, received_at, ack_suppressed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+		e.Ref, e.Account, e.Mailbox, e.From, e.FromName, e.Subject, e.Category, e.Language,
+		ts(e.ReceivedAt), suppressed)
+	if err != nil {
+		return 0, fmt.Errorf("create enquiry %s: %w", e.Ref, err)
+	}
+	return res.LastInsertId()
+}
+
+// EnquiryByRef finds an enquiry of this account by its reference.
+func (t *InboxTx) EnquiryByRef(account, ref string) (*Enquiry, error) {
+	return scanEnquiry(t.tx.QueryRowContext(t.ctx, enquirySelect+` WHERE account = ? AND ref = ?`, account, strings.ToUpper(ref)))
+}
+
+// EnquiryByMessageIDs finds the enquiry whose thread holds one of ids
+// (In-Reply-To and References of a follow-up), newest match first.
+func (t *InboxTx) EnquiryByMessageIDs(account string, ids []string) (*Enquiry, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// messages_message_id serves this lookup; ids are few (a References list).
+	q := enquirySelect + ` WHERE id = (SELECT enquiry_id FROM messages WHERE account = ? AND enquiry_id IS NOT NULL
+		AND message_id IN (?` + strings.Repeat(",?", len(ids)-1) + `) ORDER BY id DESC LIMIT 1)`
+	args := []any{account}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	return scanEnquiry(t.tx.QueryRowContext(t.ctx, q, args...))
+}
+
+// ThreadParticipants lists the addresses that wrote in an enquiry's thread
+// or were copied on it, so that only they (not a stranger quoting the
+// reference) can continue it.
+func (t *InboxTx) ThreadParticipants(enquiryID int64) (map[string]bool, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT from_addr, recipients FROM messages WHERE enquiry_id = ? AND direction = 'in'`, enquiryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var from, rcpts string
+		if err := rows.Scan(&from, &rcpts); err != nil {
+			return nil, err
+		}
+		out[from] = true
+		for _, r := range strings.Split(rcpts, ",") {
+			if r != "" {
+				out[r] = true
+			}
+		}
+	}
+	return out, rows.Err()
+}
+
+// Reopen sets a closed enquiry back to open when its correspondent writes
+// again; other states are kept.
+func (t *InboxTx) Reopen(enquiryID int64) error {
+	_, err := t.tx.ExecContext(t.ctx, `UPDATE enquiries SET status = 'open', closed_at = NULL WHERE id = ? AND status = 'closed'`, enquiryID)
+	return err
+}
+
+// AutoRepliesSince counts automatic messages decided for recipient since t
+// (all accounts: the 10-an-hour cap is per address, whatever the cause).
+func (t *InboxTx) AutoRepliesSince(recipient string, since time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND decided_at >= ?`,
+		strings.ToLower(recipient), ts(since)).Scan(&n)
+	return n, err
+}
+
+// AckedSince reports whether this account acknowledged recipient since t
+// (SPEC §4 ack_once_per, Sieve vacation :days).
+func (t *InboxTx) AckedSince(account, recipient string, since time.Time) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND account = ? AND kind = 'ack' AND decided_at >= ?`,
+		strings.ToLower(recipient), account, ts(since)).Scan(&n)
+	return n > 0, err
+}
+
+// AddAutoReply logs an automatic message at the moment it is decided.
+func (t *InboxTx) AddAutoReply(account, recipient, kind, messageID string, at time.Time) error {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_replies (account, recipient, kind, message_id, decided_at) VALUES (?, ?, ?, ?, ?)`,
+		account, strings.ToLower(recipient), kind, messageID, ts(at))
+	return err
+}
+
+// Action is a side effect to carry out after the commit.
+type Action struct {
+	ID          int64
+	Account     string
+	Mailbox     string
+	UIDValidity uint32
+	UID         uint32
+	Kind        string // flag | move | ack | forward
+	Arg         string
+	Message     int64 // messages.id
+	Tries       int
+	LastError   string
+}
+
+// AddAction queues a side effect.
+func (t *InboxTx) AddAction(a Action) error {
+	_, err := t.tx.ExecContext(t.ctx, `
+		INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, ts(t.now), ts(t.now))
+	return err
+}

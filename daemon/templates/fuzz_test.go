@@ -1,0 +1,76 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParseHeaderBlock checks that the header parser never panics and
+// that what it accepts obeys the package's rules.
+func FuzzParseHeaderBlock(f *testing.F) {
+	for _, s := range []string{
+		"Subject: s\n\nbody\n",
+		"\ufeffSubject: s\r\nX-Tag: t\r\n\r\nb",
+		"Subject: a\n  b\n\tc\n\n",
+		"Dear sender,\n\n",
+		" x\nSubject: s\n\n",
+		"Subject:\n\n",
+		"Subject: s\nSubject: t\nReply-To: x\n\n",
+		"Subject: s",
+		"r\xe9f\n",
+		"",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		b, errs := parseHeaderBlock(src)
+		for _, e := range errs {
+			if e.Line < 1 || e.Msg == "" {
+				t.Fatalf("bad error %+v", e)
+			}
+		}
+		if len(errs) > 0 {
+			return
+		}
+		if !utf8.Valid(src) || b.BodyLine < 2 {
+			t.Fatalf("accepted invalid input: %+v", b)
+		}
+		text := strings.ReplaceAll(strings.TrimPrefix(string(src), "\ufeff"), "\r\n", "\n")
+		if !strings.HasSuffix(text, b.Body) {
+			t.Fatalf("body %q is not the end of the file", b.Body)
+		}
+		head := text[:len(text)-len(b.Body)]
+		// (An empty body after a last blank line without "\n" has no line.)
+		if got := strings.Count(head, "\n") + 1; b.Body != "" && got != b.BodyLine {
+			t.Fatalf("BodyLine = %d, but the body starts on line %d", b.BodyLine, got)
+		}
+		subjects := 0
+		for _, fl := range b.Fields {
+			if fl.Name == "Subject" {
+				subjects++
+			} else if !strings.HasPrefix(fl.Name, "X-") || allowedHeader(fl.Name) != "" {
+				t.Fatalf("accepted header %q", fl.Name)
+			}
+			if strings.TrimSpace(fl.Value) == "" || fl.Line < 1 || fl.Line >= b.BodyLine {
+				t.Fatalf("bad field %+v", fl)
+			}
+		}
+		if subjects != 1 {
+			t.Fatalf("%d Subject headers accepted", subjects)
+		}
+	})
+}
+
+// FuzzSanitizeHeader checks that no rendered value can span two lines.
+func FuzzSanitizeHeader(f *testing.F) {
+	f.Add("Eve\r\nBcc: x@evil")
+	f.Add("a\u2028b\x00c\t d")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := sanitizeHeader(s)
+		if strings.ContainsAny(got, "\r\n\x00\u2028\u2029\u0085") || strings.Contains(got, "  ") ||
+			strings.TrimSpace(got) != got {
+			t.Fatalf("sanitizeHeader(%q) = %q", s, got)
+		}
+	})
+}

@@ -1,0 +1,126 @@
+package templates
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Rendered is one template executed for one recipient.
+type Rendered struct {
+	Name    string
+	Lang    string // the language chosen
+	Subject string // one line, safe to put in a header
+	// Headers holds the template's X- headers, canonical name to one-line
+	// value; empty when it has none.
+	Headers map[string]string
+	Text    string
+	HTML    string // empty without NAME.LANG.html
+}
+
+// Render executes template name in the first of langs that exists (the
+// caller passes contact, account, then "en"). A tag with a region, fr-CA,
+// falls back to its language, fr, before the next tag is tried. The
+// error names the template, the language and the cause; it wraps
+// ErrNotFound when no language exists.
+func (s *Set) Render(name string, langs []string, data Data) (*Rendered, error) {
+	e := s.pick(name, langs)
+	if e == nil {
+		return nil, fmt.Errorf("render %s: %w in any of %v; create %s", name, ErrNotFound, langs,
+			filepath.Join(s.dir, name+".en.txt"))
+	}
+	r, err := e.render(data)
+	if err != nil {
+		return nil, fmt.Errorf("render %s (%s): %w", e.name, e.lang, err)
+	}
+	return r, nil
+}
+
+// Has reports whether NAME.LANG.txt was loaded.
+func (s *Set) Has(name, lang string) bool {
+	return s.entries[name][normLang(lang)] != nil
+}
+
+// Names returns the names of the loaded templates, sorted.
+func (s *Set) Names() []string {
+	names := make([]string, 0, len(s.entries))
+	for n := range s.entries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Languages returns the languages of template name, sorted.
+func (s *Set) Languages(name string) []string {
+	langs := make([]string, 0, len(s.entries[name]))
+	for l := range s.entries[name] {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	return langs
+}
+
+func (s *Set) pick(name string, langs []string) *entry {
+	byLang := s.entries[name]
+	for _, l := range langs {
+		l = normLang(l)
+		if e := byLang[l]; e != nil {
+			return e
+		}
+		if e := byLang[primary(l)]; e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// render executes e's parts under e.mu, as its date functions read the
+// zone of this render from e.st.
+func (e *entry) render(data Data) (*Rendered, error) {
+	data.Lang = e.lang
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.st.loc = data.Location
+	r := &Rendered{Name: e.name, Lang: e.lang, Headers: map[string]string{}}
+	for _, h := range e.headers {
+		var sb strings.Builder
+		if err := h.tmpl.Execute(&sb, data); err != nil {
+			return nil, fmt.Errorf("%s: %w", h.name, err)
+		}
+		v := sanitizeHeader(sb.String())
+		if v == "" {
+			return nil, fmt.Errorf("%s renders empty", h.name)
+		}
+		if h.name == "Subject" {
+			r.Subject = v
+		} else {
+			r.Headers[h.name] = v
+		}
+	}
+	var sb strings.Builder
+	if err := e.text.Execute(&sb, data); err != nil {
+		return nil, fmt.Errorf("text: %w", err)
+	}
+	r.Text = sb.String()
+	if e.html != nil {
+		sb.Reset()
+		if err := e.html.Execute(&sb, data); err != nil {
+			return nil, fmt.Errorf("html: %w", err)
+		}
+		r.HTML = sb.String()
+	}
+	return r, nil
+}
+
+// normLang lower-cases a tag and accepts "_" for "-" (pt_BR).
+func normLang(l string) string {
+	return strings.ToLower(strings.ReplaceAll(strings.TrimSpace(l), "_", "-"))
+}
+
+// primary is a tag's language subtag: fr-ca -> fr.
+func primary(l string) string {
+	p, _, _ := strings.Cut(l, "-")
+	return p
+}

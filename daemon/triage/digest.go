@@ -1,0 +1,118 @@
+package triage
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/templates"
+)
+
+// Digest mails an account, on triage.digest.cron, the enquiries older
+// than triage.digest.older_than that no person has answered yet (SPEC §4).
+// Nothing is sent when none wait. Runs missed while the daemon was down are
+// not replayed (robfig/cron has no catch-up): the next morning's digest
+// lists the same enquiries anyway.
+type Digest struct {
+	Config    *config.Config
+	Account   *config.Account
+	Store     *store.Store
+	Templates *templates.Set
+	Log       *slog.Logger
+}
+
+// Name is the component name.
+func (d *Digest) Name() string { return "digest " + d.Account.Name }
+
+// Run sends the digest on schedule until ctx ends.
+func (d *Digest) Run(ctx context.Context) error {
+	sched, err := cron.ParseStandard(d.Config.Triage.Digest.Cron)
+	if err != nil {
+		return fmt.Errorf("triage.digest.cron: %w", err) // validated at load; cannot happen
+	}
+	loc := d.Config.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	for {
+		next := sched.Next(time.Now().In(loc))
+		t := time.NewTimer(time.Until(next))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		if n, err := d.Send(ctx, time.Now()); err != nil {
+			d.Log.Error("digest not sent", "component", "digest", "account", d.Account.Name, "err", err)
+		} else {
+			d.Log.Info("digest sent", "component", "digest", "account", d.Account.Name, "enquiries", n)
+		}
+	}
+}
+
+// Send mails the digest as of now and returns how many enquiries it lists.
+func (d *Digest) Send(ctx context.Context, now time.Time) (int, error) {
+	var waiting []templates.EnquiryData
+	cutoff := now.Add(-d.Config.Triage.Digest.OlderThan)
+	for _, status := range []string{"open", "acknowledged"} {
+		err := d.Store.Enquiries(ctx, store.EnquiryFilter{Status: status, Account: d.Account.Name, OlderThan: cutoff}, func(e *store.Enquiry) error {
+			waiting = append(waiting, templates.EnquiryData{Ref: e.Ref, Subject: e.Subject, Category: e.Category,
+				From: e.From, Status: e.Status, ReceivedAt: e.ReceivedAt})
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	if len(waiting) == 0 {
+		return 0, nil
+	}
+	slices.SortFunc(waiting, func(a, b templates.EnquiryData) int { return a.ReceivedAt.Compare(b.ReceivedAt) })
+	raw, err := d.message(waiting)
+	if err != nil {
+		return 0, err
+	}
+	sc, closeSMTP, err := dialSMTP(ctx, d.Account)
+	if err != nil {
+		return 0, err
+	}
+	defer closeSMTP()
+	return len(waiting), sendRaw(sc, d.Account.Address, d.Account.Address, raw)
+}
+
+func (d *Digest) message(waiting []templates.EnquiryData) ([]byte, error) {
+	r, err := d.Templates.Render(d.Config.Triage.Digest.Template, nonEmpty(d.Account.Language, "en"), templates.Data{
+		Event: d.Config.Event, Account: templates.AccountDataOf(d.Account), Enquiries: waiting, Location: d.Config.Location,
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := gomail.NewMsg()
+	if err := m.FromFormat("herald", d.Account.Address); err != nil {
+		return nil, err
+	}
+	if err := m.To(d.Account.Address); err != nil {
+		return nil, err
+	}
+	m.Subject(r.Subject)
+	m.SetGenHeader("Auto-Submitted", "auto-generated") // RFC 3834 §5: a periodic report
+	m.SetGenHeader(LoopHeader, d.Account.Address)
+	m.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
+	m.SetDate()
+	m.SetMessageIDWithValue(strings.Trim(compose.NewMessageID(d.Account.Address), "<>"))
+	m.SetBodyString(gomail.TypeTextPlain, r.Text)
+	var buf bytes.Buffer
+	_, err = m.WriteTo(&buf)
+	return buf.Bytes(), err
+}

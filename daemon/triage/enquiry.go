@@ -1,0 +1,153 @@
+package triage
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/herald-mail/herald/daemon/classify"
+	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// enquiry is SPEC §4 step 6: rules, a new reference, filing, flagging,
+// forwarding and — unless the policy forbids it — an acknowledgement.
+func (r *recorder) enquiry() error {
+	m, t := r.x.m, &r.p.Config.Triage
+	actions := t.Default
+	if rule := FirstRule(t.Rules, m, r.x.lang); rule != nil {
+		actions = rule.RuleActions
+		if actions.Category == "" {
+			actions.Category = t.Default.Category
+		}
+		if actions.Folder == "" {
+			actions.Folder = t.Default.Folder
+		}
+	}
+	ref, err := r.tx.NextRef(r.p.Config.Event.RefPrefix)
+	if err != nil {
+		return err
+	}
+	to := classify.ReplyAddress(m)
+	suppressed, err := r.ackPolicy(&actions, to)
+	if err != nil {
+		return err
+	}
+	r.suppressed = suppressed
+	from := ""
+	if len(m.From) > 0 {
+		from = m.From[0].Name
+	}
+	eid, err := r.tx.AddEnquiry(store.Enquiry{
+		Ref: ref, Account: r.p.Account.Name, Mailbox: r.mb.Name, From: m.FromAddress(), FromName: from,
+		Subject: m.Subject, Category: actions.Category, Language: r.x.lang, ReceivedAt: r.now, AckSuppressed: suppressed,
+	})
+	if err != nil {
+		return err
+	}
+	r.kind = KindEnquiry
+	row := r.row(KindEnquiry, ref, eid)
+	row.Account, row.Direction, row.Mailbox = r.p.Account.Name, "in", r.mb.Name
+	row.UIDValidity, row.UID, row.Hash, row.Folder = r.mb.UIDValidity, r.x.f.UID, r.x.hash, actions.Folder
+	if row.Date.IsZero() {
+		row.Date = r.x.f.InternalDate
+	}
+	id, err := r.tx.AddMessage(row)
+	if err != nil {
+		return err
+	}
+	// The reference as an IMAP keyword lets a focal point search for it
+	// in any mail client; the rule's flag comes on top.
+	for _, kw := range []string{ref, actions.Flag} {
+		if kw != "" {
+			if err := r.action("flag", kw, id); err != nil {
+				return err
+			}
+		}
+	}
+	if actions.Forward != "" {
+		job := ForwardJob{To: actions.Forward, Ref: ref, Subject: m.Subject, Raw: r.x.f.Raw}
+		if err := r.action("forward", ackJSON(job), id); err != nil {
+			return err
+		}
+		r.queued = true
+	}
+	if suppressed == "" {
+		if err := r.queueAck(&actions, to, ref, eid, id); err != nil {
+			return err
+		}
+	}
+	if actions.Folder != "" && actions.Folder != r.mb.Name {
+		return r.action("move", actions.Folder, id)
+	}
+	return nil
+}
+
+// ackPolicy returns why no acknowledgement may go to `to`, or "" (SPEC §4:
+// RFC 3834 §2 and Sieve vacation, RFC 5230 §4.2 and §4.5).
+func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, error) {
+	ack, _ := r.p.Config.Triage.Ack(actions)
+	if !ack {
+		return ReasonRuleOff, nil
+	}
+	policy := classify.Policy{OwnAddresses: r.p.ownAddresses(), LoopHeader: LoopHeader, Exceptions: r.exceptions()}
+	if why := classify.Suppress(r.x.m, policy); why != "" {
+		return why, nil
+	}
+	if to == "" {
+		return ReasonNoReturnAddress, nil
+	}
+	// RFC 5230 §4.2: one reply per sender per period (:days).
+	acked, err := r.tx.AckedSince(r.p.Account.Name, to, r.now.Add(-r.p.Config.Triage.AckOncePer))
+	if err != nil || acked {
+		return ReasonAlreadyAcked, err
+	}
+	// SPEC §4: never more than 10 automatic messages to one address an hour.
+	n, err := r.tx.AutoRepliesSince(to, r.now.Add(-autoReplyWindow))
+	if err != nil || n >= maxAutoRepliesPerHour {
+		return ReasonHourlyCap, err
+	}
+	return "", nil
+}
+
+func (r *recorder) exceptions() []*regexp.Regexp {
+	var out []*regexp.Regexp
+	for _, e := range r.p.Config.Triage.AckExceptions {
+		if re, err := regexp.Compile(e); err == nil {
+			out = append(out, re)
+		}
+	}
+	return out
+}
+
+// queueAck logs the automatic reply now (so the limits count it at once)
+// and queues it for the sender with its Message-ID fixed in advance.
+func (r *recorder) queueAck(actions *config.RuleActions, to, ref string, enquiry, msg int64) error {
+	_, tmpl := r.p.Config.Triage.Ack(actions)
+	m := r.x.m
+	job := AckJob{
+		Template: tmpl, To: to, Ref: ref, Subject: m.Subject, Category: actions.Category, EnquiryID: enquiry,
+		MessageID: strings.Trim(compose.NewMessageID(r.p.Account.Address), "<>"),
+		Original:  compose.Original{MessageID: m.MessageID, References: m.References, InReplyTo: m.InReplyTo},
+		// SPEC §7: someone who is not a contact is answered in the language
+		// they wrote in, else the account's.
+		Languages: nonEmpty(r.x.lang, r.p.Account.Language, "en"),
+	}
+	if err := r.tx.AddAutoReply(r.p.Account.Name, to, "ack", job.MessageID, r.now); err != nil {
+		return err
+	}
+	r.queued = true
+	return r.action("ack", ackJSON(job), msg)
+}
+
+func nonEmpty(vs ...string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, v := range vs {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package triage
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/classify"
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/inbox"
+	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// Kinds recorded for incoming messages, beyond classify's.
+const (
+	KindEnquiry    = "enquiry"
+	KindFollowUp   = "follow-up"
+	KindUnreadable = "unreadable"
+	KindDuplicate  = "duplicate"
+	KindOwn        = "own"
+)
+
+// Folders for the kinds that never become enquiries (SPEC §4).
+const (
+	FolderBounces     = "Triage/Bounces"
+	FolderAutoReplies = "Triage/Auto-replies"
+	FolderReports     = "Triage/Reports"
+)
+
+// LoopHeader marks every automatic message herald sends; its value is the
+// sending account's address. A message carrying it is never acknowledged.
+const LoopHeader = "X-Herald-Loop"
+
+// Processor is the inbox.Handler of one account.
+type Processor struct {
+	Config  *config.Config
+	Account *config.Account
+	Store   *store.Store
+	Log     *slog.Logger
+	// Queued is called after a commit that queued mail to send (acks,
+	// forwards), to wake the account's sender; may be nil.
+	Queued func()
+	// Seen is told each message's kind and, for an enquiry that gets no
+	// acknowledgement, why (metrics); may be nil.
+	Seen func(kind, suppressed string)
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+}
+
+var _ inbox.Handler = (*Processor)(nil)
+
+func (p *Processor) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// LastUID implements inbox.Handler.
+func (p *Processor) LastUID(ctx context.Context, mb inbox.Mailbox) (uint32, error) {
+	return p.Store.LastUID(ctx, mb.Account, mb.Name, mb.UIDValidity)
+}
+
+// Pending implements inbox.Handler.
+func (p *Processor) Pending(ctx context.Context, mb inbox.Mailbox) ([]inbox.Action, error) {
+	rows, err := p.Store.PendingIMAP(ctx, mb.Account, mb.Name, mb.UIDValidity)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inbox.Action, len(rows))
+	for i, r := range rows {
+		out[i] = inbox.Action{ID: r.ID, UID: r.UID, Kind: inbox.ActionKind(r.Kind), Arg: r.Arg}
+	}
+	return out, nil
+}
+
+// Done implements inbox.Handler.
+func (p *Processor) Done(ctx context.Context, ids []int64, err error) error {
+	return p.Store.ActionsDone(ctx, ids, err)
+}
+
+// parsed is a fetched message decoded outside the transaction, so the
+// write lock is held only for the database work.
+type parsed struct {
+	f    inbox.Fetched
+	m    *message.Message // nil when unreadable
+	err  error
+	hash string
+	lang string
+	cls  classify.Result
+}
+
+// Process implements inbox.Handler: every message of the batch gets its
+// outcome recorded, and the high-water mark moves to the batch's last UID,
+// in one transaction (SPEC §4 "exactly once").
+func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox.Fetched) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	ps := make([]parsed, len(batch))
+	for i, f := range batch {
+		ps[i] = parse(f)
+	}
+	var queued bool
+	var seen [][2]string
+	err := p.Store.Inbox(ctx, func(tx *store.InboxTx) error {
+		queued, seen = false, seen[:0]
+		var last uint32
+		for _, x := range ps {
+			r := &recorder{p: p, tx: tx, mb: mb, x: x, now: p.now()}
+			if err := r.record(); err != nil {
+				return err
+			}
+			queued = queued || r.queued
+			seen = append(seen, [2]string{r.kind, r.suppressed})
+			last = max(last, x.f.UID)
+		}
+		return tx.SetMark(mb.Account, mb.Name, mb.UIDValidity, last)
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range seen {
+		if p.Seen != nil {
+			p.Seen(k[0], k[1])
+		}
+	}
+	if queued && p.Queued != nil {
+		p.Queued()
+	}
+	return nil
+}
+
+func parse(f inbox.Fetched) parsed {
+	sum := sha256.Sum256(f.Raw)
+	x := parsed{f: f, hash: hex.EncodeToString(sum[:])}
+	x.m, x.err = message.Parse(f.Raw)
+	if x.err != nil {
+		x.m = nil
+		return x
+	}
+	x.lang = message.DetectLanguage(x.m.NewText())
+	x.cls = classify.Classify(x.m)
+	return x
+}
+
+// ownAddresses are the account's address and aliases, lowercased.
+func (p *Processor) ownAddresses() []string {
+	out := []string{strings.ToLower(p.Account.Address)}
+	for _, a := range p.Account.Aliases {
+		out = append(out, strings.ToLower(a))
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package triage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/inbox"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+const account = "habitat"
+
+func testConfig() *config.Config {
+	yes, no := true, false
+	return &config.Config{
+		Event: config.Event{Name: "Global Conference on Cities and Migrants", RefPrefix: "GCCM"},
+		Accounts: []config.Account{{
+			Name: account, Address: "decorte@un.org", Aliases: []string{"gccm@un.org"}, Language: "en",
+		}},
+		Triage: config.Triage{
+			Acknowledge: &yes, AckTemplate: "ack", AckOncePer: 168 * time.Hour, QuarantineFolder: "Triage/Unreadable",
+			Rules: []config.Rule{
+				{Name: "visa", Match: config.Match{Subject: regexp.MustCompile(`(?i)\bvisas?\b`)},
+					RuleActions: config.RuleActions{Category: "visa", Folder: "Triage/Visa", AckTemplate: "ack-visa"}},
+				{Name: "press", Match: config.Match{From: regexp.MustCompile(`(?i)@(reuters|afp)\.`)},
+					RuleActions: config.RuleActions{Category: "press", Folder: "Triage/Press", Acknowledge: &no, Forward: "press@example.org"}},
+			},
+			Default: config.RuleActions{Category: "general", Folder: "Triage/General"},
+		},
+	}
+}
+
+type fixture struct {
+	t     *testing.T
+	p     *Processor
+	st    *store.Store
+	mb    inbox.Mailbox
+	uid   uint32
+	clock time.Time
+}
+
+func newFixture(t *testing.T) *fixture {
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cfg := testConfig()
+	f := &fixture{t: t, st: st, mb: inbox.Mailbox{Account: account, Name: "INBOX", UIDValidity: 7},
+		clock: time.Date(2017, 10, 2, 9, 0, 0, 0, time.UTC)}
+	f.p = &Processor{Config: cfg, Account: &cfg.Accounts[0], Store: st,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: func() time.Time { return f.clock }}
+	return f
+}
+
+// deliver processes raw messages as one batch and returns their UIDs.
+func (f *fixture) deliver(raws ...string) []uint32 {
+	f.t.Helper()
+	var batch []inbox.Fetched
+	var uids []uint32
+	for _, r := range raws {
+		f.uid++
+		batch = append(batch, inbox.Fetched{UID: f.uid, Raw: []byte(strings.ReplaceAll(r, "\n", "\r\n")), InternalDate: f.clock})
+		uids = append(uids, f.uid)
+	}
+	if err := f.p.Process(context.Background(), f.mb, batch); err != nil {
+		f.t.Fatalf("Process() = %v", err)
+	}
+	return uids
+}
+
+func mail(from, to, subject string, extra ...string) string {
+	id := fmt.Sprintf("<%d.%s>", time.Now().UnixNano(), strings.ReplaceAll(from, "@", "."))
+	return fmt.Sprintf("Return-Path: <%s>\nFrom: %s\nTo: %s\nSubject: %s\nMessage-ID: %s\nDate: Mon, 2 Oct 2017 10:00:00 +0200\n%s\nHello, a question about the conference.\n",
+		from, from, to, subject, id, strings.Join(append(extra, ""), "\n"))
+}
+
+// enquiries returns the queue keyed by subject.
+func (f *fixture) enquiries() map[string]*store.Enquiry {
+	out := map[string]*store.Enquiry{}
+	f.st.Enquiries(context.Background(), store.EnquiryFilter{}, func(e *store.Enquiry) error { out[e.Subject] = e; return nil })
+	return out
+}
+
+func (f *fixture) actions(kind string) []store.Action {
+	var out []store.Action
+	ims, _ := f.st.PendingIMAP(context.Background(), account, "INBOX", 7)
+	sends, _ := f.st.PendingSends(context.Background(), account, 1000)
+	for _, a := range append(ims, sends...) {
+		if a.Kind == kind {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func TestEnquiriesRulesAndAcks(t *testing.T) {
+	f := newFixture(t)
+	f.deliver(
+		mail("amina@dakar.example", "decorte@un.org", "Visa invitation letter"),
+		mail("journalist@reuters.com", "decorte@un.org", "Interview request"),
+		mail("mayor@quito.example", "gccm@un.org", "Programme question"),
+		mail("bot@news.example", "decorte@un.org", "Weekly digest", "List-Id: <news.example>"),
+		mail("friend@example.org", "someone-else@un.org", "Not for us"),
+		mail("ooo@example.org", "decorte@un.org", "Conference", "Auto-Submitted: no"),
+	)
+	got := f.enquiries()
+	want := map[string]struct{ category, suppressed string }{
+		"Visa invitation letter": {"visa", ""},
+		"Interview request":      {"press", ReasonRuleOff},
+		"Programme question":     {"general", ""},
+		"Weekly digest":          {"general", "list"},
+		"Not for us":             {"general", "not-addressed-to-us"},
+		"Conference":             {"general", ""},
+	}
+	for subj, w := range want {
+		e := got[subj]
+		if e == nil {
+			t.Errorf("%q: no enquiry", subj)
+			continue
+		}
+		if e.Category != w.category || e.AckSuppressed != w.suppressed || !strings.HasPrefix(e.Ref, "GCCM-") {
+			t.Errorf("%q: category %q suppressed %q ref %q; want %q %q", subj, e.Category, e.AckSuppressed, e.Ref, w.category, w.suppressed)
+		}
+	}
+	acks := f.actions("ack")
+	if len(acks) != 3 {
+		t.Fatalf("acks queued = %d, want 3", len(acks))
+	}
+	var job AckJob
+	json.Unmarshal([]byte(acks[0].Arg), &job)
+	if job.Template != "ack-visa" || job.To != "amina@dakar.example" || job.Original.MessageID == "" || job.MessageID == "" {
+		t.Errorf("first ack job = %+v", job)
+	}
+	if fw := f.actions("forward"); len(fw) != 1 {
+		t.Errorf("forwards = %d, want 1 (press rule)", len(fw))
+	}
+	moves := map[string]int{}
+	for _, a := range f.actions("move") {
+		moves[a.Arg]++
+	}
+	if moves["Triage/Visa"] != 1 || moves["Triage/Press"] != 1 || moves["Triage/General"] != 4 {
+		t.Errorf("moves = %v", moves)
+	}
+	if last, _ := f.st.LastUID(context.Background(), account, "INBOX", 7); last != 6 {
+		t.Errorf("high-water mark = %d, want 6", last)
+	}
+}
+
+func TestAckOncePerSenderAndDuplicates(t *testing.T) {
+	f := newFixture(t)
+	first := mail("amina@dakar.example", "decorte@un.org", "First question")
+	f.deliver(first, first) // the same message twice (to the address and its alias)
+	f.clock = f.clock.Add(time.Hour)
+	f.deliver(mail("amina@dakar.example", "decorte@un.org", "Second question"))
+	f.clock = f.clock.Add(8 * 24 * time.Hour)
+	f.deliver(mail("amina@dakar.example", "decorte@un.org", "A week later"))
+
+	got := f.enquiries()
+	if len(got) != 3 {
+		t.Fatalf("enquiries = %d, want 3 (the copy is not a new enquiry)", len(got))
+	}
+	if got["Second question"].AckSuppressed != ReasonAlreadyAcked || got["A week later"].AckSuppressed != "" {
+		t.Errorf("suppression: second %q, a week later %q", got["Second question"].AckSuppressed, got["A week later"].AckSuppressed)
+	}
+	if n := len(f.actions("ack")); n != 2 {
+		t.Errorf("acks = %d, want 2", n)
+	}
+}
+
+func TestHourlyCapAcrossAccountsAndCauses(t *testing.T) {
+	f := newFixture(t)
+	f.p.Config.Triage.AckOncePer = time.Nanosecond // let each message ask for an ack
+	for i := 0; i < 12; i++ {
+		f.clock = f.clock.Add(time.Minute)
+		f.deliver(mail("busy@example.org", "decorte@un.org", fmt.Sprintf("Question %d", i)))
+	}
+	if n := len(f.actions("ack")); n != 10 {
+		t.Errorf("acks in one hour = %d, want 10", n)
+	}
+	if e := f.enquiries()["Question 11"]; e.AckSuppressed != ReasonHourlyCap {
+		t.Errorf("12th: suppressed %q", e.AckSuppressed)
+	}
+}
+
+func TestFollowUpJoinsThreadButNotForStrangers(t *testing.T) {
+	f := newFixture(t)
+	f.deliver(mail("amina@dakar.example", "decorte@un.org", "Visa letter", "Cc: assistant@dakar.example"))
+	ref := f.enquiries()["Visa letter"].Ref
+	f.st.CloseEnquiry(context.Background(), ref)
+
+	f.deliver(
+		mail("assistant@dakar.example", "decorte@un.org", "Re: ["+ref+"] Visa letter"),
+		mail("stranger@example.org", "decorte@un.org", "About "+ref),
+	)
+	got := f.enquiries()
+	e := got["Visa letter"]
+	if e.ThreadSize != 2 || e.Status != "open" {
+		t.Errorf("thread size %d status %s; want 2, reopened", e.ThreadSize, e.Status)
+	}
+	if got["About "+ref] == nil {
+		t.Error("a stranger quoting the reference hijacked the thread")
+	}
+	if n := len(f.actions("ack")); n != 2 {
+		t.Errorf("acks = %d, want 2 (first enquiry and the stranger's; not the follow-up)", n)
+	}
+}
+
+func TestBouncesAutoRepliesAndUnreadable(t *testing.T) {
+	f := newFixture(t)
+	f.deliver(
+		"From: MAILER-DAEMON@mx.example\nTo: decorte@un.org\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <b1@mx.example>\n"+
+			"Content-Type: multipart/report; report-type=delivery-status; boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed\n--B\n"+
+			"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example\n\nFinal-Recipient: rfc822; gone@example.org\nAction: failed\nStatus: 5.1.1\n\n--B--\n",
+		mail("traveller@example.org", "decorte@un.org", "Out of office", "Auto-Submitted: auto-replied"),
+		"this is not a mail at all\x00\x01",
+	)
+	if n := len(f.enquiries()); n != 0 {
+		t.Errorf("enquiries = %d, want 0", n)
+	}
+	moves := map[string]int{}
+	for _, a := range f.actions("move") {
+		moves[a.Arg]++
+	}
+	if moves[FolderBounces] != 1 || moves[FolderAutoReplies] != 1 || moves["Triage/Unreadable"] != 1 {
+		t.Errorf("moves = %v", moves)
+	}
+	if n := len(f.actions("ack")); n != 0 {
+		t.Errorf("acks = %d, want 0", n)
+	}
+}

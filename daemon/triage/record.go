@@ -1,0 +1,230 @@
+package triage
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/classify"
+	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/inbox"
+	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// Ack suppression reasons decided here (classify.Suppress gives the
+// header-based ones).
+const (
+	ReasonRuleOff         = "rule: acknowledge false"
+	ReasonAlreadyAcked    = "already acknowledged within ack_once_per"
+	ReasonHourlyCap       = "10 automatic messages to this address in the last hour"
+	ReasonNoReturnAddress = "no return address"
+	ReasonTemplateMissing = "no acknowledgement template"
+	maxAutoRepliesPerHour = 10
+	autoReplyWindow       = time.Hour
+)
+
+// AckJob is what an "ack" action carries to the sender: everything needed
+// to render and address the acknowledgement, fixed at decision time.
+type AckJob struct {
+	Template  string   `json:"template"`
+	Languages []string `json:"languages"`
+	To        string   `json:"to"`
+	MessageID string   `json:"message_id"` // ours, without <>
+	Ref       string   `json:"ref"`
+	// Original is the message answered, for In-Reply-To and References.
+	Original  compose.Original `json:"original"`
+	Subject   string           `json:"subject"`
+	Category  string           `json:"category"`
+	EnquiryID int64            `json:"enquiry_id"`
+}
+
+// ForwardJob is what a "forward" action carries: the original, re-sent as
+// an attachment with its headers (SPEC §3 rule action forward).
+type ForwardJob struct {
+	To      string `json:"to"`
+	Ref     string `json:"ref"`
+	Subject string `json:"subject"`
+	Raw     []byte `json:"raw"`
+}
+
+// recorder decides and records one message inside the batch transaction.
+type recorder struct {
+	p   *Processor
+	tx  *store.InboxTx
+	mb  inbox.Mailbox
+	x   parsed
+	now time.Time
+
+	kind       string
+	suppressed string
+	queued     bool
+}
+
+func (r *recorder) record() error {
+	if r.x.m == nil {
+		r.kind = KindUnreadable
+		return r.file(store.MessageRow{Kind: KindUnreadable, Detail: r.x.err.Error()}, r.p.Config.Triage.QuarantineFolder)
+	}
+	m := r.x.m
+	dup, err := r.tx.SeenBefore(r.p.Account.Name, m.MessageID, r.x.hash)
+	if err != nil {
+		return err
+	}
+	if dup != nil {
+		// A second copy (address and alias both in To, or a rescan after
+		// a UIDVALIDITY change): filed like the first, never acknowledged.
+		r.kind = KindDuplicate
+		return r.file(r.row(KindDuplicate, fmt.Sprintf("copy of message %d", dup.ID), dup.EnquiryID), dup.Folder)
+	}
+	if r.ownDigest() {
+		// herald's own digest to this account: it stays in the INBOX for
+		// the person who reads it.
+		r.kind = KindOwn
+		return r.file(r.row(KindOwn, "digest", 0), "")
+	}
+	switch r.x.cls.Kind {
+	case classify.Bounce, classify.Delay:
+		return r.report(FolderBounces)
+	case classify.DeliveryReport, classify.ReadReceipt, classify.AbuseReport:
+		return r.report(FolderReports)
+	case classify.AutoReply:
+		ours := true
+		if r.x.cls.SubjectOnly {
+			// A subject alone counts only on a reply to our own mail.
+			if ours, err = r.tx.SentByUs(r.p.Account.Name, append(m.InReplyTo, m.References...)); err != nil {
+				return err
+			}
+		}
+		if ours {
+			r.kind = string(classify.AutoReply)
+			return r.file(r.row(r.kind, r.x.cls.Reason, 0), FolderAutoReplies)
+		}
+	}
+	if e, err := r.followUp(); err != nil || e != nil {
+		if err != nil {
+			return err
+		}
+		return r.joinThread(e)
+	}
+	return r.enquiry()
+}
+
+// ownDigest recognises a message this account's herald sent to itself.
+func (r *recorder) ownDigest() bool {
+	m := r.x.m
+	return strings.EqualFold(m.Header.Get(LoopHeader), r.p.Account.Address) && strings.EqualFold(m.FromAddress(), r.p.Account.Address)
+}
+
+// report files a bounce, delay warning, receipt or abuse report.
+func (r *recorder) report(folder string) error {
+	r.kind = string(r.x.cls.Kind)
+	detail := r.x.cls.Reason
+	for _, rc := range r.x.cls.Recipients {
+		detail += fmt.Sprintf("; %s %s %s", rc.Address, rc.Action, rc.Status)
+	}
+	return r.file(r.row(r.kind, detail, 0), folder)
+}
+
+func (r *recorder) row(kind, detail string, enquiry int64) store.MessageRow {
+	m := r.x.m
+	var rcpts []string
+	for _, a := range append(append([]message.Address{}, m.To...), m.Cc...) {
+		rcpts = append(rcpts, a.Address)
+	}
+	return store.MessageRow{
+		Kind: kind, Detail: detail, EnquiryID: enquiry, MessageID: m.MessageID,
+		From: m.FromAddress(), Recipients: rcpts, Subject: m.Subject, Date: m.Date,
+	}
+}
+
+// file records the message and queues its move to folder ("" = leave it).
+func (r *recorder) file(row store.MessageRow, folder string) error {
+	row.Account, row.Direction, row.Mailbox = r.p.Account.Name, "in", r.mb.Name
+	row.UIDValidity, row.UID, row.Hash, row.Folder = r.mb.UIDValidity, r.x.f.UID, r.x.hash, folder
+	if row.Date.IsZero() {
+		row.Date = r.x.f.InternalDate
+	}
+	id, err := r.tx.AddMessage(row)
+	if err != nil {
+		return err
+	}
+	if folder == "" || folder == r.mb.Name {
+		return nil
+	}
+	return r.action("move", folder, id)
+}
+
+func (r *recorder) action(kind, arg string, msg int64) error {
+	return r.tx.AddAction(store.Action{
+		Account: r.p.Account.Name, Mailbox: r.mb.Name, UIDValidity: r.mb.UIDValidity, UID: r.x.f.UID,
+		Kind: kind, Arg: arg, Message: msg,
+	})
+}
+
+// refPattern finds an enquiry reference such as GCCM-0042 in a subject.
+func (r *recorder) refPattern() *regexp.Regexp {
+	return regexp.MustCompile(`\b` + regexp.QuoteMeta(r.p.Config.Event.RefPrefix) + `-\d{4,}\b`)
+}
+
+// followUp finds the enquiry this message continues (SPEC §4 step 5): by
+// In-Reply-To/References, else by a reference in the subject — and only
+// when the sender took part in the thread (wrote or was copied), so a
+// stranger quoting a reference does not hijack it.
+func (r *recorder) followUp() (*store.Enquiry, error) {
+	m := r.x.m
+	e, err := r.tx.EnquiryByMessageIDs(r.p.Account.Name, append(append([]string{}, m.InReplyTo...), m.References...))
+	if err != nil {
+		return nil, err
+	}
+	if e == nil {
+		if ref := r.refPattern().FindString(strings.ToUpper(m.Subject)); ref != "" {
+			if e, err = r.tx.EnquiryByRef(r.p.Account.Name, ref); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if e == nil {
+		return nil, nil
+	}
+	who, err := r.tx.ThreadParticipants(e.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !who[m.FromAddress()] && !who[classify.ReplyAddress(m)] {
+		return nil, nil
+	}
+	return e, nil
+}
+
+// joinThread adds a follow-up to its enquiry, reopens a closed one, files
+// it where the enquiry's first message went, and does not acknowledge.
+func (r *recorder) joinThread(e *store.Enquiry) error {
+	r.kind = KindFollowUp
+	if err := r.tx.Reopen(e.ID); err != nil {
+		return err
+	}
+	return r.file(r.row(KindFollowUp, e.Ref, e.ID), r.folderOf(e.Category))
+}
+
+// folderOf is the folder of the rule (or default) that gave this category.
+func (r *recorder) folderOf(category string) string {
+	t := r.p.Config.Triage
+	for _, rule := range t.Rules {
+		if rule.Category == category && rule.Folder != "" {
+			return rule.Folder
+		}
+	}
+	return t.Default.Folder
+}
+
+// ackJSON encodes a job for the actions table.
+func ackJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // plain structs of strings: cannot fail
+	}
+	return string(b)
+}

@@ -1,0 +1,322 @@
+package triage
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
+
+	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/mailconn"
+	"github.com/herald-mail/herald/daemon/metrics"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/templates"
+)
+
+// Sender sends an account's queued acknowledgements and forwards, one
+// SMTP session per round, and APPENDs each acknowledgement to the sent
+// folder when one is configured. A send the server refused is retried
+// with backoff (store.ActionsDone); a crash between the server's OK and
+// the commit can repeat that one message, never more.
+type Sender struct {
+	Config    *config.Config
+	Account   *config.Account
+	Store     *store.Store
+	Templates *templates.Set
+	Log       *slog.Logger
+	Metrics   *metrics.Metrics
+
+	kick chan struct{}
+}
+
+// NewSender returns the sender of one account.
+func NewSender(cfg *config.Config, a *config.Account, st *store.Store, t *templates.Set, log *slog.Logger, m *metrics.Metrics) *Sender {
+	return &Sender{Config: cfg, Account: a, Store: st, Templates: t, Log: log.With("component", "acks", "account", a.Name),
+		Metrics: m, kick: make(chan struct{}, 1)}
+}
+
+// Name is the component name.
+func (s *Sender) Name() string { return "acks " + s.Account.Name }
+
+// Kick wakes the sender after new sends were queued.
+func (s *Sender) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends due messages until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	for {
+		if err := s.round(ctx); err != nil && ctx.Err() == nil {
+			s.Log.Warn("send round failed", "err", err)
+		}
+		wait := time.Minute
+		if next, err := s.Store.NextSendDue(ctx, s.Account.Name); err == nil && !next.IsZero() {
+			wait = max(min(time.Until(next), time.Minute), 100*time.Millisecond)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-s.kick:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// outgoing is one message ready for SMTP.
+type outgoing struct {
+	action store.Action
+	raw    []byte
+	to     string
+	ack    *AckJob
+}
+
+// round sends every due message in one SMTP session.
+func (s *Sender) round(ctx context.Context) error {
+	due, err := s.Store.PendingSends(ctx, s.Account.Name, 100)
+	if err != nil || len(due) == 0 {
+		return err
+	}
+	var batch []outgoing
+	for _, a := range due {
+		o, err := s.build(a)
+		if err != nil {
+			// A template that cannot render fails this message only.
+			s.Log.Error("cannot build message", "action", a.ID, "kind", a.Kind, "err", err)
+			s.Store.ActionsDone(ctx, []int64{a.ID}, err)
+			continue
+		}
+		batch = append(batch, o)
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	return s.send(ctx, batch)
+}
+
+func (s *Sender) build(a store.Action) (outgoing, error) {
+	switch a.Kind {
+	case "ack":
+		var job AckJob
+		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
+			return outgoing{}, fmt.Errorf("ack job: %w", err)
+		}
+		raw, err := s.ackMessage(&job)
+		return outgoing{action: a, raw: raw, to: job.To, ack: &job}, err
+	case "forward":
+		var job ForwardJob
+		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
+			return outgoing{}, fmt.Errorf("forward job: %w", err)
+		}
+		raw, err := s.forwardMessage(&job)
+		return outgoing{action: a, raw: raw, to: job.To}, err
+	}
+	return outgoing{}, fmt.Errorf("unknown send kind %q", a.Kind)
+}
+
+func (s *Sender) ackMessage(job *AckJob) ([]byte, error) {
+	r, err := s.Templates.Render(job.Template, job.Languages, templates.Data{
+		Event:    s.Config.Event,
+		Account:  templates.AccountDataOf(s.Account),
+		Enquiry:  &templates.EnquiryData{Ref: job.Ref, Subject: job.Subject, Category: job.Category},
+		Location: s.Config.Location,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return compose.AutoReply(compose.AutoReplyInput{
+		From:       s.Account.Address,
+		FromName:   s.Account.FromName,
+		To:         job.To,
+		MessageID:  job.MessageID,
+		Original:   job.Original,
+		Rendered:   r,
+		LoopHeader: LoopHeader,
+		LoopValue:  s.Account.Address,
+	})
+}
+
+// forwardMessage re-sends the original as a message/rfc822 attachment,
+// its headers intact (SPEC §3 rule action forward).
+func (s *Sender) forwardMessage(job *ForwardJob) ([]byte, error) {
+	m := gomail.NewMsg()
+	if err := m.FromFormat(s.Account.FromName, s.Account.Address); err != nil {
+		return nil, err
+	}
+	if err := m.To(job.To); err != nil {
+		return nil, err
+	}
+	m.Subject(fmt.Sprintf("[%s] Fwd: %s", job.Ref, job.Subject))
+	m.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
+	m.SetGenHeader(LoopHeader, s.Account.Address)
+	m.SetGenHeader("Auto-Submitted", "auto-forwarded") // RFC 3834 §5
+	m.SetDate()
+	m.SetMessageIDWithValue(strings.Trim(compose.NewMessageID(s.Account.Address), "<>"))
+	m.SetBodyString(gomail.TypeTextPlain, fmt.Sprintf("Enquiry %s, forwarded by herald under the rule of %s.\n", job.Ref, s.Account.Address))
+	if err := m.AttachReader("original.eml", bytes.NewReader(job.Raw), gomail.WithFileContentType("message/rfc822")); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	_, err := m.WriteTo(&buf)
+	return buf.Bytes(), err
+}
+
+// send delivers a batch over one session; each message's result is
+// committed as soon as the server answers it.
+func (s *Sender) send(ctx context.Context, batch []outgoing) error {
+	sc, closeSMTP, err := dialSMTP(ctx, s.Account)
+	if err != nil {
+		s.failAll(ctx, batch, err)
+		return err
+	}
+	defer closeSMTP()
+	var sent []outgoing
+	for _, o := range batch {
+		start := time.Now()
+		err := sendRaw(sc, s.Account.Address, o.to, o.raw)
+		if err != nil {
+			s.Log.Warn("send failed", "kind", o.action.Kind, "action", o.action.ID, "err", err)
+			s.Store.ActionsDone(ctx, []int64{o.action.ID}, err)
+			if isPermanent(err) {
+				continue
+			}
+			sc.Reset()
+			continue
+		}
+		s.Metrics.SendSeconds.WithLabelValues(s.Account.Name, o.action.Kind).Observe(time.Since(start).Seconds())
+		if err := s.recordSent(ctx, o); err != nil {
+			return err
+		}
+		sent = append(sent, o)
+	}
+	s.appendToSent(ctx, sent)
+	return nil
+}
+
+func (s *Sender) recordSent(ctx context.Context, o outgoing) error {
+	if o.ack == nil {
+		return s.Store.ActionsDone(ctx, []int64{o.action.ID}, nil)
+	}
+	s.Metrics.AcksSent.WithLabelValues(s.Account.Name).Inc()
+	return s.Store.AckSent(ctx, o.action.ID, store.MessageRow{
+		Account: s.Account.Name, MessageID: o.ack.MessageID, From: strings.ToLower(s.Account.Address),
+		Recipients: []string{o.ack.To}, Subject: o.ack.Subject, Kind: "ack", EnquiryID: o.ack.EnquiryID,
+		Folder: s.Account.SMTP.SentFolder, Date: time.Now(),
+	})
+}
+
+func (s *Sender) failAll(ctx context.Context, batch []outgoing, err error) {
+	ids := make([]int64, len(batch))
+	for i, o := range batch {
+		ids[i] = o.action.ID
+	}
+	s.Store.ActionsDone(ctx, ids, err)
+}
+
+// dialSMTP opens an authenticated session to the account's SMTP server.
+func dialSMTP(ctx context.Context, a *config.Account) (*gosmtp.Client, func(), error) {
+	secret, err := mailconn.Secret(ctx, a.SMTP.Auth)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, err := mailconn.NewSMTPClient(a.SMTP, secret)
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc, func() { client.CloseWithSMTPClient(sc) }, nil
+}
+
+// sendRaw runs one SMTP transaction with the message as it is.
+func sendRaw(c *gosmtp.Client, from, to string, raw []byte) error {
+	if err := c.Mail(from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(raw); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+// isPermanent reports a 5xx answer.
+func isPermanent(err error) bool {
+	var te *textproto.Error
+	return errors.As(err, &te) && te.Code >= 500
+}
+
+// appendToSent files a copy of each acknowledgement in smtp.sent_folder
+// (SPEC §3), so the focal point sees what herald answered. Failing to do
+// so is logged: the message was sent either way.
+func (s *Sender) appendToSent(ctx context.Context, sent []outgoing) {
+	folder := s.Account.SMTP.SentFolder
+	if folder == "" || len(sent) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	c, err := mailconn.DialIMAP(ctx, s.Account.IMAP, nil)
+	if err != nil {
+		s.Log.Warn("append to sent folder: connect", "folder", folder, "err", err)
+		return
+	}
+	defer c.Close()
+	created := false
+	for _, o := range sent {
+		if o.ack == nil {
+			continue
+		}
+		err := appendRaw(ctx, c, folder, o.raw)
+		if err != nil && !created {
+			// RFC 3501 §6.3.11: [TRYCREATE] — create the folder once, retry.
+			created = true
+			mailconn.Do(ctx, c, func() error { return c.Create(folder, nil).Wait() })
+			err = appendRaw(ctx, c, folder, o.raw)
+		}
+		if err != nil {
+			s.Log.Warn("append to sent folder", "folder", folder, "err", err)
+			return
+		}
+	}
+}
+
+func appendRaw(ctx context.Context, c *imapclient.Client, folder string, raw []byte) error {
+	return mailconn.Do(ctx, c, func() error {
+		cmd := c.Append(folder, int64(len(raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: time.Now()})
+		if _, err := cmd.Write(raw); err != nil {
+			cmd.Close()
+			return err
+		}
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		_, err := cmd.Wait()
+		return err
+	})
+}
