@@ -82,7 +82,9 @@ func accountDefaults(a *Account) {
 	if sm.Rate == (Rate{}) {
 		sm.Rate = Rate{N: 20, Per: time.Second}
 	}
-	def(&sm.Username, a.Address)
+	if sm.Password != "" || sm.PasswordCommand != "" || sm.Mechanism != "" {
+		def(&sm.Username, a.Address) // SPEC §3: no SMTP AUTH when no credentials are given
+	}
 }
 
 func triageDefaults(t *Triage) {

@@ -79,7 +79,7 @@ func (f *fixture) deliver(raws ...string) []uint32 {
 }
 
 func mail(from, to, subject string, extra ...string) string {
-	id := fmt.Sprintf("<%d.%s>", time.Now().UnixNano(), strings.ReplaceAll(from, "@", "."))
+	id := fmt.Sprintf("<%d.%s@test.example>", time.Now().UnixNano(), strings.ReplaceAll(from, "@", "."))
 	return fmt.Sprintf("Return-Path: <%s>\nFrom: %s\nTo: %s\nSubject: %s\nMessage-ID: %s\nDate: Mon, 2 Oct 2017 10:00:00 +0200\n%s\nHello, a question about the conference.\n",
 		from, from, to, subject, id, strings.Join(append(extra, ""), "\n"))
 }

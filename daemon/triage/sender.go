@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	gomail "github.com/wneessen/go-mail"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 
 	"github.com/herald-mail/herald/daemon/compose"
@@ -155,26 +153,14 @@ func (s *Sender) ackMessage(job *AckJob) ([]byte, error) {
 // forwardMessage re-sends the original as a message/rfc822 attachment,
 // its headers intact (SPEC §3 rule action forward).
 func (s *Sender) forwardMessage(job *ForwardJob) ([]byte, error) {
-	m := gomail.NewMsg()
-	if err := m.FromFormat(s.Account.FromName, s.Account.Address); err != nil {
-		return nil, err
-	}
-	if err := m.To(job.To); err != nil {
-		return nil, err
-	}
-	m.Subject(fmt.Sprintf("[%s] Fwd: %s", job.Ref, job.Subject))
-	m.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
-	m.SetGenHeader(LoopHeader, s.Account.Address)
-	m.SetGenHeader("Auto-Submitted", "auto-forwarded") // RFC 3834 §5
-	m.SetDate()
-	m.SetMessageIDWithValue(strings.Trim(compose.NewMessageID(s.Account.Address), "<>"))
-	m.SetBodyString(gomail.TypeTextPlain, fmt.Sprintf("Enquiry %s, forwarded by herald under the rule of %s.\n", job.Ref, s.Account.Address))
-	if err := m.AttachReader("original.eml", bytes.NewReader(job.Raw), gomail.WithFileContentType("message/rfc822")); err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	_, err := m.WriteTo(&buf)
-	return buf.Bytes(), err
+	return compose.Forward(compose.ForwardInput{
+		From: s.Account.Address, FromName: s.Account.FromName, To: job.To,
+		MessageID:  compose.NewMessageID(s.Account.Address),
+		Subject:    fmt.Sprintf("[%s] Fwd: %s", job.Ref, job.Subject),
+		Text:       fmt.Sprintf("Enquiry %s to %s, forwarded by herald under a triage rule. The original is attached.\n", job.Ref, s.Account.Address),
+		LoopHeader: LoopHeader, LoopValue: s.Account.Address,
+		Original: job.Raw,
+	})
 }
 
 // send delivers a batch over one session; each message's result is
