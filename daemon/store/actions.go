@@ -41,7 +41,7 @@ func (s *Store) PendingSends(ctx context.Context, account string, limit int) ([]
 // (zero when there is none), so the sender can sleep until then.
 func (s *Store) NextSendDue(ctx context.Context, account string) (time.Time, error) {
 	var at sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT min(next_at) FROM actions WHERE state = 'pending' AND account = ? AND kind IN ('ack', 'forward')`, account).Scan(&at)
+	err := s.db.QueryRowContext(ctx, `SELECT min(next_at) FROM actions WHERE state = 'pending' AND account = ? AND kind IN ('ack', 'forward', 'append')`, account).Scan(&at)
 	return parseTS(at.String), err
 }
 
@@ -118,10 +118,17 @@ func (s *Store) Message(ctx context.Context, id int64) (*MessageRow, error) {
 	return &m, nil
 }
 
+// PendingAppends lists the due sent-folder copies of an account.
+func (s *Store) PendingAppends(ctx context.Context, account string, limit int) ([]Action, error) {
+	return s.actions(ctx, actionSelect+` WHERE state = 'pending' AND account = ? AND kind = 'append'
+		AND next_at <= ? ORDER BY id LIMIT ?`, account, ts(time.Now()), limit)
+}
+
 // AckSent records an acknowledgement the SMTP server accepted: the action
 // is done, the outgoing message joins the thread, the enquiry becomes
-// acknowledged — all at once.
-func (s *Store) AckSent(ctx context.Context, actionID int64, out MessageRow) error {
+// acknowledged, and, when copy is not empty (a JSON job), its sent-folder
+// copy is queued — all at once, so a crash loses no copy.
+func (s *Store) AckSent(ctx context.Context, actionID int64, out MessageRow, copy string) error {
 	now := time.Now()
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE actions SET state = 'done', done_at = ?, last_error = '' WHERE id = ?`, ts(now), actionID); err != nil {
@@ -129,13 +136,19 @@ func (s *Store) AckSent(ctx context.Context, actionID int64, out MessageRow) err
 		}
 		it := &InboxTx{tx: tx, ctx: ctx, now: now}
 		out.Direction = "out"
-		if _, err := it.AddMessage(out); err != nil {
+		id, err := it.AddMessage(out)
+		if err != nil {
 			return err
+		}
+		if copy != "" {
+			if err := it.AddAction(Action{Account: out.Account, Kind: "append", Arg: copy, Message: id}); err != nil {
+				return err
+			}
 		}
 		if out.EnquiryID == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE enquiries SET status = 'acknowledged', acknowledged_at = ?
+		_, err = tx.ExecContext(ctx, `UPDATE enquiries SET status = 'acknowledged', acknowledged_at = ?
 			WHERE id = ? AND status = 'open'`, ts(now), out.EnquiryID)
 		return err
 	})

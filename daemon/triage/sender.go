@@ -85,8 +85,16 @@ type outgoing struct {
 	ack    *AckJob
 }
 
-// round sends every due message in one SMTP session.
+// round sends every due message in one SMTP session, then files the
+// sent-folder copies.
 func (s *Sender) round(ctx context.Context) error {
+	if err := s.sendDue(ctx); err != nil {
+		return err
+	}
+	return s.appendToSent(ctx)
+}
+
+func (s *Sender) sendDue(ctx context.Context) error {
 	due, err := s.Store.PendingSends(ctx, s.Account.Name, 100)
 	if err != nil || len(due) == 0 {
 		return err
@@ -172,7 +180,6 @@ func (s *Sender) send(ctx context.Context, batch []outgoing) error {
 		return err
 	}
 	defer closeSMTP()
-	var sent []outgoing
 	for _, o := range batch {
 		start := time.Now()
 		err := sendRaw(sc, s.Account.Address, o.to, o.raw)
@@ -189,9 +196,7 @@ func (s *Sender) send(ctx context.Context, batch []outgoing) error {
 		if err := s.recordSent(ctx, o); err != nil {
 			return err
 		}
-		sent = append(sent, o)
 	}
-	s.appendToSent(ctx, sent)
 	return nil
 }
 
@@ -200,11 +205,15 @@ func (s *Sender) recordSent(ctx context.Context, o outgoing) error {
 		return s.Store.ActionsDone(ctx, []int64{o.action.ID}, nil)
 	}
 	s.Metrics.AcksSent.WithLabelValues(s.Account.Name).Inc()
+	copy := ""
+	if folder := s.Account.SMTP.SentFolder; folder != "" {
+		copy = ackJSON(CopyJob{Folder: folder, Raw: o.raw})
+	}
 	return s.Store.AckSent(ctx, o.action.ID, store.MessageRow{
 		Account: s.Account.Name, MessageID: o.ack.MessageID, From: strings.ToLower(s.Account.Address),
 		Recipients: []string{o.ack.To}, Subject: o.ack.Subject, Kind: "ack", EnquiryID: o.ack.EnquiryID,
 		Folder: s.Account.SMTP.SentFolder, Date: time.Now(),
-	})
+	}, copy)
 }
 
 func (s *Sender) failAll(ctx context.Context, batch []outgoing, err error) {
@@ -257,39 +266,52 @@ func isPermanent(err error) bool {
 	return errors.As(err, &te) && te.Code >= 500
 }
 
-// appendToSent files a copy of each acknowledgement in smtp.sent_folder
-// (SPEC §3), so the focal point sees what herald answered. Failing to do
-// so is logged: the message was sent either way.
-func (s *Sender) appendToSent(ctx context.Context, sent []outgoing) {
-	folder := s.Account.SMTP.SentFolder
-	if folder == "" || len(sent) == 0 {
-		return
+// CopyJob is what an "append" action carries: the acknowledgement as
+// sent, for smtp.sent_folder.
+type CopyJob struct {
+	Folder string `json:"folder"`
+	Raw    []byte `json:"raw"`
+}
+
+// appendToSent files the queued copies of acknowledgements in
+// smtp.sent_folder (SPEC §3), so the focal point sees what herald
+// answered. Each copy is an action queued with the send's record, so a
+// crash loses none; a crash between the APPEND and its record can file one
+// copy twice. A failure is retried later: the message was sent either way.
+func (s *Sender) appendToSent(ctx context.Context) error {
+	due, err := s.Store.PendingAppends(ctx, s.Account.Name, 100)
+	if err != nil || len(due) == 0 {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	c, err := mailconn.DialIMAP(ctx, s.Account.IMAP, nil)
 	if err != nil {
-		s.Log.Warn("append to sent folder: connect", "folder", folder, "err", err)
-		return
+		return fmt.Errorf("append to sent folder: %w", err)
 	}
 	defer c.Close()
-	created := false
-	for _, o := range sent {
-		if o.ack == nil {
+	created := map[string]bool{}
+	for _, a := range due {
+		var job CopyJob
+		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
+			s.Store.ActionsDone(ctx, []int64{a.ID}, err)
 			continue
 		}
-		err := appendRaw(ctx, c, folder, o.raw)
-		if err != nil && !created {
+		err := appendRaw(ctx, c, job.Folder, job.Raw)
+		if err != nil && !created[job.Folder] {
 			// RFC 3501 §6.3.11: [TRYCREATE] — create the folder once, retry.
-			created = true
-			mailconn.Do(ctx, c, func() error { return c.Create(folder, nil).Wait() })
-			err = appendRaw(ctx, c, folder, o.raw)
+			created[job.Folder] = true
+			mailconn.Do(ctx, c, func() error { return c.Create(job.Folder, nil).Wait() })
+			err = appendRaw(ctx, c, job.Folder, job.Raw)
+		}
+		if err := s.Store.ActionsDone(ctx, []int64{a.ID}, err); err != nil {
+			return err
 		}
 		if err != nil {
-			s.Log.Warn("append to sent folder", "folder", folder, "err", err)
-			return
+			return fmt.Errorf("append to %s: %w", job.Folder, err)
 		}
 	}
+	return nil
 }
 
 func appendRaw(ctx context.Context, c *imapclient.Client, folder string, raw []byte) error {

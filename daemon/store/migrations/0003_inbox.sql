@@ -78,8 +78,8 @@ CREATE TABLE actions (
     mailbox     TEXT NOT NULL,
     uidvalidity INTEGER NOT NULL,
     uid         INTEGER NOT NULL,
-    kind        TEXT NOT NULL CHECK (kind IN ('flag', 'move', 'ack', 'forward')),
-    arg         TEXT NOT NULL,      -- keyword, folder, or JSON for sends
+    kind        TEXT NOT NULL CHECK (kind IN ('flag', 'move', 'ack', 'forward', 'append')),
+    arg         TEXT NOT NULL,      -- keyword, folder, or JSON for sends and sent-folder copies
     message     INTEGER NOT NULL REFERENCES messages (id),
     state       TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'failed')),
     tries       INTEGER NOT NULL DEFAULT 0,
