@@ -55,6 +55,11 @@ type Daemon struct {
 // Run loads the config and runs the daemon until ctx is cancelled. A
 // config problem is returned as config.Errors (exit code 2).
 func Run(ctx context.Context, o Options) error {
+	// Catch SIGHUP before anything else: its default action kills the
+	// process, and a reload may be asked for while the daemon starts.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	cfg, err := config.Load(o.ConfigPath)
 	if err != nil {
 		return err
@@ -72,7 +77,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 	defer d.close()
 	d.banner(cfg)
-	return d.serve(ctx)
+	return d.serve(ctx, hup)
 }
 
 // start opens what must be ready before the banner: the store, the
@@ -140,11 +145,7 @@ func (d *Daemon) banner(cfg *config.Config) {
 }
 
 // serve runs the components until ctx ends, reloading on SIGHUP.
-func (d *Daemon) serve(ctx context.Context) error {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-
+func (d *Daemon) serve(ctx context.Context, hup <-chan os.Signal) error {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	sup := &service.Supervisor{Log: d.log, Health: d.health, Metrics: d.metrics}
@@ -190,7 +191,8 @@ type generation struct {
 }
 
 func (d *Daemon) startGeneration(ctx context.Context, sup *service.Supervisor, cfg *config.Config) (*generation, error) {
-	comps, err := d.components(cfg)
+	d.syncLists(ctx, cfg)
+	comps, cleanup, err := d.components(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -201,6 +203,7 @@ func (d *Daemon) startGeneration(ctx context.Context, sup *service.Supervisor, c
 	}
 	go func() {
 		defer close(g.done)
+		defer cleanup()
 		sup.Run(gctx, comps...)
 	}()
 	return g, nil

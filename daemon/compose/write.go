@@ -78,10 +78,7 @@ func write(f fields, b body) ([]byte, error) {
 		}
 		return buf.Bytes(), nil
 	}
-	// A boundary of our own keeps Content-Type where it was added:
-	// go-message would otherwise set it again, moving it to the top.
-	boundary := "herald-" + strings.ToLower(rand.Text())
-	f.add("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": boundary}))
+	f.add("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": newBoundary()}))
 	h, err := f.header()
 	if err != nil {
 		return nil, err
@@ -90,22 +87,39 @@ func write(f fields, b body) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range []struct{ typ, content string }{{"text/plain", b.text}, {"text/html", b.html}} {
-		var ph message.Header
-		ph.SetContentType(p.typ, map[string]string{"charset": "utf-8"})
-		ph.Set("Content-Transfer-Encoding", "quoted-printable")
-		pw, err := mw.CreatePart(ph)
-		if err != nil {
-			return nil, err
-		}
-		if err := writeAll(pw, p.content); err != nil {
-			return nil, err
-		}
+	if err := writeTextParts(mw, b); err != nil {
+		return nil, err
 	}
 	if err := mw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// newBoundary is a multipart boundary of our own. Giving one keeps
+// Content-Type where it was added: go-message would otherwise set it
+// again, moving it to the top.
+func newBoundary() string { return "herald-" + strings.ToLower(rand.Text()) }
+
+// writeTextParts writes b's text, then its HTML when there is one, as
+// parts of the multipart mw, each UTF-8 in quoted-printable.
+func writeTextParts(mw *message.Writer, b body) error {
+	for _, p := range []struct{ typ, content string }{{"text/plain", b.text}, {"text/html", b.html}} {
+		if p.typ == "text/html" && p.content == "" {
+			continue
+		}
+		var ph message.Header
+		ph.SetContentType(p.typ, map[string]string{"charset": "utf-8"})
+		ph.Set("Content-Transfer-Encoding", "quoted-printable")
+		pw, err := mw.CreatePart(ph)
+		if err != nil {
+			return err
+		}
+		if err := writeAll(pw, p.content); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeEntity(w io.Writer, f fields, content string) error {

@@ -35,6 +35,9 @@ type Metrics struct {
 	AcksSuppressed *prometheus.CounterVec
 	// IMAPReconnects counts IMAP sessions re-established after an error.
 	IMAPReconnects *prometheus.CounterVec
+	// Deliveries counts wave deliveries by wave and result (sent, retry,
+	// failed, pending when interrupted).
+	Deliveries *prometheus.CounterVec
 	// SendSeconds is the time the SMTP server took to accept a message.
 	SendSeconds *prometheus.HistogramVec
 }
@@ -72,6 +75,9 @@ func New(version string) *Metrics {
 		IMAPReconnects: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "herald_imap_reconnects_total", Help: "IMAP sessions re-established after an error.",
 		}, []string{"account", "mailbox"}),
+		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_deliveries_total", Help: "Wave deliveries by wave and result.",
+		}, []string{"wave", "result"}),
 		SendSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "herald_send_seconds", Help: "Time for the SMTP server to accept one message.",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
@@ -86,7 +92,7 @@ func New(version string) *Metrics {
 	}
 	build.WithLabelValues(version, goVersion).Set(1)
 	r.MustRegister(m.Panics, m.ComponentUp, m.Restarts, m.Reloads, m.SandboxMessages, build,
-		m.MessagesSeen, m.AcksSent, m.AcksSuppressed, m.IMAPReconnects, m.SendSeconds,
+		m.MessagesSeen, m.AcksSent, m.AcksSuppressed, m.IMAPReconnects, m.SendSeconds, m.Deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -43,3 +43,10 @@ func (s *Store) ClearRuntime(ctx context.Context, keys ...string) error {
 		return nil
 	})
 }
+
+// SetRuntimeOnce stores a fact unless it is already set (first writer wins).
+func (s *Store) SetRuntimeOnce(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		key, value, time.Now().UTC().Format(time.RFC3339))
+	return err
+}

@@ -28,6 +28,7 @@ type Digest struct {
 	Account   *config.Account
 	Store     *store.Store
 	Templates *templates.Set
+	SMTP      SMTP
 	Log       *slog.Logger
 }
 
@@ -83,12 +84,7 @@ func (d *Digest) Send(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sc, closeSMTP, err := dialSMTP(ctx, d.Account)
-	if err != nil {
-		return 0, err
-	}
-	defer closeSMTP()
-	return len(waiting), sendRaw(sc, d.Account.Address, d.Account.Address, raw)
+	return len(waiting), d.SMTP.Send(ctx, d.Account.Address, d.Account.Address, raw)
 }
 
 func (d *Digest) message(waiting []templates.EnquiryData) ([]byte, error) {

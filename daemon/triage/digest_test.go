@@ -13,6 +13,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sandbox"
+	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/templates"
 )
 
@@ -50,7 +51,10 @@ func TestDigestListsUnansweredEnquiries(t *testing.T) {
 	}
 	cfg := f.p.Config
 	cfg.Triage.Digest = config.Digest{Cron: "0 8 * * *", OlderThan: 48 * time.Hour, Template: "digest"}
-	d := &Digest{Config: cfg, Account: acc, Store: f.st, Templates: tmpl, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pool := sender.New(sender.Options{Account: *acc, Log: log})
+	defer pool.Close()
+	d := &Digest{Config: cfg, Account: acc, Store: f.st, Templates: tmpl, SMTP: pool, Log: log}
 	n, err := d.Send(context.Background(), f.clock.Add(time.Hour))
 	if err != nil || n != 1 {
 		t.Fatalf("Send() = %d, %v; want 1 enquiry", n, err)

@@ -3,16 +3,13 @@ package triage
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/textproto"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-	gosmtp "github.com/wneessen/go-mail/smtp"
 
 	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
@@ -32,6 +29,7 @@ type Sender struct {
 	Account   *config.Account
 	Store     *store.Store
 	Templates *templates.Set
+	SMTP      SMTP
 	Log       *slog.Logger
 	Metrics   *metrics.Metrics
 
@@ -39,8 +37,8 @@ type Sender struct {
 }
 
 // NewSender returns the sender of one account.
-func NewSender(cfg *config.Config, a *config.Account, st *store.Store, t *templates.Set, log *slog.Logger, m *metrics.Metrics) *Sender {
-	return &Sender{Config: cfg, Account: a, Store: st, Templates: t, Log: log.With("component", "acks", "account", a.Name),
+func NewSender(cfg *config.Config, a *config.Account, st *store.Store, t *templates.Set, smtp SMTP, log *slog.Logger, m *metrics.Metrics) *Sender {
+	return &Sender{Config: cfg, Account: a, Store: st, Templates: t, SMTP: smtp, Log: log.With("component", "acks", "account", a.Name),
 		Metrics: m, kick: make(chan struct{}, 1)}
 }
 
@@ -171,25 +169,16 @@ func (s *Sender) forwardMessage(job *ForwardJob) ([]byte, error) {
 	})
 }
 
-// send delivers a batch over one session; each message's result is
-// committed as soon as the server answers it.
+// send delivers a batch through the account's pool; each message's
+// result is committed as soon as the server answers it.
 func (s *Sender) send(ctx context.Context, batch []outgoing) error {
-	sc, closeSMTP, err := dialSMTP(ctx, s.Account)
-	if err != nil {
-		s.failAll(ctx, batch, err)
-		return err
-	}
-	defer closeSMTP()
 	for _, o := range batch {
 		start := time.Now()
-		err := sendRaw(sc, s.Account.Address, o.to, o.raw)
-		if err != nil {
+		if err := s.SMTP.Send(ctx, s.Account.Address, o.to, o.raw); err != nil {
 			s.Log.Warn("send failed", "kind", o.action.Kind, "action", o.action.ID, "err", err)
-			s.Store.ActionsDone(ctx, []int64{o.action.ID}, err)
-			if isPermanent(err) {
-				continue
+			if err := s.Store.ActionsDone(ctx, []int64{o.action.ID}, err); err != nil {
+				return err
 			}
-			sc.Reset()
 			continue
 		}
 		s.Metrics.SendSeconds.WithLabelValues(s.Account.Name, o.action.Kind).Observe(time.Since(start).Seconds())
@@ -216,54 +205,10 @@ func (s *Sender) recordSent(ctx context.Context, o outgoing) error {
 	}, copy)
 }
 
-func (s *Sender) failAll(ctx context.Context, batch []outgoing, err error) {
-	ids := make([]int64, len(batch))
-	for i, o := range batch {
-		ids[i] = o.action.ID
-	}
-	s.Store.ActionsDone(ctx, ids, err)
-}
-
-// dialSMTP opens an authenticated session to the account's SMTP server.
-func dialSMTP(ctx context.Context, a *config.Account) (*gosmtp.Client, func(), error) {
-	secret, err := mailconn.Secret(ctx, a.SMTP.Auth)
-	if err != nil {
-		return nil, nil, err
-	}
-	client, err := mailconn.NewSMTPClient(a.SMTP, secret)
-	if err != nil {
-		return nil, nil, err
-	}
-	sc, err := client.DialToSMTPClientWithContext(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	return sc, func() { client.CloseWithSMTPClient(sc) }, nil
-}
-
-// sendRaw runs one SMTP transaction with the message as it is.
-func sendRaw(c *gosmtp.Client, from, to string, raw []byte) error {
-	if err := c.Mail(from); err != nil {
-		return err
-	}
-	if err := c.Rcpt(to); err != nil {
-		return err
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(raw); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close()
-}
-
-// isPermanent reports a 5xx answer.
-func isPermanent(err error) bool {
-	var te *textproto.Error
-	return errors.As(err, &te) && te.Code >= 500
+// SMTP sends one raw message to one recipient: the account's pool
+// (daemon/sender), shared with the waves.
+type SMTP interface {
+	Send(ctx context.Context, from, to string, raw []byte) error
 }
 
 // CopyJob is what an "append" action carries: the acknowledgement as

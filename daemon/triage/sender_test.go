@@ -18,6 +18,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/sandbox"
+	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
 )
@@ -59,7 +60,10 @@ func TestSenderAckAndForward(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := NewSender(f.p.Config, acc, f.st, tmpl, slog.New(slog.NewTextHandler(io.Discard, nil)), metrics.New("test"))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pool := sender.New(sender.Options{Account: *acc, Log: log})
+	defer pool.Close()
+	s := NewSender(f.p.Config, acc, f.st, tmpl, pool, log, metrics.New("test"))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.round(ctx); err != nil {

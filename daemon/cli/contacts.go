@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+func init() {
+	register(&command{
+		name: "contacts show", args: "EMAIL [--json]",
+		summary: "one contact: fields, lists, status, RSVP, history",
+		run:     runContactShow,
+	})
+	register(&command{
+		name: "contacts unsubscribe", args: "EMAIL [--list L] [--reason TEXT]",
+		summary: "unsubscribe a contact from every list, or from L; recorded with who and when",
+		run:     func(e *env, args []string) error { return runContactStatus(e, args, "contacts unsubscribe") },
+	})
+	register(&command{
+		name: "contacts resubscribe", args: "EMAIL [--list L] [--reason TEXT]",
+		summary: "subscribe a contact again to every list, or to L, lifting a bounce mark; recorded with who and when",
+		run:     func(e *env, args []string) error { return runContactStatus(e, args, "contacts resubscribe") },
+	})
+}
+
+// contactJSON is the SPEC §2 shape of `contacts show --json`.
+type contactJSON struct {
+	Email        string               `json:"email"`
+	Name         string               `json:"name"`
+	Language     string               `json:"language"`
+	Organisation string               `json:"organisation"`
+	Title        string               `json:"title"`
+	City         string               `json:"city"`
+	Country      string               `json:"country"`
+	Status       string               `json:"status"`
+	RSVP         string               `json:"rsvp"`
+	RSVPAt       *time.Time           `json:"rsvp_at"`
+	Bounced      bool                 `json:"bounced"`
+	Bounces      int                  `json:"bounces"`
+	Lists        []store.Membership   `json:"lists"`
+	Fields       map[string]string    `json:"fields"`
+	Events       []store.ContactEvent `json:"events"`
+	// Sent and Received list wave deliveries and replies; empty until
+	// the waves engine records them.
+	Sent     []any `json:"sent"`
+	Received []any `json:"received"`
+}
+
+func runContactShow(e *env, args []string) error {
+	fs := e.flags(commands["contacts show"])
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := st.Contact(e.ctx, pos[0])
+	if errors.Is(err, store.ErrNoContact) {
+		return fmt.Errorf("no contact %s (see herald lists export LIST)", pos[0])
+	}
+	if err != nil {
+		return err
+	}
+	j := contactJSON{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
+		Title: c.Title, City: c.City, Country: c.Country, Status: c.Status, RSVP: c.RSVP, Bounced: c.Bounced,
+		Bounces: c.Bounces, Lists: c.Lists, Fields: c.Fields, Events: c.Events, Sent: []any{}, Received: []any{}}
+	if !c.RSVPAt.IsZero() {
+		j.RSVPAt = &c.RSVPAt
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(j)
+	}
+	return printContact(e, c)
+}
+
+func printContact(e *env, c *store.ContactDetail) error {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\t%s\n", c.Email, c.Name)
+	for _, kv := range [][2]string{{"status", c.Status}, {"language", c.Language}, {"organisation", c.Organisation},
+		{"title", c.Title}, {"city", c.City}, {"country", c.Country}} {
+		if kv[1] != "" {
+			fmt.Fprintf(tw, "  %s\t%s\n", kv[0], kv[1])
+		}
+	}
+	rsvp := c.RSVP
+	if !c.RSVPAt.IsZero() {
+		rsvp += " (" + c.RSVPAt.Local().Format(time.DateTime) + ")"
+	}
+	fmt.Fprintf(tw, "  rsvp\t%s\n  bounces\t%d\n", rsvp, c.Bounces)
+	var on []string
+	for _, m := range c.Lists {
+		on = append(on, m.List+" ("+m.Status+")")
+	}
+	fmt.Fprintf(tw, "  lists\t%s\n", strings.Join(on, ", "))
+	names := make([]string, 0, len(c.Fields))
+	for k := range c.Fields {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(tw, "  %s\t%s\n", k, c.Fields[k])
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "\nhistory (%d):\n", len(c.Events))
+	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	for _, ev := range c.Events {
+		what := ev.Kind
+		if ev.List != "" {
+			what += " " + ev.List
+		}
+		if ev.Value != "" && ev.Value != ev.Kind {
+			what += " " + ev.Value
+		}
+		fmt.Fprintf(tw, "  %s\t%s\tby %s\t%s\n", ev.At.Local().Format(time.DateTime), what, ev.Actor, ev.Detail)
+	}
+	return tw.Flush()
+}
+
+func runContactStatus(e *env, args []string, name string) error {
+	fs := e.flags(commands[name])
+	list := fs.String("list", "", "only this list (default: every list the contact is on)")
+	reason := fs.String("reason", "", "why, kept in the contact's history")
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	st, err := e.openStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var on []string
+	if *list != "" {
+		on = []string{*list}
+	}
+	status, verb := store.StatusUnsubscribed, "unsubscribed from"
+	if name == "contacts resubscribe" {
+		status, verb = store.StatusSubscribed, "resubscribed to"
+	}
+	who := actor()
+	email := pos[0]
+	changed, err := st.SetMemberStatus(e.ctx, email, on, status, who, *reason)
+	if errors.Is(err, store.ErrNoContact) {
+		return fmt.Errorf("no contact %s (see herald lists export LIST)", email)
+	}
+	if err != nil {
+		return err
+	}
+	cleared := false
+	if status == store.StatusSubscribed {
+		// The operator vouches the address works again (Mailman's
+		// re-enabling of a bounce-disabled member).
+		if cleared, err = st.ClearBounce(e.ctx, email, who, *reason); err != nil {
+			return err
+		}
+		if cleared {
+			fmt.Fprintf(e.stdout, "%s: bounce mark lifted (by %s)\n", email, who)
+		}
+	}
+	if len(changed) == 0 {
+		if !cleared {
+			fmt.Fprintf(e.stdout, "%s: already %s (nothing changed)\n", email, status)
+		}
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "%s %s %s (by %s)\n", email, verb, strings.Join(changed, ", "), who)
+	return nil
+}
+
+// actor is who runs the command, as contact_events records it.
+func actor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return "cli:" + n
+	}
+	return "cli"
+}

@@ -1,0 +1,280 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/lists"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+func init() {
+	register(&command{
+		name: "lists", args: "[--json]",
+		summary: "all lists with counts per status and RSVP totals",
+		run:     runLists,
+	})
+	register(&command{
+		name: "lists import", args: "LIST FILE.csv [--dry-run] [--json]",
+		summary: "upsert the contacts of a CSV file into LIST; every rejected row is printed as FILE:LINE: reason",
+		run:     runListsImport,
+	})
+	register(&command{
+		name: "lists export", args: "LIST [--status subscribed|unsubscribed|bounced]",
+		summary: "LIST as CSV on stdout: the import columns, custom fields, then status, rsvp, bounces",
+		run:     runListsExport,
+	})
+}
+
+// importHelp completes `lists import --help`.
+const importHelp = `
+The file is UTF-8 (a byte-order mark is fine), comma or semicolon separated,
+with a header row. Columns: email (required), name, language, organisation,
+title, city, country; any other column is kept as a custom field, available
+to templates as .Contact.Fields.column. status, rsvp and bounces columns (as
+an export writes them) are ignored: an import never changes a status, and
+an unsubscribed or bounced contact stays so.
+
+All good rows are imported in one transaction; a row is rejected, with its
+line and reason, for an invalid address or language, a wrong number of
+fields, or an address already seen earlier in the file ("duplicate of line
+N": the first row wins, addresses compared case-insensitively).
+
+Exit code: 0 when the file was imported, even with rejected rows; 1 when
+nothing was imported (the file cannot be read, its header has no email
+column, the database failed); 2 for a usage error or an unknown LIST.
+`
+
+// openConfigStore loads the config and opens its database.
+func (e *env) openConfigStore() (*config.Config, *store.Store, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(e.ctx, cfg.Database)
+	return cfg, st, err
+}
+
+func runLists(e *env, args []string) error {
+	fs := e.flags(commands["lists"])
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	cfg, st, err := e.openConfigStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	counts, err := st.Lists(e.ctx)
+	if err != nil {
+		return err
+	}
+	// A configured list not imported yet is shown, empty.
+	for _, l := range cfg.Lists {
+		if !slices.ContainsFunc(counts, func(c store.ListCounts) bool { return c.Name == l.Name }) {
+			counts = append(counts, store.ListCounts{Name: l.Name})
+		}
+	}
+	slices.SortFunc(counts, func(a, b store.ListCounts) int { return strings.Compare(a.Name, b.Name) })
+	if *asJSON {
+		return writeJSONArray(e.stdout, func(emit func(any) error) error {
+			for _, c := range counts {
+				if err := emit(c); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "LIST\tCONTACTS\tSUBSCRIBED\tUNSUBSCRIBED\tBOUNCED\tACCEPTED\tDECLINED\tMAYBE\tNO ANSWER")
+	for _, c := range counts {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", c.Name, c.Contacts, c.Subscribed, c.Unsubscribed,
+			c.Bounced, c.RSVP.Accepted, c.RSVP.Declined, c.RSVP.Maybe, c.RSVP.None)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(counts) == 0 {
+		fmt.Fprintf(e.stdout, "no lists: name them under lists: in %s, then herald lists import LIST FILE.csv\n", cfg.Path)
+	}
+	return nil
+}
+
+// knownList checks that name is configured or already in the database,
+// so that a typo does not create a list.
+func knownList(cfg *config.Config, counts []store.ListCounts, name string) error {
+	var known []string
+	for _, l := range cfg.Lists {
+		known = append(known, l.Name)
+	}
+	for _, c := range counts {
+		if !slices.Contains(known, c.Name) {
+			known = append(known, c.Name)
+		}
+	}
+	if slices.Contains(known, name) {
+		return nil
+	}
+	if len(known) == 0 {
+		return usagef("unknown list %q: name it under lists: in %s first", name, cfg.Path)
+	}
+	return usagef("unknown list %q (known: %s); a new list is named under lists: in %s first",
+		name, strings.Join(known, ", "), cfg.Path)
+}
+
+func runListsImport(e *env, args []string) error {
+	c := commands["lists import"]
+	fs := e.flags(c)
+	usage := fs.Usage
+	fs.Usage = func() { usage(); fmt.Fprint(e.stdout, importHelp) }
+	dryRun := fs.Bool("dry-run", false, "read, check and count everything, write nothing")
+	asJSON := fs.Bool("json", false, "print one JSON document: {added, updated, unchanged, rejected: [{line, reason}]}")
+	pos, err := parse(fs, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	list, path := pos[0], pos[1]
+	cfg, st, err := e.openConfigStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	counts, err := st.Lists(e.ctx)
+	if err != nil {
+		return err
+	}
+	if err := knownList(cfg, counts, list); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("import into %s: %w", list, err)
+	}
+	defer f.Close()
+	in, opt, done := e.importProgress(f, list)
+	opt.DryRun = *dryRun
+	rep, err := lists.Import(e.ctx, st, list, in, opt)
+	done()
+	if err != nil {
+		return fmt.Errorf("import %s into %s: %w (nothing was imported)", path, list, err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	for _, r := range rep.Rejected {
+		fmt.Fprintf(e.stdout, "%s:%d: %s\n", path, r.Line, r.Reason)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d added, %d updated, %d unchanged, %d rejected", list, rep.Added, rep.Updated,
+		rep.Unchanged, len(rep.Rejected))
+	if rep.DryRun {
+		fmt.Fprint(e.stdout, " (dry run: nothing written)")
+	}
+	fmt.Fprintln(e.stdout)
+	return nil
+}
+
+// importProgress shows an import's progress on stderr (SPEC §2): a bar
+// over the file's bytes on a terminal, else a line every 10,000 rows.
+// done ends it.
+func (e *env) importProgress(f *os.File, list string) (io.Reader, lists.Options, func()) {
+	if !isTerminal(e.stderr) {
+		const every = 10000
+		shown := 0
+		return f, lists.Options{ProgressEvery: every, Progress: func(rows int) {
+			// The last call gives the total: shown only after some lines.
+			if rows >= every && rows != shown {
+				fmt.Fprintf(e.stderr, "import %s: %d rows read\n", list, rows)
+				shown = rows
+			}
+		}}, func() {}
+	}
+	size := int64(-1)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		size = fi.Size()
+	}
+	bar := progressbar.NewOptions64(size,
+		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetDescription("import "+list),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+	r := progressbar.NewReader(f, bar)
+	return &r, lists.Options{ProgressEvery: 1000, Progress: func(rows int) {
+		bar.Describe(fmt.Sprintf("import %s: %d rows", list, rows))
+	}}, func() { bar.Finish() }
+}
+
+// isTerminal says whether w is a terminal (progress bars are for people).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+var exportStatuses = []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}
+
+func runListsExport(e *env, args []string) error {
+	c := commands["lists export"]
+	fs := e.flags(c)
+	status := fs.String("status", "", "only members in this status: "+strings.Join(exportStatuses, ", "))
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if *status != "" && !slices.Contains(exportStatuses, *status) {
+		return usagef("--status %q: want one of %s", *status, strings.Join(exportStatuses, ", "))
+	}
+	list := pos[0]
+	cfg, st, err := e.openConfigStore()
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fields, err := st.ListFields(e.ctx, list)
+	if errors.Is(err, store.ErrNoList) {
+		if cfg.List(list) == nil {
+			return usagef("unknown list %q (see herald lists)", list)
+		}
+		fields, err = nil, nil // configured, not imported yet: the header alone
+	}
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(e.stdout)
+	head := append([]string{"email"}, store.KnownColumns[:]...)
+	head = append(append(head, fields...), "status", "rsvp", "bounces")
+	if err := w.Write(head); err != nil {
+		return err
+	}
+	rec := make([]string, len(head))
+	err = st.ExportList(e.ctx, list, *status, func(m store.Contact) error {
+		rec = append(rec[:0], m.Email, m.Name, m.Language, m.Organisation, m.Title, m.City, m.Country)
+		for _, f := range fields {
+			rec = append(rec, m.Fields[f])
+		}
+		rec = append(rec, m.Status, m.RSVP, strconv.Itoa(m.Bounces))
+		return w.Write(rec)
+	})
+	if err != nil && !errors.Is(err, store.ErrNoList) {
+		return err
+	}
+	w.Flush()
+	return w.Error()
+}

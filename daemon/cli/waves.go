@@ -1,0 +1,500 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/user"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/sender"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/templates"
+	"github.com/herald-mail/herald/daemon/waves"
+)
+
+func init() {
+	for _, c := range []*command{
+		{name: "waves", args: "[--json]", summary: "every wave with its state and counts (planned, sent, failed, skipped, pending)", run: runWaves},
+		{name: "waves show", args: "WAVE [--json]", summary: "one wave: schedule, next run, audience size now, counts, last errors", run: runWaveShow},
+		{name: "waves preview", args: "WAVE --contact EMAIL", summary: "print the exact MIME message a contact would get (nothing is sent)", run: runWavePreview},
+		{name: "waves test", args: "WAVE --to ADDRESS [--contact EMAIL]", summary: "send one rendered copy to ADDRESS; not recorded as a delivery", run: runWaveTest},
+		{name: "waves send", args: "WAVE [--dry-run]", summary: "run the wave now (the daemon does this on schedule); --dry-run lists who would get it and why others are skipped", run: runWaveSend},
+		{name: "waves pause", args: "WAVE", summary: "pause a wave; a running daemon stops sending it within 5 s", run: waveStateCmd("pause")},
+		{name: "waves resume", args: "WAVE", summary: "resume a paused wave", run: waveStateCmd("resume")},
+		{name: "waves cancel", args: "WAVE", summary: "cancel a wave for good: nothing more is sent", run: waveStateCmd("cancel")},
+		{name: "waves retry", args: "WAVE", summary: "queue the wave's failed deliveries again", run: runWaveRetry},
+	} {
+		register(c)
+	}
+}
+
+// waveEnv is what the waves commands share: config, store, engine.
+type waveEnv struct {
+	cfg     *config.Config
+	st      *store.Store
+	engine  *waves.Engine
+	senders map[string]*sender.Pool
+}
+
+func (e *env) waves(needSenders bool) (*waveEnv, error) {
+	cfg, err := e.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := templates.Load(cfg.Templates)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errConfig, err)
+	}
+	st, err := store.Open(e.ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	w := &waveEnv{cfg: cfg, st: st, senders: map[string]*sender.Pool{}}
+	ifaces := map[string]waves.Sender{}
+	if needSenders {
+		if cfg.Sandbox.Enabled {
+			if err := e.useRunningSandbox(cfg); err != nil {
+				st.Close()
+				return nil, err
+			}
+		}
+		log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		for i := range cfg.Accounts {
+			a := cfg.Accounts[i]
+			p := sender.New(sender.Options{Account: a, Store: st, Log: log})
+			w.senders[a.Name], ifaces[a.Name] = p, p
+		}
+	}
+	secret, err := waves.Secret(e.ctx, st)
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if w.engine, err = waves.NewEngine(cfg, st, tmpl, ifaces, secret, log, nil); err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *waveEnv) close() {
+	for _, p := range w.senders {
+		p.Close()
+	}
+	w.st.Close()
+}
+
+func (w *waveEnv) wave(name string) (*config.Wave, error) {
+	if wv := w.cfg.Wave(name); wv != nil {
+		return wv, nil
+	}
+	var names []string
+	for _, wv := range w.cfg.Waves {
+		names = append(names, wv.Name)
+	}
+	return nil, usagef("no wave %q in %s (have: %s)", name, w.cfg.Path, strings.Join(names, ", "))
+}
+
+func runWaves(e *env, args []string) error {
+	fs := e.flags(commands["waves"])
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	if _, err := parse(fs, args, 0, 0); err != nil {
+		return err
+	}
+	w, err := e.waves(false)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	var all []waves.Status
+	for i := range w.cfg.Waves {
+		s, err := w.engine.Status(e.ctx, &w.cfg.Waves[i])
+		if err != nil {
+			return err
+		}
+		all = append(all, s)
+	}
+	if *asJSON {
+		if all == nil {
+			all = []waves.Status{}
+		}
+		return json.NewEncoder(e.stdout).Encode(all)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "WAVE\tSTATE\tNEXT RUN\tRUNS\tPLANNED\tSENT\tFAILED\tSKIPPED\tPENDING")
+	for _, s := range all {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", s.Name, s.State, when(s.NextRun), s.Runs, s.Planned, s.Sent, s.Failed, s.Skipped, s.Pending)
+	}
+	return tw.Flush()
+}
+
+func when(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+func runWaveShow(e *env, args []string) error {
+	fs := e.flags(commands["waves show"])
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	w, err := e.waves(false)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	wv, err := w.wave(pos[0])
+	if err != nil {
+		return err
+	}
+	s, err := w.engine.Status(e.ctx, wv)
+	if err != nil {
+		return err
+	}
+	gets, skipped, err := w.engine.DryRun(e.ctx, wv, func(waves.Verdict) error { return nil })
+	if err != nil {
+		return err
+	}
+	problems, err := w.st.Problems(e.ctx, wv.Name, 10)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		type problem struct {
+			Email     string    `json:"email"`
+			State     string    `json:"state"`
+			Reason    string    `json:"reason"`
+			Run       int       `json:"run"`
+			At        time.Time `json:"at"`
+			Uncertain bool      `json:"possible_duplicate"`
+		}
+		out := struct {
+			waves.Status
+			Audience   int       `json:"audience_now"`
+			LeftOut    int       `json:"left_out_now"`
+			LastErrors []problem `json:"last_errors"`
+		}{Status: s, Audience: gets, LeftOut: skipped, LastErrors: []problem{}}
+		for _, p := range problems {
+			out.LastErrors = append(out.LastErrors, problem{p.Email, p.State, p.Reason, p.Run, p.At, p.Uncertain})
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	o := e.stdout
+	fmt.Fprintf(o, "%s  (%s)\n", s.Name, s.State)
+	if s.Reason != "" {
+		fmt.Fprintf(o, "  why          %s\n", s.Reason)
+	}
+	fmt.Fprintf(o, "  account      %s\n  list         %s\n  template     %s\n  schedule     %s\n  next run     %s\n  runs         %d\n",
+		s.Account, s.List, s.Template, scheduleText(wv), when(s.NextRun), s.Runs)
+	fmt.Fprintf(o, "  audience now %d (left out: %d; `herald waves send %s --dry-run` says why)\n", gets, skipped, s.Name)
+	fmt.Fprintf(o, "  deliveries   planned %d, sent %d, failed %d, skipped %d, pending %d, possible duplicates %d\n",
+		s.Planned, s.Sent, s.Failed, s.Skipped, s.Pending, s.Uncertain)
+	if len(problems) > 0 {
+		fmt.Fprintln(o, "\nlast problems:")
+		tw := tabwriter.NewWriter(o, 0, 0, 2, ' ', 0)
+		for _, p := range problems {
+			label := p.State
+			if p.Uncertain {
+				label += " (possible duplicate: was in flight at a crash)"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.At.Local().Format(time.DateTime), p.Email, label, p.Reason)
+		}
+		tw.Flush()
+	}
+	return nil
+}
+
+func scheduleText(w *config.Wave) string {
+	var parts []string
+	if w.At != nil {
+		parts = append(parts, "at "+w.At.Format(time.RFC3339))
+	}
+	if w.Cron != "" {
+		parts = append(parts, fmt.Sprintf("cron %q", w.Cron))
+	}
+	if w.Until != nil {
+		parts = append(parts, "until "+w.Until.Format(time.RFC3339))
+	}
+	if w.Audience != "" && w.Audience != "all" {
+		parts = append(parts, "audience "+w.Audience)
+	}
+	if w.After != "" {
+		parts = append(parts, "after "+w.After)
+	}
+	if w.MinGap > 0 {
+		parts = append(parts, "min_gap "+w.MinGap.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func runWavePreview(e *env, args []string) error {
+	fs := e.flags(commands["waves preview"])
+	contact := fs.String("contact", "", "the contact (email address) to render for")
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if *contact == "" {
+		return usagef("--contact is required")
+	}
+	w, err := e.waves(false)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	wv, err := w.wave(pos[0])
+	if err != nil {
+		return err
+	}
+	c, err := w.contact(e.ctx, *contact)
+	if err != nil {
+		return err
+	}
+	raw, err := w.engine.Preview(wv, c, strings.Trim(compose.NewMessageID(w.cfg.Account(wv.Account).Address), "<>"))
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(raw)
+	return err
+}
+
+func (w *waveEnv) contact(ctx context.Context, email string) (*store.Contact, error) {
+	c, err := w.st.ContactByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, fmt.Errorf("no contact %s (see 'herald lists' and 'herald lists import')", email)
+	}
+	return c, nil
+}
+
+func runWaveTest(e *env, args []string) error {
+	fs := e.flags(commands["waves test"])
+	to := fs.String("to", "", "where to send the test copy")
+	contact := fs.String("contact", "", "render as for this contact (default: a contact with only the --to address)")
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if *to == "" {
+		return usagef("--to is required")
+	}
+	w, err := e.waves(true)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	wv, err := w.wave(pos[0])
+	if err != nil {
+		return err
+	}
+	c := &store.Contact{Email: *to, Fields: map[string]string{}}
+	if *contact != "" {
+		if c, err = w.contact(e.ctx, *contact); err != nil {
+			return err
+		}
+	}
+	acct := w.cfg.Account(wv.Account)
+	raw, err := w.engine.Preview(wv, c, strings.Trim(compose.NewMessageID(acct.Address), "<>"))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Minute)
+	defer cancel()
+	if err := w.senders[acct.Name].Send(ctx, acct.Address, *to, raw); err != nil {
+		return fmt.Errorf("send test of %s to %s: %w", wv.Name, *to, err)
+	}
+	fmt.Fprintf(e.stdout, "sent a test copy of %s to %s (not recorded as a delivery)\n", wv.Name, *to)
+	return nil
+}
+
+func runWaveSend(e *env, args []string) error {
+	fs := e.flags(commands["waves send"])
+	dry := fs.Bool("dry-run", false, "list who would get it now and why the others are left out; send nothing")
+	pos, err := parse(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	w, err := e.waves(!*dry)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	wv, err := w.wave(pos[0])
+	if err != nil {
+		return err
+	}
+	if *dry {
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CONTACT\tGETS IT\tWHY NOT")
+		gets, skipped, err := w.engine.DryRun(e.ctx, wv, func(v waves.Verdict) error {
+			yes := "yes"
+			if v.Reason != "" {
+				yes = "no"
+			}
+			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Email, yes, v.Reason)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		tw.Flush()
+		fmt.Fprintf(e.stdout, "%s would go to %d contact(s); %d left out\n", wv.Name, gets, skipped)
+		return nil
+	}
+	return e.sendNow(w, wv)
+}
+
+// sendNow runs the wave in this process, with progress on stderr.
+func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
+	row, err := w.st.Wave(e.ctx, wv.Name)
+	if err != nil {
+		return err
+	}
+	if row != nil && (row.State == store.WaveCancelled || row.State == store.WavePaused) {
+		return fmt.Errorf("wave %s is %s: %s", wv.Name, row.State, map[bool]string{true: "resume it first", false: "it sends nothing more"}[row.State == store.WavePaused])
+	}
+	done := make(chan struct{})
+	go e.progress(w, wv, done)
+	now := time.Now()
+	err = w.engine.RunWave(e.ctx, wv, &now)
+	close(done)
+	s, serr := w.engine.Status(e.ctx, wv)
+	if serr == nil {
+		fmt.Fprintf(e.stdout, "%s: %s; sent %d, failed %d, skipped %d, pending %d, possible duplicates %d\n",
+			wv.Name, s.State, s.Sent, s.Failed, s.Skipped, s.Pending, s.Uncertain)
+		if s.Pending > 0 && err == nil {
+			fmt.Fprintln(e.stdout, "pending deliveries are retried later by the daemon ('herald run') or by running this command again")
+		}
+	}
+	return err
+}
+
+// progress prints the wave's counts every second: a rewritten line on a
+// terminal, plain lines otherwise.
+func (e *env) progress(w *waveEnv, wv *config.Wave, done <-chan struct{}) {
+	tty := waveIsTTY(e.stderr)
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			if tty {
+				fmt.Fprintln(e.stderr)
+			}
+			return
+		case <-t.C:
+		}
+		c, err := w.st.Counts(e.ctx, wv.Name, 0)
+		if err != nil {
+			continue
+		}
+		line := fmt.Sprintf("%s: sent %d/%d, failed %d, pending %d", wv.Name, c.Sent, c.Planned, c.Failed, c.Pending)
+		if tty {
+			fmt.Fprintf(e.stderr, "\r%s%s", progressBar(c.Sent+c.Failed, c.Planned), line)
+		} else {
+			fmt.Fprintln(e.stderr, line)
+		}
+	}
+}
+
+func progressBar(done, total int) string {
+	const width = 30
+	n := 0
+	if total > 0 {
+		n = min(width, done*width/total)
+	}
+	return "[" + strings.Repeat("#", n) + strings.Repeat(".", width-n) + "] "
+}
+
+func waveStateCmd(action string) func(*env, []string) error {
+	return func(e *env, args []string) error {
+		pos, err := parse(e.flags(commands["waves "+action]), args, 1, 1)
+		if err != nil {
+			return err
+		}
+		w, err := e.waves(false)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		wv, err := w.wave(pos[0])
+		if err != nil {
+			return err
+		}
+		var ok bool
+		who := "by " + waveActor()
+		switch action {
+		case "pause":
+			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WavePaused, "paused "+who, store.WaveScheduled, store.WaveRunning)
+		case "resume":
+			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WaveScheduled, "", store.WavePaused)
+		case "cancel":
+			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WaveCancelled, "cancelled "+who, store.WaveScheduled, store.WaveRunning, store.WavePaused)
+		}
+		if err != nil {
+			return err
+		}
+		row, _ := w.st.Wave(e.ctx, wv.Name)
+		if !ok {
+			return fmt.Errorf("wave %s is %s: cannot %s it", wv.Name, row.State, action)
+		}
+		fmt.Fprintf(e.stdout, "%s is now %s (a running daemon follows within 5 s)\n", wv.Name, row.State)
+		return nil
+	}
+}
+
+func runWaveRetry(e *env, args []string) error {
+	pos, err := parse(e.flags(commands["waves retry"]), args, 1, 1)
+	if err != nil {
+		return err
+	}
+	w, err := e.waves(false)
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	wv, err := w.wave(pos[0])
+	if err != nil {
+		return err
+	}
+	n, err := w.st.RetryFailed(e.ctx, wv.Name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%d failed deliveries of %s queued again\n", n, wv.Name)
+	return nil
+}
+
+// waveIsTTY reports whether w is a terminal (a progress bar, not lines).
+func waveIsTTY(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// waveActor names who changed a wave's state: the OS user.
+func waveActor() string {
+	if u, err := user.Current(); err == nil {
+		return "cli:" + u.Username
+	}
+	return "cli"
+}

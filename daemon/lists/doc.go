@@ -1,0 +1,25 @@
+// Package lists imports contact lists from CSV files (SPEC §6).
+//
+// The file is UTF-8, with or without a byte-order mark, comma or
+// semicolon separated (the header line decides: the separator that occurs
+// more often in it outside quotes, comma on a tie). The header row is
+// required and must have an email column; name, language, organisation,
+// title, city and country are known columns (matched case-insensitively,
+// "organization" and "e-mail" accepted); status, rsvp and bounces, which
+// an export adds, are ignored, as an import never sets a status; every
+// other column is kept as a custom field (.Contact.Fields.column).
+//
+// Rows are read one at a time, never the whole file, and written in one
+// transaction (store.ImportList). A row is rejected, with its line (the
+// line where the record starts, for quoted fields spanning lines) and the
+// reason, when its address is not an RFC 5322 addr-spec (display names,
+// comments and lists are refused), its language is not a language code,
+// its field count differs from the header's, it is not valid UTF-8, or its
+// address already appeared earlier in the file: the first row wins and the
+// later one is reported as "duplicate of line N", addresses being compared
+// case-insensitively with internationalised domains in A-label form.
+// Rows whose cells are all empty are skipped, as blank lines are.
+//
+// Re-importing updates the fields the file has and never clears a status:
+// an unsubscribed member stays unsubscribed, a bounced contact bounced.
+package lists

@@ -1,0 +1,771 @@
+package store
+
+// Contacts, lists and their history (SPEC §6, migration 0004). A contact
+// is one address shared by every list it is on; its subscription status
+// is per list, while RSVP and bounces belong to the address.
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/net/idna"
+)
+
+// Effective statuses of a list member. Bounced is not stored on the
+// membership: it is the address's (contacts.bounced) and wins over the
+// membership's own subscribed or unsubscribed.
+const (
+	StatusSubscribed   = "subscribed"
+	StatusUnsubscribed = "unsubscribed"
+	StatusBounced      = "bounced"
+)
+
+// ErrNoContact is returned for an address that is no contact.
+var ErrNoContact = errors.New("no such contact")
+
+// ErrNoList is returned for a list name the database does not hold.
+var ErrNoList = errors.New("no such list")
+
+// Contact is one address with its fields.
+type Contact struct {
+	ID           int64
+	Email        string // as last imported
+	Name         string
+	Language     string
+	Organisation string
+	Title        string
+	City         string
+	Country      string
+	Fields       map[string]string // the CSV's other columns; never nil
+	RSVP         string            // none | accepted | declined | maybe
+	RSVPAt       time.Time         // zero without an answer
+	Bounced      bool
+	// Status is the effective status on the list being read (Members,
+	// ExportList) or, from Contact, over all its lists: bounced, else
+	// subscribed if subscribed to any, else unsubscribed ("" on no list).
+	Status string
+	// Bounces counts the bounce events recorded (ExportList, Contact).
+	Bounces   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// EmailKey is the identity of an address (SPEC §6 "compared
+// case-insensitively"): the local part lowercased and the domain in
+// lowercase A-labels (IDNA 2008 lookup, RFC 5891 §5), so that
+// Jürgen@Bücher.example and jürgen@xn--bcher-kva.example are one contact.
+// addr must be a bare addr-spec (local@domain).
+func EmailKey(addr string) (string, error) {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 || at == len(addr)-1 {
+		return "", fmt.Errorf("%q is not local@domain", addr)
+	}
+	local, domain := addr[:at], addr[at+1:]
+	if !strings.HasPrefix(domain, "[") { // a domain literal has no A-labels
+		a, err := idna.Lookup.ToASCII(domain)
+		if err != nil {
+			return "", fmt.Errorf("domain %q is not a valid host name: %v", domain, err)
+		}
+		domain = a
+	}
+	return strings.ToLower(local) + "@" + strings.ToLower(domain), nil
+}
+
+// ListCounts is one list with its counts (SPEC §2 `lists --json`).
+// Subscribed, Unsubscribed and Bounced partition Contacts: a bounced
+// member counts as bounced whatever its subscription.
+type ListCounts struct {
+	Name         string     `json:"name"`
+	Contacts     int        `json:"contacts"`
+	Subscribed   int        `json:"subscribed"`
+	Unsubscribed int        `json:"unsubscribed"`
+	Bounced      int        `json:"bounced"`
+	RSVP         RSVPCounts `json:"rsvp"`
+}
+
+// RSVPCounts are the answers of a list's members, whatever their status.
+type RSVPCounts struct {
+	Accepted int `json:"accepted"`
+	Declined int `json:"declined"`
+	Maybe    int `json:"maybe"`
+	None     int `json:"none"`
+}
+
+// Lists returns every list with its counts, by name. It reads every
+// membership once (one scan of list_members and contacts by id).
+func (s *Store) Lists(ctx context.Context) ([]ListCounts, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT l.name, count(c.id),
+		coalesce(sum(m.status = 'subscribed' AND c.bounced = 0), 0),
+		coalesce(sum(m.status = 'unsubscribed' AND c.bounced = 0), 0),
+		coalesce(sum(c.bounced <> 0), 0),
+		coalesce(sum(c.rsvp = 'accepted'), 0), coalesce(sum(c.rsvp = 'declined'), 0),
+		coalesce(sum(c.rsvp = 'maybe'), 0), coalesce(sum(c.rsvp = 'none'), 0)
+		FROM lists l
+		LEFT JOIN list_members m ON m.list_id = l.id
+		LEFT JOIN contacts c ON c.id = m.contact_id
+		GROUP BY l.id ORDER BY l.name`)
+	if err != nil {
+		return nil, fmt.Errorf("count lists: %w", err)
+	}
+	defer rows.Close()
+	var out []ListCounts
+	for rows.Next() {
+		var l ListCounts
+		r := &l.RSVP
+		if err := rows.Scan(&l.Name, &l.Contacts, &l.Subscribed, &l.Unsubscribed, &l.Bounced,
+			&r.Accepted, &r.Declined, &r.Maybe, &r.None); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// UpsertList creates the list if it does not exist and returns its id.
+func (s *Store) UpsertList(ctx context.Context, name string) (int64, error) {
+	return upsertList(ctx, s.db, name, ts(time.Now()))
+}
+
+type execQuerier interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+func upsertList(ctx context.Context, db execQuerier, name, now string) (int64, error) {
+	if strings.TrimSpace(name) == "" {
+		return 0, errors.New("a list needs a name")
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO lists (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`,
+		name, now); err != nil {
+		return 0, fmt.Errorf("create list %s: %w", name, err)
+	}
+	var id int64
+	err := db.QueryRowContext(ctx, `SELECT id FROM lists WHERE name = ?`, name).Scan(&id)
+	return id, err
+}
+
+// listID finds a list; ErrNoList when absent.
+func (s *Store) listID(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT id FROM lists WHERE name = ?`, name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("list %s: %w", name, ErrNoList)
+	}
+	return id, err
+}
+
+// memberSelect reads a member; the rows come in contact order through
+// the primary key (list_id, contact_id), which is what Members promises
+// the waves engine. ? is the list id.
+const memberSelect = `SELECT c.id, c.email, c.name, c.language, c.organisation, c.title, c.city, c.country,
+	c.fields, c.rsvp, coalesce(c.rsvp_at, ''), c.bounced, c.created_at, c.updated_at,
+	CASE WHEN c.bounced <> 0 THEN 'bounced' ELSE m.status END`
+
+// statusWhere filters members by effective status.
+var statusWhere = map[string]string{
+	"":                 "",
+	StatusSubscribed:   " AND m.status = 'subscribed' AND c.bounced = 0",
+	StatusUnsubscribed: " AND m.status = 'unsubscribed' AND c.bounced = 0",
+	StatusBounced:      " AND c.bounced <> 0",
+}
+
+// Members streams every member of list in contact id order, each with
+// its effective Status on the list; a wave's audience is the members
+// whose Status is subscribed (SPEC §5). The rows are read as they come,
+// never all loaded.
+func (s *Store) Members(ctx context.Context, list string, each func(Contact) error) error {
+	return s.members(ctx, list, "", false, each)
+}
+
+// ExportList streams the members of list whose effective status is
+// status ("" for all), in contact id order, with their bounce counts.
+func (s *Store) ExportList(ctx context.Context, list, status string, each func(Contact) error) error {
+	return s.members(ctx, list, status, true, each)
+}
+
+func (s *Store) members(ctx context.Context, list, status string, bounces bool, each func(Contact) error) error {
+	where, ok := statusWhere[status]
+	if !ok {
+		return fmt.Errorf("unknown status %q: want subscribed, unsubscribed or bounced", status)
+	}
+	id, err := s.listID(ctx, list)
+	if err != nil {
+		return err
+	}
+	q := memberSelect
+	if bounces {
+		// contact_events_contact (contact_id, at) serves this count.
+		q += `, (SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id AND e.kind = 'bounce')`
+	} else {
+		q += `, 0`
+	}
+	rows, err := s.db.QueryContext(ctx, q+` FROM list_members m JOIN contacts c ON c.id = m.contact_id
+		WHERE m.list_id = ?`+where+` ORDER BY m.contact_id`, id)
+	if err != nil {
+		return fmt.Errorf("read list %s: %w", list, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanContact(rows)
+		if err != nil {
+			return fmt.Errorf("read list %s: %w", list, err)
+		}
+		if err := each(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func scanContact(r scanner) (Contact, error) {
+	var c Contact
+	var fields, rsvpAt, created, updated string
+	err := r.Scan(&c.ID, &c.Email, &c.Name, &c.Language, &c.Organisation, &c.Title, &c.City, &c.Country,
+		&fields, &c.RSVP, &rsvpAt, &c.Bounced, &created, &updated, &c.Status, &c.Bounces)
+	if err != nil {
+		return c, err
+	}
+	c.Fields = map[string]string{}
+	if fields != "" && fields != "{}" {
+		if err := json.Unmarshal([]byte(fields), &c.Fields); err != nil {
+			return c, fmt.Errorf("contact %d: fields: %w", c.ID, err)
+		}
+	}
+	c.RSVPAt, c.CreatedAt, c.UpdatedAt = parseTS(rsvpAt), parseTS(created), parseTS(updated)
+	return c, nil
+}
+
+// ListFields returns the custom field names used by list's members,
+// sorted: the extra columns of an export, in a stable order.
+func (s *Store) ListFields(ctx context.Context, list string) ([]string, error) {
+	id, err := s.listID(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT f.key FROM list_members m
+		JOIN contacts c ON c.id = m.contact_id, json_each(c.fields) f
+		WHERE m.list_id = ? ORDER BY f.key`, id)
+	if err != nil {
+		return nil, fmt.Errorf("field names of list %s: %w", list, err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}
+
+// Membership is a contact's place on one list.
+type Membership struct {
+	List    string    `json:"name"`
+	Status  string    `json:"status"` // effective: bounced wins
+	AddedAt time.Time `json:"added_at"`
+}
+
+// ContactEvent is one line of a contact's history.
+type ContactEvent struct {
+	Kind   string    `json:"kind"` // unsubscribed, resubscribed, rsvp, bounce, bounce-cleared, ...
+	List   string    `json:"list,omitempty"`
+	Value  string    `json:"value,omitempty"`
+	Actor  string    `json:"actor"`
+	Detail string    `json:"detail,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// ContactDetail is a contact with its lists and history.
+type ContactDetail struct {
+	Contact
+	Lists  []Membership
+	Events []ContactEvent // oldest first
+}
+
+// Contact finds a contact by address (compared as EmailKey does) with
+// its lists and events; ErrNoContact when there is none.
+func (s *Store) Contact(ctx context.Context, email string) (*ContactDetail, error) {
+	key, err := EmailKey(strings.TrimSpace(email))
+	if err != nil {
+		return nil, fmt.Errorf("contact %s: %w", email, ErrNoContact)
+	}
+	row := s.db.QueryRowContext(ctx, `SELECT c.id, c.email, c.name, c.language, c.organisation, c.title, c.city,
+		c.country, c.fields, c.rsvp, coalesce(c.rsvp_at, ''), c.bounced, c.created_at, c.updated_at, '',
+		(SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id AND e.kind = 'bounce')
+		FROM contacts c WHERE c.email_key = ?`, key)
+	c, err := scanContact(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("contact %s: %w", email, ErrNoContact)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d := &ContactDetail{Contact: c, Lists: []Membership{}, Events: []ContactEvent{}}
+	if err := s.contactLists(ctx, d); err != nil {
+		return nil, err
+	}
+	return d, s.contactEvents(ctx, d)
+}
+
+func (s *Store) contactLists(ctx context.Context, d *ContactDetail) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT l.name, m.status, m.added_at FROM list_members m
+		JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ? ORDER BY l.name`, d.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Membership
+		var added string
+		if err := rows.Scan(&m.List, &m.Status, &added); err != nil {
+			return err
+		}
+		m.AddedAt = parseTS(added)
+		if d.Bounced {
+			m.Status = StatusBounced
+		}
+		d.Lists = append(d.Lists, m)
+	}
+	switch {
+	case d.Bounced:
+		d.Status = StatusBounced
+	case slices.ContainsFunc(d.Lists, func(m Membership) bool { return m.Status == StatusSubscribed }):
+		d.Status = StatusSubscribed
+	case len(d.Lists) > 0:
+		d.Status = StatusUnsubscribed
+	}
+	return rows.Err()
+}
+
+func (s *Store) contactEvents(ctx context.Context, d *ContactDetail) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.kind, coalesce(l.name, ''), e.value, e.actor, e.detail, e.at
+		FROM contact_events e LEFT JOIN lists l ON l.id = e.list_id
+		WHERE e.contact_id = ? ORDER BY e.at, e.id`, d.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e ContactEvent
+		var at string
+		if err := rows.Scan(&e.Kind, &e.List, &e.Value, &e.Actor, &e.Detail, &at); err != nil {
+			return err
+		}
+		e.At = parseTS(at)
+		d.Events = append(d.Events, e)
+	}
+	return rows.Err()
+}
+
+// SetMemberStatus sets the subscription of the contact email on lists
+// (nil: every list it is on) to status (subscribed or unsubscribed) and
+// records, for each list it changed, a contact_events row with actor
+// (who: "cli:alice", "reply <message-id>") and reason. It returns the
+// lists changed, by name; a list already in that status is left alone.
+// It fails, changing nothing, when the contact is absent or not on one
+// of lists.
+func (s *Store) SetMemberStatus(ctx context.Context, email string, lists []string, status, actor, reason string) ([]string, error) {
+	kind := map[string]string{StatusSubscribed: "resubscribed", StatusUnsubscribed: "unsubscribed"}[status]
+	if kind == "" {
+		return nil, fmt.Errorf("status %q: want subscribed or unsubscribed", status)
+	}
+	changed := []string{}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		id, err := contactID(ctx, tx, email)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT l.id, l.name, m.status FROM list_members m
+			JOIN lists l ON l.id = m.list_id WHERE m.contact_id = ? ORDER BY l.name`, id)
+		if err != nil {
+			return err
+		}
+		type member struct {
+			list         int64
+			name, status string
+		}
+		var on []member
+		for rows.Next() {
+			var m member
+			if err := rows.Scan(&m.list, &m.name, &m.status); err != nil {
+				rows.Close()
+				return err
+			}
+			on = append(on, m)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, l := range lists {
+			if !slices.ContainsFunc(on, func(m member) bool { return m.name == l }) {
+				return fmt.Errorf("%s is not on list %s", email, l)
+			}
+		}
+		now := ts(time.Now())
+		for _, m := range on {
+			if m.status == status || (lists != nil && !slices.Contains(lists, m.name)) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE list_members SET status = ? WHERE list_id = ? AND contact_id = ?`,
+				status, m.list, id); err != nil {
+				return err
+			}
+			if err := addEvent(ctx, tx, id, m.list, kind, status, actor, reason, now); err != nil {
+				return err
+			}
+			changed = append(changed, m.name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set %s %s: %w", email, status, err)
+	}
+	return changed, nil
+}
+
+// ClearBounce lifts the bounce mark of a contact (an operator vouches the
+// address works again), recording who and why; false when it had none.
+func (s *Store) ClearBounce(ctx context.Context, email, actor, reason string) (bool, error) {
+	var cleared bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		id, err := contactID(ctx, tx, email)
+		if err != nil {
+			return err
+		}
+		now := ts(time.Now())
+		res, err := tx.ExecContext(ctx, `UPDATE contacts SET bounced = 0, updated_at = ? WHERE id = ? AND bounced <> 0`, now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		cleared = true
+		return addEvent(ctx, tx, id, 0, "bounce-cleared", "", actor, reason, now)
+	})
+	if err != nil {
+		return false, fmt.Errorf("clear bounce of %s: %w", email, err)
+	}
+	return cleared, nil
+}
+
+func contactID(ctx context.Context, tx *sql.Tx, email string) (int64, error) {
+	key, err := EmailKey(strings.TrimSpace(email))
+	if err != nil {
+		return 0, ErrNoContact
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM contacts WHERE email_key = ?`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNoContact
+	}
+	return id, err
+}
+
+// addEvent writes one history row; list 0 is "no list".
+func addEvent(ctx context.Context, tx *sql.Tx, contact, list int64, kind, value, actor, detail, at string) error {
+	var l any
+	if list != 0 {
+		l = list
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO contact_events (contact_id, list_id, kind, value, actor, detail, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, contact, l, kind, value, actor, truncate(detail, 1000), at)
+	return err
+}
+
+// Field is one custom column of a contact.
+type Field struct{ Name, Value string }
+
+// encodeFields writes fields, sorted by name, as a JSON object. It is
+// what encoding/json writes for a map[string]string, without the HTML
+// escaping, and without reflection: it runs once per imported row.
+func encodeFields(fields []Field) string {
+	if len(fields) == 0 {
+		return "{}"
+	}
+	b := make([]byte, 0, 64)
+	b = append(b, '{')
+	for i, f := range fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, f.Name)
+		b = append(b, ':')
+		b = appendJSONString(b, f.Value)
+	}
+	return string(append(b, '}'))
+}
+
+// appendJSONString quotes s as a JSON string (RFC 8259 §7).
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b = append(b, '\\', byte(r))
+		case r == '\n':
+			b = append(b, '\\', 'n')
+		case r == '\r':
+			b = append(b, '\\', 'r')
+		case r == '\t':
+			b = append(b, '\\', 't')
+		case r < 0x20 || r == '\u2028' || r == '\u2029':
+			b = append(b, `\u`...)
+			b = append(b, fmt.Sprintf("%04x", r)...)
+		default:
+			b = utf8.AppendRune(b, r) // invalid UTF-8 becomes U+FFFD
+		}
+	}
+	return append(b, '"')
+}
+
+// mergeFields lays the file's fields over the stored ones: a column the
+// file has sets the value, a field it lacks is kept (a contact on two
+// lists keeps both lists' columns).
+func mergeFields(stored string, file []Field) (string, error) {
+	if len(file) == 0 {
+		return stored, nil
+	}
+	if stored == "" || stored == "{}" {
+		return encodeFields(file), nil
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal([]byte(stored), &m); err != nil {
+		return "", fmt.Errorf("stored fields: %w", err)
+	}
+	for _, f := range file {
+		m[f.Name] = f.Value
+	}
+	merged := make([]Field, 0, len(m))
+	for k, v := range m {
+		merged = append(merged, Field{k, v})
+	}
+	sort.Slice(merged, func(i, j int) bool { return merged[i].Name < merged[j].Name })
+	return encodeFields(merged), nil
+}
+
+// Known columns of an import, in ContactRow.Known order.
+const (
+	ColName = iota
+	ColLanguage
+	ColOrganisation
+	ColTitle
+	ColCity
+	ColCountry
+	NumKnown
+)
+
+// KnownColumns names the known columns (SPEC §6), as a header spells them.
+var KnownColumns = [NumKnown]string{"name", "language", "organisation", "title", "city", "country"}
+
+// ContactRow is one contact as an import file gives it.
+type ContactRow struct {
+	Email string // as written
+	Key   string // EmailKey(Email)
+	// Known holds the known columns; Has says which the file has. A
+	// column the file has sets the value, even to empty; a column it
+	// lacks leaves the stored value alone.
+	Known [NumKnown]string
+	Has   [NumKnown]bool
+	// Fields are the other columns, sorted by name.
+	Fields []Field
+}
+
+// Outcome is what an import did with one row.
+type Outcome int
+
+// Outcomes of ListImport.Upsert.
+const (
+	Added     Outcome = iota + 1 // a new member of the list (the contact may have existed)
+	Updated                      // already a member; its fields changed
+	Unchanged                    // already a member with these fields
+	Duplicate                    // an earlier row of this import has the same address
+)
+
+// ListImport is one import into one list: a single write transaction with
+// its statements prepared once (SPEC §6 "imported in one transaction").
+// Get one from Store.ImportList; it is not safe for concurrent use.
+type ListImport struct {
+	ctx    context.Context // for statements: never cancelled
+	done   context.Context // the caller's
+	tx     *sql.Tx
+	listID int64
+	now    string
+	// seen records each address of this import with its line, to find
+	// duplicates without holding the file's addresses in memory.
+	seen, find, insert, update, member *sql.Stmt
+	expectNew                          bool // the last row was a new contact
+}
+
+// importQueries are prepared once per import. find goes through the
+// UNIQUE index on email_key; member's conflict target is the primary key.
+var importQueries = [...]string{
+	`INSERT INTO temp.import_seen (key, line) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
+	`SELECT id, email, name, language, organisation, title, city, country, fields FROM contacts WHERE email_key = ?`,
+	`INSERT INTO contacts (email, email_key, name, language, organisation, title, city, country, fields, created_at, updated_at)
+	 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING`,
+	`UPDATE contacts SET email = ?, name = ?, language = ?, organisation = ?, title = ?, city = ?, country = ?,
+	 fields = ?, updated_at = ? WHERE id = ?`,
+	`INSERT INTO list_members (list_id, contact_id, status, added_at) VALUES (?, ?, 'subscribed', ?)
+	 ON CONFLICT (list_id, contact_id) DO NOTHING`,
+}
+
+// ImportList runs f in one write transaction on list, created when
+// missing. The transaction commits when f returns nil and dryRun is
+// false; otherwise everything, the list's creation included, is rolled
+// back. The write lock is held throughout, so f should only read its
+// input and call Upsert.
+func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func(*ListImport) error) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("import into %s: %w", list, err)
+	}
+	defer func() {
+		if err != nil || dryRun {
+			err = errors.Join(err, tx.Rollback())
+		}
+	}()
+	// Statements run without cancellation: with a cancellable context
+	// the driver starts a goroutine per statement to watch it, a third of
+	// an import's time. Upsert checks ctx itself, once per row.
+	li := &ListImport{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, now: ts(time.Now())}
+	if li.listID, err = upsertList(ctx, tx, list, li.now); err != nil {
+		return err
+	}
+	// A temp table lives on this transaction's connection; DELETE covers
+	// one left by an import whose connection was reused.
+	for _, q := range []string{
+		`CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID`,
+		`DELETE FROM temp.import_seen`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("import into %s: %w", list, err)
+		}
+	}
+	stmts := []**sql.Stmt{&li.seen, &li.find, &li.insert, &li.update, &li.member}
+	for i, q := range importQueries {
+		if *stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
+			return fmt.Errorf("import into %s: prepare: %w", list, err)
+		}
+		defer (*stmts[i]).Close()
+	}
+	if err := f(li); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.import_seen`); err != nil {
+		return fmt.Errorf("import into %s: %w", list, err)
+	}
+	if dryRun {
+		return nil
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("import into %s: commit: %w", list, err)
+	}
+	return nil
+}
+
+// Upsert adds or updates the contact of r and makes it a member of the
+// list. It never touches a status: a new member is subscribed, an
+// existing one keeps its subscription, and a contact's bounce mark and
+// RSVP stay as they are (SPEC §6). line is r's line in the file; for a
+// Duplicate, first is the line of the earlier row, which wins.
+func (li *ListImport) Upsert(r *ContactRow, line int) (o Outcome, first int, err error) {
+	if err := li.done.Err(); err != nil {
+		return 0, 0, err
+	}
+	res, err := li.seen.ExecContext(li.ctx, r.Key, line)
+	if err != nil {
+		return 0, 0, fmt.Errorf("line %d: %w", line, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		err := li.tx.QueryRowContext(li.ctx, `SELECT line FROM temp.import_seen WHERE key = ?`, r.Key).Scan(&first)
+		return Duplicate, first, err
+	}
+	id, changed, err := li.upsertContact(r)
+	if err != nil {
+		return 0, 0, fmt.Errorf("line %d: %s: %w", line, r.Email, err)
+	}
+	res, err = li.member.ExecContext(li.ctx, li.listID, id, li.now)
+	if err != nil {
+		return 0, 0, fmt.Errorf("line %d: add %s to the list: %w", line, r.Email, err)
+	}
+	switch n, _ := res.RowsAffected(); {
+	case n > 0:
+		return Added, line, nil
+	case changed:
+		return Updated, line, nil
+	}
+	return Unchanged, line, nil
+}
+
+// upsertContact adds or updates the contact of r. Statements dominate an
+// import's time, so it guesses from the previous row: in a first import
+// rows are new and the insert alone decides; in a re-import they exist and
+// the lookup comes first.
+func (li *ListImport) upsertContact(r *ContactRow) (id int64, changed bool, err error) {
+	if li.expectNew {
+		if id, err = li.insertContact(r); id != 0 || err != nil {
+			return id, true, err
+		}
+	}
+	var email, fields string
+	var k [NumKnown]string
+	err = li.find.QueryRowContext(li.ctx, r.Key).Scan(&id, &email, &k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &fields)
+	if errors.Is(err, sql.ErrNoRows) {
+		li.expectNew = true
+		id, err = li.insertContact(r)
+		return id, true, err
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	li.expectNew = false
+	n := k
+	for i, has := range r.Has {
+		if has {
+			n[i] = r.Known[i]
+		}
+	}
+	merged, err := mergeFields(fields, r.Fields)
+	if err != nil {
+		return 0, false, err
+	}
+	if n == k && merged == fields && email == r.Email {
+		return id, false, nil
+	}
+	_, err = li.update.ExecContext(li.ctx, r.Email, n[0], n[1], n[2], n[3], n[4], n[5], merged, li.now, id)
+	return id, true, err
+}
+
+// insertContact adds r's contact; id 0 when the address already exists.
+func (li *ListImport) insertContact(r *ContactRow) (int64, error) {
+	n := r.Known
+	res, err := li.insert.ExecContext(li.ctx, r.Email, r.Key, n[0], n[1], n[2], n[3], n[4], n[5],
+		encodeFields(r.Fields), li.now, li.now)
+	if err != nil {
+		return 0, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, nil
+	}
+	return res.LastInsertId()
+}
+
+// SetRuntime writes a runtime fact in the import's transaction, so that
+// it commits, or not, with the import (the hash of an imported file).
+func (li *ListImport) SetRuntime(key, value string) error {
+	_, err := li.tx.ExecContext(li.ctx, `INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, li.now)
+	return err
+}

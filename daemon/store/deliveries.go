@@ -1,0 +1,274 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Candidate is a list member as the audience sees it, with what the
+// wave's filters need.
+type Candidate struct {
+	Contact
+	MemberStatus string    // subscribed | unsubscribed (on this list)
+	AfterSent    time.Time // when the `after` wave was sent to them (zero: never)
+	LastSent     time.Time // when this wave was last sent to them (zero: never)
+}
+
+// contactCols are the contact columns waves read (alias c).
+const contactCols = `c.id, c.email, c.name, c.language, c.organisation, c.title, c.city, c.country, c.fields, c.rsvp, c.bounced`
+
+// waveContactDest appends the scan destinations of contactCols.
+func waveContactDest(dst []any, c *Contact, fields *string) []any {
+	return append(dst, &c.ID, &c.Email, &c.Name, &c.Language, &c.Organisation, &c.Title, &c.City, &c.Country, fields, &c.RSVP, &c.Bounced)
+}
+
+func decodeFields(c *Contact, raw string) error {
+	c.Fields = map[string]string{}
+	if raw == "" || raw == "{}" {
+		return nil
+	}
+	return json.Unmarshal([]byte(raw), &c.Fields)
+}
+
+// Candidates returns up to limit members of list with contact id above
+// afterID, in id order: the audience is streamed in chunks, never loaded
+// whole (SPEC §10). wave and afterWave name the deliveries consulted for
+// min_gap and after.
+func (s *Store) Candidates(ctx context.Context, list, wave, afterWave string, afterID int64, limit int) ([]Candidate, error) {
+	// list_members' primary key (list_id, contact_id) serves the range
+	// scan; deliveries_contact serves the two subqueries.
+	rows, err := s.db.QueryContext(ctx, `SELECT `+contactCols+`, m.status,
+		coalesce((SELECT max(sent_at) FROM deliveries d WHERE d.contact_id = c.id AND d.wave = ? AND d.state = 'sent'), ''),
+		coalesce((SELECT max(sent_at) FROM deliveries d WHERE d.contact_id = c.id AND d.wave = ? AND d.state = 'sent'), '')
+		FROM list_members m JOIN contacts c ON c.id = m.contact_id
+		WHERE m.list_id = (SELECT id FROM lists WHERE name = ?) AND m.contact_id > ?
+		ORDER BY m.contact_id LIMIT ?`, afterWave, wave, list, afterID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var c Candidate
+		var fields, after, last string
+		dst := waveContactDest(nil, &c.Contact, &fields)
+		if err := rows.Scan(append(dst, &c.MemberStatus, &after, &last)...); err != nil {
+			return nil, err
+		}
+		if err := decodeFields(&c.Contact, fields); err != nil {
+			return nil, err
+		}
+		c.AfterSent, c.LastSent = parseTS(after), parseTS(last)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PlannedRow is one outbox row to write when a run is planned.
+type PlannedRow struct {
+	ContactID int64
+	Email     string
+	State     string // pending or skipped
+	Reason    string // why skipped
+	MessageID string
+}
+
+// AddPlanned writes a chunk of a run's outbox in one transaction. Rows
+// already written (planning resumed after a crash) are left as they are.
+func (s *Store) AddPlanned(ctx context.Context, wave string, run int, rows []PlannedRow) error {
+	now := ts(time.Now())
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (wave, run, contact_id, email, state, reason, message_id, next_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (wave, run, contact_id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for _, r := range rows {
+			if _, err := st.ExecContext(ctx, wave, run, r.ContactID, r.Email, r.State, r.Reason, r.MessageID, now, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// LastPlannedContact is the highest contact id already in a run's
+// outbox: where resumed planning continues.
+func (s *Store) LastPlannedContact(ctx context.Context, wave string, run int) (int64, error) {
+	var id sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT max(contact_id) FROM deliveries WHERE wave = ? AND run = ?`, wave, run).Scan(&id)
+	return id.Int64, err
+}
+
+// RecoverSending turns rows left 'sending' by a sender that stopped (a
+// crash) back to pending, marked uncertain: they are sent again and may
+// reach their contact twice. Call it only while holding the wave's lease.
+func (s *Store) RecoverSending(ctx context.Context, wave string) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', uncertain = 1, updated_at = ?
+		WHERE wave = ? AND state = 'sending'`, ts(time.Now()), wave)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// Delivery is an outbox row claimed for sending, with its contact.
+type Delivery struct {
+	ID        int64
+	Wave      string
+	Run       int
+	MessageID string
+	Tries     int
+	Uncertain bool
+	Contact   Contact
+}
+
+// Claim marks the next due row of a wave 'sending' and returns it; nil
+// when none is due. The commit comes before any SMTP traffic, so a crash
+// leaves at most the claimed rows uncertain.
+func (s *Store) Claim(ctx context.Context, wave string) (*Delivery, error) {
+	var d *Delivery
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		// deliveries_due serves this: state and next_at within the wave.
+		err := tx.QueryRowContext(ctx, `SELECT id FROM deliveries WHERE wave = ? AND state IN ('pending', 'retry') AND next_at <= ?
+			ORDER BY next_at, id LIMIT 1`, wave, ts(time.Now())).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ? WHERE id = ?`, ts(time.Now()), id); err != nil {
+			return err
+		}
+		d = &Delivery{}
+		var fields string
+		dst := []any{&d.ID, &d.Wave, &d.Run, &d.MessageID, &d.Tries, &d.Uncertain}
+		if err := tx.QueryRowContext(ctx, `SELECT d.id, d.wave, d.run, d.message_id, d.tries, d.uncertain, `+contactCols+`
+			FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.id = ?`, id).Scan(waveContactDest(dst, &d.Contact, &fields)...); err != nil {
+			return err
+		}
+		return decodeFields(&d.Contact, fields)
+	})
+	return d, err
+}
+
+// NextDue is when the earliest pending or retry row of a wave is due.
+func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, error) {
+	var at sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT min(next_at) FROM deliveries WHERE wave = ? AND state IN ('pending', 'retry')`, wave).Scan(&at)
+	return parseTS(at.String), at.Valid, err
+}
+
+// Delivered records a row's outcome: sent, retry at next, or failed, with
+// the server's answer as reason.
+func (s *Store) Delivered(ctx context.Context, id int64, state, reason string, next time.Time) error {
+	now := time.Now()
+	var sentAt any
+	if state == DeliverySent {
+		sentAt = ts(now)
+	}
+	if next.IsZero() {
+		next = now
+	}
+	_, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`,
+		state, truncate(reason, 500), ts(next), sentAt, ts(now), id)
+	return err
+}
+
+// WaveCounts are the SPEC §2 counts of a wave, over all its runs.
+type WaveCounts struct {
+	Planned, Sent, Failed, Skipped, Pending, Uncertain int
+}
+
+// Counts sums a wave's outbox (or one run's, when run > 0).
+func (s *Store) Counts(ctx context.Context, wave string, run int) (WaveCounts, error) {
+	var c WaveCounts
+	err := s.db.QueryRowContext(ctx, `SELECT
+		count(*) FILTER (WHERE state != 'skipped'),
+		count(*) FILTER (WHERE state = 'sent'),
+		count(*) FILTER (WHERE state = 'failed'),
+		count(*) FILTER (WHERE state = 'skipped'),
+		count(*) FILTER (WHERE state IN ('pending', 'sending', 'retry')),
+		count(*) FILTER (WHERE uncertain = 1)
+		FROM deliveries WHERE wave = ? AND (? = 0 OR run = ?)`, wave, run, run).
+		Scan(&c.Planned, &c.Sent, &c.Failed, &c.Skipped, &c.Pending, &c.Uncertain)
+	return c, err
+}
+
+// RetryFailed queues a wave's failed deliveries again (`waves retry`).
+func (s *Store) RetryFailed(ctx context.Context, wave string) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', tries = 0, next_at = ?, updated_at = ?
+			WHERE wave = ? AND state = 'failed'`, ts(time.Now()), ts(time.Now()), wave)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if n > 0 {
+			// Reopen the runs those rows belong to, and the wave itself.
+			if _, err := tx.ExecContext(ctx, `UPDATE wave_runs SET finished_at = NULL WHERE wave = ? AND run IN
+				(SELECT DISTINCT run FROM deliveries WHERE wave = ? AND state = 'pending')`, wave, wave); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE waves SET state = 'scheduled', state_reason = '' WHERE name = ? AND state IN ('done', 'paused')`, wave)
+		}
+		return err
+	})
+	return n, err
+}
+
+// DeliveryProblem is a failed or skipped row, for `waves show`.
+type DeliveryProblem struct {
+	Email, State, Reason string
+	Run                  int
+	At                   time.Time
+	Uncertain            bool
+}
+
+// Problems lists a wave's latest failures (state failed or retry) and
+// uncertain rows, newest first.
+func (s *Store) Problems(ctx context.Context, wave string, limit int) ([]DeliveryProblem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT email, state, reason, run, updated_at, uncertain FROM deliveries
+		WHERE wave = ? AND (state IN ('failed', 'retry') OR uncertain = 1) ORDER BY updated_at DESC LIMIT ?`, wave, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DeliveryProblem
+	for rows.Next() {
+		var p DeliveryProblem
+		var at string
+		if err := rows.Scan(&p.Email, &p.State, &p.Reason, &p.Run, &at, &p.Uncertain); err != nil {
+			return nil, err
+		}
+		p.At = parseTS(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// ContactByEmail finds a contact by address, case-insensitively; nil if none.
+func (s *Store) ContactByEmail(ctx context.Context, email string) (*Contact, error) {
+	key, err := EmailKey(email)
+	if err != nil {
+		return nil, nil // not an address: no contact has it
+	}
+	var c Contact
+	var fields string
+	err = s.db.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts c WHERE c.email_key = ?`, key).
+		Scan(waveContactDest(nil, &c, &fields)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c, decodeFields(&c, fields)
+}

@@ -1,0 +1,323 @@
+package waves
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/sender"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/templates"
+)
+
+// fakeSender records what it sends and fails on demand.
+type fakeSender struct {
+	mu   sync.Mutex
+	sent map[string]int // recipient → messages accepted
+	raw  map[string][]byte
+	fail func(to string) error
+}
+
+func (f *fakeSender) Send(ctx context.Context, from, to string, raw []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		if err := f.fail(to); err != nil {
+			return err
+		}
+	}
+	f.sent[to]++
+	f.raw[to] = raw
+	return nil
+}
+
+type fixture struct {
+	t      *testing.T
+	st     *store.Store
+	cfg    *config.Config
+	fake   *fakeSender
+	engine *Engine
+}
+
+func newFixture(t *testing.T, contacts int, waves ...config.Wave) *fixture {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	db := st.DB()
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	exec(`INSERT INTO lists (id, name, created_at) VALUES (1, 'mayors', ?)`, now)
+	for i := 1; i <= contacts; i++ {
+		lang := []string{"en", "fr", ""}[i%3]
+		exec(`INSERT INTO contacts (id, email, email_key, name, language, country, fields, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, i, fmt.Sprintf("Mayor%d@City%d.example", i, i), fmt.Sprintf("mayor%d@city%d.example", i, i),
+			fmt.Sprintf("Mayor %d", i), lang, []string{"BE", "FR"}[i%2], `{"desk":"Europe"}`, now, now)
+		exec(`INSERT INTO list_members (list_id, contact_id, added_at) VALUES (1, ?, ?)`, i, now)
+	}
+	at := time.Now().Add(-time.Hour)
+	for i := range waves {
+		if waves[i].Cron == "" && waves[i].At == nil {
+			waves[i].At = &at
+		}
+		if waves[i].Account == "" {
+			waves[i].Account, waves[i].List = "habitat", "mayors"
+		}
+		if waves[i].Template == "" {
+			waves[i].Template = "invitation"
+		}
+	}
+	cfg := &config.Config{
+		Event: config.Event{Name: "Global Conference on Cities and Migrants", RefPrefix: "GCCM",
+			Start: time.Date(2017, 11, 16, 9, 0, 0, 0, time.UTC), End: time.Date(2017, 11, 17, 17, 0, 0, 0, time.UTC)},
+		Accounts: []config.Account{{Name: "habitat", Address: "decorte@un.org", Language: "en",
+			SMTP: config.SMTP{Connections: 4}}},
+		Waves: waves,
+	}
+	tmpl, err := templates.Load("testdata/templates")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{t: t, st: st, cfg: cfg, fake: &fakeSender{sent: map[string]int{}, raw: map[string][]byte{}}}
+	f.engine, err = NewEngine(cfg, st, tmpl, map[string]Sender{"habitat": f.fake}, []byte("secret"),
+		slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) run(name string) error {
+	now := time.Now()
+	return f.engine.RunWave(context.Background(), f.cfg.Wave(name), &now)
+}
+
+func (f *fixture) counts(name string) store.WaveCounts {
+	c, err := f.st.Counts(context.Background(), name, 0)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return c
+}
+
+func TestWaveSendsEachContactOnceInTheirLanguage(t *testing.T) {
+	f := newFixture(t, 60, config.Wave{Name: "invitation"})
+	if err := f.run("invitation"); err != nil {
+		t.Fatalf("RunWave() = %v", err)
+	}
+	if c := f.counts("invitation"); c.Sent != 60 || c.Pending != 0 || c.Failed != 0 {
+		t.Fatalf("counts = %+v", c)
+	}
+	for to, n := range f.fake.sent {
+		if n != 1 {
+			t.Errorf("%s got %d messages", to, n)
+		}
+	}
+	if fr := string(f.fake.raw["Mayor1@City1.example"]); !strings.Contains(fr, "Invitation =?") && !strings.Contains(fr, "Invitation :") {
+		t.Errorf("contact 1 (fr) did not get the French template:\n%.400s", fr)
+	}
+	if en := string(f.fake.raw["Mayor3@City3.example"]); !strings.Contains(en, "Subject: Invitation: Global") {
+		t.Errorf("contact 3 (no language) did not get English:\n%.400s", en)
+	}
+	// A one-shot wave sent again reaches nobody twice.
+	if err := f.run("invitation"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.counts("invitation"); c.Sent != 60 || c.Skipped != 60 {
+		t.Errorf("after a second run: %+v", c)
+	}
+}
+
+func TestCrashLeavesOnlyInFlightRowsUncertain(t *testing.T) {
+	f := newFixture(t, 30, config.Wave{Name: "invitation"})
+	// A crash mid-run: the plan is written and three rows were in flight.
+	ctx := context.Background()
+	now := time.Now()
+	run, err := f.st.StartRun(ctx, "invitation", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.engine.plan(ctx, f.cfg.Wave("invitation"), run); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if d, err := f.st.Claim(ctx, "invitation"); err != nil || d == nil {
+			t.Fatalf("Claim() = %v, %v", d, err)
+		}
+	}
+	// The dead process's lease has expired; a new one resumes the run.
+	f.engine.Owner = "restarted"
+	f.st.DB().Exec(`UPDATE waves SET lease_until = '2000-01-01T00:00:00.000000000Z'`)
+	if err := f.engine.RunWave(ctx, f.cfg.Wave("invitation"), nil); err != nil {
+		t.Fatal(err)
+	}
+	c := f.counts("invitation")
+	if c.Sent != 30 || c.Uncertain != 3 || c.Pending != 0 {
+		t.Errorf("counts after resume = %+v; want 30 sent, 3 possible duplicates", c)
+	}
+	if runs := f.mustRuns(); runs != 1 {
+		t.Errorf("runs = %d, want 1 (the run resumed, not restarted)", runs)
+	}
+}
+
+func (f *fixture) mustRuns() int {
+	w, err := f.st.Wave(context.Background(), "invitation")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return w.Runs
+}
+
+func TestLeaseKeepsTwoProcessesApart(t *testing.T) {
+	f := newFixture(t, 5, config.Wave{Name: "invitation"})
+	ctx := context.Background()
+	if ok, _, _ := f.st.AcquireLease(ctx, "invitation", "daemon", time.Minute); !ok {
+		t.Fatal("first lease refused")
+	}
+	if err := f.run("invitation"); !errors.Is(err, ErrLeased) {
+		t.Fatalf("RunWave() while leased = %v, want ErrLeased", err)
+	}
+	if len(f.fake.sent) != 0 {
+		t.Errorf("sent %d while another process held the lease", len(f.fake.sent))
+	}
+}
+
+func TestTemporaryPermanentAndRenderFailures(t *testing.T) {
+	f := newFixture(t, 30, config.Wave{Name: "invitation", FailureThreshold: 0.9})
+	f.fake.fail = func(to string) error {
+		switch {
+		case strings.HasPrefix(to, "Mayor7@"):
+			return &sender.Error{Code: 550, Enhanced: "5.1.1", Text: "no such user", Command: sender.CmdRcpt}
+		case strings.HasPrefix(to, "Mayor8@"):
+			return &sender.Error{Code: 451, Enhanced: "4.3.0", Text: "try later", Command: sender.CmdRcpt, Temporary: true}
+		}
+		return nil
+	}
+	if err := f.run("invitation"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.counts("invitation")
+	if c.Sent != 28 || c.Failed != 1 || c.Pending != 1 {
+		t.Fatalf("counts = %+v; want 28 sent, 1 failed (5xx), 1 waiting for retry (4xx)", c)
+	}
+	probs, _ := f.st.Problems(context.Background(), "invitation", 10)
+	var texts []string
+	for _, p := range probs {
+		texts = append(texts, p.State+": "+p.Reason)
+	}
+	if all := strings.Join(texts, "\n"); !strings.Contains(all, "failed: smtp RCPT: 550 5.1.1 no such user") || !strings.Contains(all, "retry: smtp RCPT: 451") {
+		t.Errorf("problems =\n%s", all)
+	}
+	// `waves retry` queues the failed one again.
+	f.fake.fail = nil
+	if n, err := f.st.RetryFailed(context.Background(), "invitation"); err != nil || n != 1 {
+		t.Fatalf("RetryFailed() = %d, %v", n, err)
+	}
+	if err := f.engine.RunWave(context.Background(), f.cfg.Wave("invitation"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.counts("invitation"); c.Sent != 29 || c.Failed != 0 {
+		t.Errorf("after retry: %+v", c)
+	}
+}
+
+func TestFailureThresholdPausesTheWave(t *testing.T) {
+	f := newFixture(t, 80, config.Wave{Name: "invitation"})
+	f.fake.fail = func(string) error { return &sender.Error{Code: 554, Text: "rejected", Command: sender.CmdData} }
+	if err := f.run("invitation"); err != nil {
+		t.Fatal(err)
+	}
+	w, _ := f.st.Wave(context.Background(), "invitation")
+	c := f.counts("invitation")
+	if w.State != store.WavePaused || !strings.Contains(w.StateReason, "failed") {
+		t.Fatalf("wave = %+v", w)
+	}
+	if c.Failed >= 80 || c.Pending == 0 {
+		t.Errorf("the paused wave kept sending: %+v", c)
+	}
+}
+
+func TestTemplateFailureFailsOneDelivery(t *testing.T) {
+	f := newFixture(t, 4, config.Wave{Name: "badges", Template: "broken"})
+	f.st.DB().Exec(`UPDATE contacts SET fields = '{"badge":"VIP"}' WHERE id != 2`)
+	if err := f.run("badges"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.counts("badges")
+	if c.Sent != 3 || c.Failed != 1 {
+		t.Errorf("counts = %+v; want 3 sent, 1 failed", c)
+	}
+}
+
+func TestAudienceFilters(t *testing.T) {
+	f := newFixture(t, 12,
+		config.Wave{Name: "invitation"},
+		config.Wave{Name: "reminder", Cron: "0 9 * * MON", Audience: "no-reply", After: "invitation", MinGap: 120 * time.Hour},
+		config.Wave{Name: "logistics", Audience: "accepted", Where: map[string]string{"country": "be"}},
+	)
+	db := f.st.DB()
+	db.Exec(`UPDATE list_members SET status = 'unsubscribed' WHERE contact_id = 1`)
+	db.Exec(`UPDATE contacts SET bounced = 1 WHERE id = 2`)
+	db.Exec(`UPDATE contacts SET rsvp = 'accepted' WHERE id IN (4, 5)`)
+	db.Exec(`UPDATE contacts SET rsvp = 'declined' WHERE id = 6`)
+	if err := f.run("invitation"); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.counts("invitation"); c.Sent != 10 || c.Skipped != 2 {
+		t.Fatalf("invitation: %+v", c)
+	}
+	reasons := map[string]string{}
+	gets, _, err := f.engine.DryRun(context.Background(), f.cfg.Wave("reminder"), func(v Verdict) error {
+		reasons[strings.ToLower(v.Email)] = v.Reason
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sent the invitation, no answer, subscribed: 12 - 2 (unsub, bounced) - 3 (answered).
+	if gets != 7 {
+		t.Errorf("reminder audience = %d, want 7: %v", gets, reasons)
+	}
+	for email, want := range map[string]string{
+		"mayor1@city1.example": SkipUnsubscribed, "mayor2@city2.example": SkipBounced,
+		"mayor4@city4.example": "already answered: accepted", "mayor6@city6.example": "already answered: declined",
+	} {
+		if reasons[email] != want {
+			t.Errorf("%s: skipped %q, want %q", email, reasons[email], want)
+		}
+	}
+	if err := f.run("reminder"); err != nil {
+		t.Fatal(err)
+	}
+	// min_gap: a second reminder run right away reaches nobody.
+	f.st.DB().Exec(`UPDATE wave_runs SET finished_at = coalesce(finished_at, 'x')`)
+	gets, _, _ = f.engine.DryRun(context.Background(), f.cfg.Wave("reminder"), func(v Verdict) error {
+		if v.Reason != "" && !strings.Contains(v.Reason, "min_gap") && strings.HasPrefix(strings.ToLower(v.Email), "mayor3@") {
+			t.Errorf("mayor3 skipped for %q, want min_gap", v.Reason)
+		}
+		return nil
+	})
+	if gets != 0 {
+		t.Errorf("reminder right after a reminder: %d, want 0 (min_gap)", gets)
+	}
+	// logistics: accepted and in Belgium (even ids are BE in the fixture).
+	gets, _, _ = f.engine.DryRun(context.Background(), f.cfg.Wave("logistics"), func(Verdict) error { return nil })
+	if gets != 1 {
+		t.Errorf("logistics audience = %d, want 1 (contact 4: accepted, BE)", gets)
+	}
+}

@@ -1,0 +1,101 @@
+package waves
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// Status is a wave as `waves` and `waves show` print it (SPEC §2 shape).
+type Status struct {
+	Name      string     `json:"name"`
+	Account   string     `json:"account"`
+	List      string     `json:"list"`
+	Template  string     `json:"template"`
+	State     string     `json:"state"`
+	Reason    string     `json:"state_reason,omitempty"`
+	NextRun   *time.Time `json:"next_run"`
+	Runs      int        `json:"runs"`
+	Planned   int        `json:"planned"`
+	Sent      int        `json:"sent"`
+	Failed    int        `json:"failed"`
+	Skipped   int        `json:"skipped"`
+	Pending   int        `json:"pending"`
+	Uncertain int        `json:"uncertain"`
+}
+
+// Status reads a wave's state and counts.
+func (e *Engine) Status(ctx context.Context, w *config.Wave) (Status, error) {
+	st := Status{Name: w.Name, Account: w.Account, List: w.List, Template: w.Template, State: store.WaveScheduled}
+	row, err := e.Store.Wave(ctx, w.Name)
+	if err != nil {
+		return st, err
+	}
+	if row != nil {
+		st.State, st.Reason, st.Runs = row.State, row.StateReason, row.Runs
+	}
+	c, err := e.Store.Counts(ctx, w.Name, 0)
+	if err != nil {
+		return st, err
+	}
+	st.Planned, st.Sent, st.Failed, st.Skipped, st.Pending, st.Uncertain = c.Planned, c.Sent, c.Failed, c.Skipped, c.Pending, c.Uncertain
+	if st.State == store.WaveCancelled || st.State == store.WaveDone {
+		return st, nil
+	}
+	last, err := e.Store.LastRun(ctx, w.Name)
+	if err != nil {
+		return st, err
+	}
+	if next := e.schedules[w.Name].next(last, time.Now()); !next.IsZero() {
+		st.NextRun = &next
+	}
+	return st, nil
+}
+
+// Verdict is one list member in a dry run: Reason empty means "gets it".
+type Verdict struct {
+	Email  string `json:"email"`
+	Reason string `json:"skipped,omitempty"`
+}
+
+// DryRun computes the audience as a run starting now would, writing
+// nothing, and hands each member's verdict to each.
+func (e *Engine) DryRun(ctx context.Context, w *config.Wave, each func(Verdict) error) (gets, skipped int, err error) {
+	var after int64
+	now := time.Now()
+	for {
+		cands, err := e.Store.Candidates(ctx, w.List, w.Name, w.After, after, planChunk)
+		if err != nil {
+			return gets, skipped, err
+		}
+		if len(cands) == 0 {
+			return gets, skipped, nil
+		}
+		for i := range cands {
+			c := &cands[i]
+			after = c.ID
+			v := Verdict{Email: c.Email, Reason: eligible(w, c, now)}
+			if v.Reason == "" {
+				gets++
+			} else {
+				skipped++
+			}
+			if err := each(v); err != nil {
+				return gets, skipped, err
+			}
+		}
+	}
+}
+
+// Preview renders the exact message a contact would get from this wave,
+// with a fresh Message-ID; nothing is recorded or sent.
+func (e *Engine) Preview(w *config.Wave, c *store.Contact, messageID string) ([]byte, error) {
+	acct := e.Config.Account(w.Account)
+	if acct == nil {
+		return nil, fmt.Errorf("wave %s: no account %s", w.Name, w.Account)
+	}
+	return e.message(w, acct, &store.Delivery{Wave: w.Name, MessageID: messageID, Contact: *c})
+}

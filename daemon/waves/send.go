@@ -1,0 +1,169 @@
+package waves
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/sender"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// minAttempts is how many results a wave needs before its failure share
+// can pause it: two early failures out of three say little.
+const minAttempts = 20
+
+// send runs smtp.connections workers over the wave's due rows until none
+// is due, the wave is paused or cancelled, or ctx ends.
+func (e *Engine) send(ctx context.Context, w *config.Wave) error {
+	acct := e.Config.Account(w.Account)
+	pool := e.Senders[w.Account]
+	if pool == nil {
+		return fmt.Errorf("no sender for account %s", w.Account)
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	workers := max(acct.SMTP.Connections, 1)
+	errc := make(chan error, workers)
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := e.worker(ctx, w, acct, pool); err != nil {
+				errc <- err
+				stop()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	return <-errc
+}
+
+// worker claims and sends one row at a time. The claim is committed
+// before the SMTP transaction and the result right after it, so a crash
+// leaves at most one uncertain row per worker.
+func (e *Engine) worker(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender) error {
+	for ctx.Err() == nil {
+		if stop, err := e.stopped(ctx, w.Name); err != nil || stop {
+			return err
+		}
+		d, err := e.Store.Claim(ctx, w.Name)
+		if err != nil || d == nil {
+			return err
+		}
+		raw, err := e.message(w, acct, d)
+		if err != nil {
+			// A template that fails for one contact fails that delivery
+			// with the reason, not the wave (SPEC §7).
+			e.result(ctx, w, d, store.DeliveryFailed, "render: "+err.Error(), time.Time{})
+			continue
+		}
+		start := time.Now()
+		err = pool.Send(ctx, acct.Address, d.Contact.Email, raw)
+		if e.Metrics != nil {
+			e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(time.Since(start).Seconds())
+		}
+		if err == nil {
+			e.result(ctx, w, d, store.DeliverySent, "", time.Time{})
+			continue
+		}
+		if ctx.Err() != nil && !errors.Is(err, sender.ErrDailyCap) {
+			// Stopping: the row stays 'sending' only if the server may
+			// have taken it; otherwise it goes back to the queue.
+			e.result(context.WithoutCancel(ctx), w, d, store.DeliveryPending, "interrupted", time.Time{})
+			return nil
+		}
+		state, reason, next := outcome(w, d, err)
+		e.result(ctx, w, d, state, reason, next)
+		if errors.Is(err, sender.ErrDailyCap) {
+			return nil // the rest waits for tomorrow
+		}
+	}
+	return nil
+}
+
+// outcome maps a send error to the row's next state (SPEC §5): 4xx and
+// network errors are retried with backoff up to max_tries, 5xx fail with
+// the server's text, the daily cap waits for the next day.
+func outcome(w *config.Wave, d *store.Delivery, err error) (state, reason string, next time.Time) {
+	if errors.Is(err, sender.ErrDailyCap) {
+		now := time.Now()
+		tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, now.Location())
+		return store.DeliveryRetry, "daily cap reached", tomorrow
+	}
+	var se *sender.Error
+	temporary := true
+	if errors.As(err, &se) {
+		temporary = se.Temporary
+	}
+	if !temporary {
+		return store.DeliveryFailed, err.Error(), time.Time{}
+	}
+	maxTries := w.MaxTries
+	if maxTries <= 0 {
+		maxTries = 10
+	}
+	if d.Tries >= maxTries {
+		return store.DeliveryFailed, fmt.Sprintf("gave up after %d tries: %v", d.Tries, err), time.Time{}
+	}
+	return store.DeliveryRetry, err.Error(), time.Now().Add(retryDelay(d.Tries))
+}
+
+// retryDelay is 30 s doubling to at most 2 h (SPEC §5).
+func retryDelay(tries int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < tries && d < 2*time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, 2*time.Hour)
+}
+
+// result records a row's outcome, counts it, and pauses the wave when its
+// failures pass the threshold.
+func (e *Engine) result(ctx context.Context, w *config.Wave, d *store.Delivery, state, reason string, next time.Time) {
+	if err := e.Store.Delivered(ctx, d.ID, state, reason, next); err != nil {
+		e.Log.Error("cannot record delivery result", "wave", w.Name, "delivery", d.ID, "state", state, "err", err)
+		return
+	}
+	if e.Metrics != nil && e.Metrics.Deliveries != nil {
+		e.Metrics.Deliveries.WithLabelValues(w.Name, state).Inc()
+	}
+	if state == store.DeliveryFailed {
+		e.Log.Warn("delivery failed", "wave", w.Name, "to", d.Contact.Email, "reason", reason)
+		e.checkThreshold(ctx, w, reason)
+	}
+}
+
+func (e *Engine) checkThreshold(ctx context.Context, w *config.Wave, last string) {
+	c, err := e.Store.Counts(ctx, w.Name, 0)
+	if err != nil || c.Sent+c.Failed < minAttempts {
+		return
+	}
+	limit := w.FailureThreshold
+	if limit <= 0 {
+		limit = 0.2
+	}
+	if float64(c.Failed)/float64(c.Sent+c.Failed) <= limit {
+		return
+	}
+	why := fmt.Sprintf("paused itself: %d of %d deliveries failed (over %.0f%%); last: %s; fix the cause, then 'herald waves retry %s' and 'herald waves resume %s'",
+		c.Failed, c.Sent+c.Failed, limit*100, last, w.Name, w.Name)
+	if ok, _ := e.Store.SetWaveState(ctx, w.Name, store.WavePaused, why, store.WaveRunning, store.WaveScheduled); ok {
+		e.Log.Error("wave paused", "wave", w.Name, "reason", why)
+	}
+}
+
+// stopped reports whether the wave was paused or cancelled (by the CLI,
+// the dashboard or its failure threshold).
+func (e *Engine) stopped(ctx context.Context, wave string) (bool, error) {
+	row, err := e.Store.Wave(ctx, wave)
+	if err != nil || row == nil {
+		return err != nil, err
+	}
+	return row.State == store.WavePaused || row.State == store.WaveCancelled, nil
+}
