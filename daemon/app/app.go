@@ -93,6 +93,7 @@ func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 		}
 	}
 	d.web = web.New(cfg.HTTP.Listen, cfg.HTTP.Token, d.log, d.health, d.metrics)
+	d.web.HandleUnsubscribe(oneClick{d})
 	if err := d.web.Bind(); err != nil {
 		return err
 	}

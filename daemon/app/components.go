@@ -26,6 +26,10 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 	if err != nil {
 		return nil, nil, fmt.Errorf("templates: %w", err)
 	}
+	secret, err := waves.Secret(ctx, d.store)
+	if err != nil {
+		return nil, nil, err
+	}
 	var comps []service.Component
 	pools := map[string]waves.Sender{}
 	cleanup := func() {
@@ -44,7 +48,7 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 		}
 		for _, mbox := range a.IMAP.Watch {
 			proc := &triage.Processor{
-				Config: cfg, Account: a, Store: d.store, Log: d.log,
+				Config: cfg, Account: a, Store: d.store, Log: d.log, Secret: secret,
 				Queued: acks.Kick,
 				Seen: func(kind, suppressed string) {
 					d.metrics.MessagesSeen.WithLabelValues(a.Name, kind).Inc()
@@ -60,11 +64,6 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 		}
 	}
 	if len(cfg.Waves) > 0 {
-		secret, err := waves.Secret(ctx, d.store)
-		if err != nil {
-			cleanup()
-			return nil, nil, err
-		}
 		engine, err := waves.NewEngine(cfg, d.store, tmpl, pools, secret, d.log, d.metrics)
 		if err != nil {
 			cleanup()

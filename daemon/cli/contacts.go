@@ -49,10 +49,24 @@ type contactJSON struct {
 	Lists        []store.Membership   `json:"lists"`
 	Fields       map[string]string    `json:"fields"`
 	Events       []store.ContactEvent `json:"events"`
-	// Sent and Received list wave deliveries and replies; empty until
-	// the waves engine records them.
-	Sent     []any `json:"sent"`
-	Received []any `json:"received"`
+	// Sent lists wave deliveries, Received the replies, answers and
+	// bounces read from the contact (SPEC §2).
+	Sent     []sentJSON     `json:"sent"`
+	Received []receivedJSON `json:"received"`
+}
+
+type sentJSON struct {
+	Wave      string    `json:"wave"`
+	Run       int       `json:"run"`
+	MessageID string    `json:"message_id"`
+	SentAt    time.Time `json:"sent_at"`
+	Result    string    `json:"result"`
+}
+
+type receivedJSON struct {
+	MessageID  string    `json:"message_id"`
+	Kind       string    `json:"kind"`
+	ReceivedAt time.Time `json:"received_at"`
 }
 
 func runContactShow(e *env, args []string) error {
@@ -76,7 +90,17 @@ func runContactShow(e *env, args []string) error {
 	}
 	j := contactJSON{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
 		Title: c.Title, City: c.City, Country: c.Country, Status: c.Status, RSVP: c.RSVP, Bounced: c.Bounced,
-		Bounces: c.Bounces, Lists: c.Lists, Fields: c.Fields, Events: c.Events, Sent: []any{}, Received: []any{}}
+		Bounces: c.Bounces, Lists: c.Lists, Fields: c.Fields, Events: c.Events, Sent: []sentJSON{}, Received: []receivedJSON{}}
+	sent, received, err := st.ContactHistory(e.ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range sent {
+		j.Sent = append(j.Sent, sentJSON{Wave: m.Wave, Run: m.Run, MessageID: m.MessageID, SentAt: m.At, Result: m.Result})
+	}
+	for _, m := range received {
+		j.Received = append(j.Received, receivedJSON{MessageID: m.MessageID, Kind: m.Kind, ReceivedAt: m.At})
+	}
 	if !c.RSVPAt.IsZero() {
 		j.RSVPAt = &c.RSVPAt
 	}
@@ -85,7 +109,18 @@ func runContactShow(e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(j)
 	}
-	return printContact(e, c)
+	if err := printContact(e, c); err != nil {
+		return err
+	}
+	if len(j.Sent) > 0 {
+		fmt.Fprintf(e.stdout, "\nsent (%d):\n", len(j.Sent))
+		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		for _, m := range j.Sent {
+			fmt.Fprintf(tw, "  %s\t%s run %d\t%s\t<%s>\n", m.SentAt.Local().Format(time.DateTime), m.Wave, m.Run, m.Result, m.MessageID)
+		}
+		tw.Flush()
+	}
+	return nil
 }
 
 func printContact(e *env, c *store.ContactDetail) error {

@@ -210,7 +210,15 @@ func TestDroppedAfterEndIsUncertain(t *testing.T) {
 	if !e.Uncertain || !e.Temporary || e.Code != 0 || e.Command != CmdEnd || !strings.Contains(e.Error(), "may have accepted") {
 		t.Errorf("error %+v (%q), want Uncertain at the end of data", e, e)
 	}
-	if _, _, msgs := f.stats(); len(msgs) != 1 {
+	// The fake server files the message on its own goroutine, which may
+	// run after the client saw the connection drop: wait for it.
+	deadline := time.Now().Add(5 * time.Second)
+	_, _, msgs := f.stats()
+	for len(msgs) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		_, _, msgs = f.stats()
+	}
+	if len(msgs) != 1 {
 		t.Errorf("server got %d copies, want 1: an uncertain message is never resent", len(msgs))
 	}
 	if n, _ := st.SendCount(ctx, "test", time.Now().UTC().Format(time.DateOnly)); n != 1 {

@@ -203,7 +203,7 @@ func (s *Store) members(ctx context.Context, list, status string, bounces bool, 
 	q := memberSelect
 	if bounces {
 		// contact_events_contact (contact_id, at) serves this count.
-		q += `, (SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id AND e.kind = 'bounce')`
+		q += `, (SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id AND e.kind IN ('bounce', 'bounce-temporary', 'bounce-policy'))`
 	} else {
 		q += `, 0`
 	}
@@ -301,7 +301,7 @@ func (s *Store) Contact(ctx context.Context, email string) (*ContactDetail, erro
 	}
 	row := s.db.QueryRowContext(ctx, `SELECT c.id, c.email, c.name, c.language, c.organisation, c.title, c.city,
 		c.country, c.fields, c.rsvp, coalesce(c.rsvp_at, ''), c.bounced, c.created_at, c.updated_at, '',
-		(SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id AND e.kind = 'bounce')
+		(SELECT count(*) FROM contact_events e WHERE e.contact_id = c.id AND e.kind IN ('bounce', 'bounce-temporary', 'bounce-policy'))
 		FROM contacts c WHERE c.email_key = ?`, key)
 	c, err := scanContact(row)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -24,6 +24,9 @@ func (r *recorder) enquiry() error {
 			actions.Folder = t.Default.Folder
 		}
 	}
+	if r.forcedCategory != "" {
+		actions.Category, actions.Folder = r.forcedCategory, FolderRSVP
+	}
 	ref, err := r.tx.NextRef(r.p.Config.Event.RefPrefix)
 	if err != nil {
 		return err

@@ -41,6 +41,8 @@ type Processor struct {
 	Account *config.Account
 	Store   *store.Store
 	Log     *slog.Logger
+	// Secret verifies the unsubscribe tokens of List-Unsubscribe mailtos.
+	Secret []byte
 	// Queued is called after a commit that queued mail to send (acks,
 	// forwards), to wake the account's sender; may be nil.
 	Queued func()

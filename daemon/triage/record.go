@@ -38,7 +38,9 @@ type AckJob struct {
 	Original  compose.Original `json:"original"`
 	Subject   string           `json:"subject"`
 	Category  string           `json:"category"`
-	EnquiryID int64            `json:"enquiry_id"`
+	EnquiryID int64            `json:"enquiry_id,omitempty"`
+	// ContactID is set for confirmations to a contact (RSVP, unsubscribe).
+	ContactID int64 `json:"contact_id,omitempty"`
 }
 
 // ForwardJob is what a "forward" action carries: the original, re-sent as
@@ -61,6 +63,8 @@ type recorder struct {
 	kind       string
 	suppressed string
 	queued     bool
+	// forcedCategory makes the enquiry an rsvp-unclear one.
+	forcedCategory string
 }
 
 func (r *recorder) record() error {
@@ -87,6 +91,9 @@ func (r *recorder) record() error {
 	}
 	switch r.x.cls.Kind {
 	case classify.Bounce, classify.Delay:
+		if err := r.bounceContacts(); err != nil {
+			return err
+		}
 		return r.report(FolderBounces)
 	case classify.DeliveryReport, classify.ReadReceipt, classify.AbuseReport:
 		return r.report(FolderReports)
@@ -102,6 +109,12 @@ func (r *recorder) record() error {
 			r.kind = string(classify.AutoReply)
 			return r.file(r.row(r.kind, r.x.cls.Reason, 0), FolderAutoReplies)
 		}
+	}
+	if done, err := r.unsubscribe(); err != nil || done {
+		return err
+	}
+	if done, err := r.answer(); err != nil || done {
+		return err
 	}
 	if e, err := r.followUp(); err != nil || e != nil {
 		if err != nil {
@@ -142,6 +155,12 @@ func (r *recorder) row(kind, detail string, enquiry int64) store.MessageRow {
 
 // file records the message and queues its move to folder ("" = leave it).
 func (r *recorder) file(row store.MessageRow, folder string) error {
+	_, err := r.fileRow(row, folder)
+	return err
+}
+
+// fileRow is file, returning the message's row id.
+func (r *recorder) fileRow(row store.MessageRow, folder string) (int64, error) {
 	row.Account, row.Direction, row.Mailbox = r.p.Account.Name, "in", r.mb.Name
 	row.UIDValidity, row.UID, row.Hash, row.Folder = r.mb.UIDValidity, r.x.f.UID, r.x.hash, folder
 	if row.Date.IsZero() {
@@ -149,12 +168,12 @@ func (r *recorder) file(row store.MessageRow, folder string) error {
 	}
 	id, err := r.tx.AddMessage(row)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if folder == "" || folder == r.mb.Name {
-		return nil
+		return id, nil
 	}
-	return r.action("move", folder, id)
+	return id, r.action("move", folder, id)
 }
 
 func (r *recorder) action(kind, arg string, msg int64) error {

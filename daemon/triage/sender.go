@@ -99,7 +99,7 @@ func (s *Sender) sendDue(ctx context.Context) error {
 	}
 	var batch []outgoing
 	for _, a := range due {
-		o, err := s.build(a)
+		o, err := s.build(ctx, a)
 		if err != nil {
 			// A template that cannot render fails this message only.
 			s.Log.Error("cannot build message", "action", a.ID, "kind", a.Kind, "err", err)
@@ -114,14 +114,14 @@ func (s *Sender) sendDue(ctx context.Context) error {
 	return s.send(ctx, batch)
 }
 
-func (s *Sender) build(a store.Action) (outgoing, error) {
+func (s *Sender) build(ctx context.Context, a store.Action) (outgoing, error) {
 	switch a.Kind {
 	case "ack":
 		var job AckJob
 		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
 			return outgoing{}, fmt.Errorf("ack job: %w", err)
 		}
-		raw, err := s.ackMessage(&job)
+		raw, err := s.ackMessage(ctx, &job)
 		return outgoing{action: a, raw: raw, to: job.To, ack: &job}, err
 	case "forward":
 		var job ForwardJob
@@ -134,13 +134,26 @@ func (s *Sender) build(a store.Action) (outgoing, error) {
 	return outgoing{}, fmt.Errorf("unknown send kind %q", a.Kind)
 }
 
-func (s *Sender) ackMessage(job *AckJob) ([]byte, error) {
-	r, err := s.Templates.Render(job.Template, job.Languages, templates.Data{
+func (s *Sender) ackMessage(ctx context.Context, job *AckJob) ([]byte, error) {
+	data := templates.Data{
 		Event:    s.Config.Event,
 		Account:  templates.AccountDataOf(s.Account),
-		Enquiry:  &templates.EnquiryData{Ref: job.Ref, Subject: job.Subject, Category: job.Category},
 		Location: s.Config.Location,
-	})
+	}
+	if job.Ref != "" {
+		data.Enquiry = &templates.EnquiryData{Ref: job.Ref, Subject: job.Subject, Category: job.Category}
+	}
+	if job.ContactID != 0 {
+		c, err := s.Store.ContactByID(ctx, job.ContactID)
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			data.Contact = &templates.Contact{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
+				Title: c.Title, City: c.City, Country: c.Country, Fields: c.Fields}
+		}
+	}
+	r, err := s.Templates.Render(job.Template, job.Languages, data)
 	if err != nil {
 		return nil, err
 	}

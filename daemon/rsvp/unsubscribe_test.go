@@ -1,0 +1,64 @@
+package rsvp
+
+import "testing"
+
+func TestIsUnsubscribe(t *testing.T) {
+	cases := []struct {
+		subject, text string
+		want          bool
+	}{
+		{"unsubscribe", "", true},
+		{"Unsubscribe", "Sent from my iPhone", true},
+		{"unsubscribe AQLYZ2NjbS0yMDE3LWludml0YXRpb26Qx6F1c9Rl3w0Y8kP2bA", "", true},
+		{"Re: unsubscribe", "", true},
+		{"[EXT] Unsubscribe me", "", true},
+		{"Désabonner", "", true},
+		{"Se désabonner", "", true},
+		{"désinscription", "", true},
+		{"Darse de baja", "", true},
+		{"Baja", "", true},
+		{"Cancelar suscripción", "", true},
+		{"Remove me", "", true},
+		{"Please remove me from your list", "", true},
+		{"Retirez-moi de la liste", "", true},
+		{"No deseo recibir más", "", true},
+		{"Re: Invitation: Global Conference", "Please remove me from your list.\n\nThanks,\nJohn Smith", true},
+		{"Re: Invitation", "Merci de me désinscrire de votre liste de diffusion.\nCordialement\nMarie Dupont", true},
+		{"Re: Invitación", "Por favor, no deseo recibir más correos.", true},
+		{"Re: Invitation", "unsubscribe", true},
+		{"Re: Invitation", "Je ne souhaite plus recevoir vos invitations.", true},
+		// Not requests, or not only.
+		{"Baja California delegation", "", false},
+		{"Re: Invitation", "I can't attend; please remove me from the dinner list.", false},
+		{"Re: Invitation", "Please don't unsubscribe me, I will attend.", false},
+		{"Why was I unsubscribed?", "", false},
+		{"Re: Invitation", "I will attend.", false},
+		{"Unsubscribe link broken", "The link in your mail does not work.", false},
+		{"", "", false},
+	}
+	for _, c := range cases {
+		if got := IsUnsubscribe(c.subject, c.text); got != c.want {
+			t.Errorf("IsUnsubscribe(%q, %q) = %v, want %v", c.subject, c.text, got, c.want)
+		}
+	}
+}
+
+func TestUnsubscribeTokenFromSubject(t *testing.T) {
+	const tok = "AQLYZ2NjbS0yMDE3LWludml0YXRpb26Qx6F1c9Rl3w0Y8kP2bA"
+	cases := []struct{ in, want string }{
+		{"unsubscribe " + tok, tok},
+		{"Unsubscribe " + tok, tok},
+		{"Re: unsubscribe " + tok, tok},
+		{"unsubscribe%20" + tok, tok},
+		{"unsubscribe " + tok + " ", tok},
+		{"unsubscribe", ""},
+		{"unsubscribe please", ""},
+		{"unsubscribe me from everything now", ""},
+		{"unsubscribe " + tok + "!", tok},
+	}
+	for _, c := range cases {
+		if got := UnsubscribeTokenFromSubject(c.in); got != c.want {
+			t.Errorf("UnsubscribeTokenFromSubject(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,287 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+)
+
+// SentDelivery is a wave message as replies map back to it.
+type SentDelivery struct {
+	ID        int64
+	Wave      string
+	Run       int
+	ContactID int64
+	Email     string
+	MessageID string
+	SentAt    time.Time
+}
+
+// DeliveryByMessageIDs finds the wave message one of ids names (the
+// In-Reply-To and References of a reply, or the Message-ID inside a
+// bounce); nil when none does. deliveries_message_id serves it.
+func (s *Store) DeliveryByMessageIDs(ctx context.Context, ids []string) (*SentDelivery, error) {
+	return deliveryByMessageIDs(ctx, s.db, ids)
+}
+
+// DeliveryByMessageIDs is Store.DeliveryByMessageIDs inside the batch.
+func (t *InboxTx) DeliveryByMessageIDs(ids []string) (*SentDelivery, error) {
+	return deliveryByMessageIDs(t.ctx, t.tx, ids)
+}
+
+func deliveryByMessageIDs(ctx context.Context, db querier, ids []string) (*SentDelivery, error) {
+	var clean []any
+	for _, id := range ids {
+		if id = strings.Trim(strings.TrimSpace(id), "<>"); id != "" {
+			clean = append(clean, id)
+		}
+	}
+	if len(clean) == 0 {
+		return nil, nil
+	}
+	var d SentDelivery
+	var sent sql.NullString
+	err := db.QueryRowContext(ctx, `SELECT id, wave, run, contact_id, email, message_id, sent_at FROM deliveries
+		WHERE message_id IN (?`+repeat(",?", len(clean)-1)+`) AND state = 'sent' ORDER BY id DESC LIMIT 1`, clean...).
+		Scan(&d.ID, &d.Wave, &d.Run, &d.ContactID, &d.Email, &d.MessageID, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	d.SentAt = parseTS(sent.String)
+	return &d, err
+}
+
+// LastDeliveryTo finds the latest wave message sent to a contact by one
+// of waves: the last-resort mapping of a reply by its sender's address.
+func (t *InboxTx) LastDeliveryTo(contactID int64, waves []string) (*SentDelivery, error) {
+	ctx := t.ctx
+	if len(waves) == 0 {
+		return nil, nil
+	}
+	args := []any{contactID}
+	for _, w := range waves {
+		args = append(args, w)
+	}
+	var d SentDelivery
+	var sent sql.NullString
+	err := t.tx.QueryRowContext(ctx, `SELECT id, wave, run, contact_id, email, message_id, sent_at FROM deliveries
+		WHERE contact_id = ? AND state = 'sent' AND wave IN (?`+repeat(",?", len(waves)-1)+`) ORDER BY sent_at DESC LIMIT 1`, args...).
+		Scan(&d.ID, &d.Wave, &d.Run, &d.ContactID, &d.Email, &d.MessageID, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	d.SentAt = parseTS(sent.String)
+	return &d, err
+}
+
+// ContactByID reads one contact; nil if none.
+func (s *Store) ContactByID(ctx context.Context, id int64) (*Contact, error) {
+	return contactByID(ctx, s.db, id)
+}
+
+// ContactByAddress finds a contact by address inside the batch; nil if none.
+func (t *InboxTx) ContactByAddress(addr string) (*Contact, error) {
+	key, err := EmailKey(addr)
+	if err != nil {
+		return nil, nil
+	}
+	var id int64
+	err = t.tx.QueryRowContext(t.ctx, `SELECT id FROM contacts WHERE email_key = ?`, key).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return contactByID(t.ctx, t.tx, id)
+}
+
+// ContactByID is Store.ContactByID inside the batch.
+func (t *InboxTx) ContactByID(id int64) (*Contact, error) { return contactByID(t.ctx, t.tx, id) }
+
+func contactByID(ctx context.Context, db querier, id int64) (*Contact, error) {
+	var c Contact
+	var fields string
+	err := db.QueryRowContext(ctx, `SELECT `+contactCols+` FROM contacts c WHERE c.id = ?`, id).Scan(waveContactDest(nil, &c, &fields)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c, decodeFields(&c, fields)
+}
+
+// SetRSVP records an answer: the latest wins on the contact, every answer
+// stays in its history. changed is false when it repeats the current one.
+func (t *InboxTx) SetRSVP(contactID int64, rsvp, actor, detail string) (changed bool, err error) {
+	ctx, tx, now := t.ctx, t.tx, ts(t.now)
+	err = func() error {
+		var cur string
+		if err := tx.QueryRowContext(ctx, `SELECT rsvp FROM contacts WHERE id = ?`, contactID).Scan(&cur); err != nil {
+			return err
+		}
+		changed = cur != rsvp
+		if changed {
+			if _, err := tx.ExecContext(ctx, `UPDATE contacts SET rsvp = ?, rsvp_at = ?, updated_at = ? WHERE id = ?`, rsvp, now, now, contactID); err != nil {
+				return err
+			}
+		}
+		return addEvent(ctx, tx, contactID, 0, "rsvp", rsvp, actor, detail, now)
+	}()
+	return changed, err
+}
+
+// BounceOutcome says what a recorded bounce did to the contact.
+type BounceOutcome struct {
+	NowBounced bool // this bounce marked the contact bounced
+	TempDays   int  // distinct days with a temporary failure, this one included
+}
+
+// RecordBounce logs a delivery failure against a contact (SPEC §4 step 1):
+// a permanent failure marks the contact bounced at once; temporary ones
+// do when they fall on 3 different days. Policy rejections (5.7.x, spam)
+// are logged but never mark the contact.
+func (t *InboxTx) RecordBounce(contactID int64, status, diagnostic, actor string, permanent, policy bool) (BounceOutcome, error) {
+	var out BounceOutcome
+	ctx, tx, now := t.ctx, t.tx, t.now
+	kind := "bounce-temporary"
+	switch {
+	case policy:
+		kind = "bounce-policy"
+	case permanent:
+		kind = "bounce"
+	}
+	err := func() error {
+		if err := addEvent(ctx, tx, contactID, 0, kind, status, actor, diagnostic, ts(now)); err != nil {
+			return err
+		}
+		mark := kind == "bounce"
+		if kind == "bounce-temporary" {
+			// The day is the first ten characters of the UTC timestamp.
+			if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT substr(at, 1, 10)) FROM contact_events
+				WHERE contact_id = ? AND kind = 'bounce-temporary'`, contactID).Scan(&out.TempDays); err != nil {
+				return err
+			}
+			mark = out.TempDays >= 3
+		}
+		if !mark {
+			return nil
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE contacts SET bounced = 1, updated_at = ? WHERE id = ? AND bounced = 0`, ts(now), contactID)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		out.NowBounced = n == 1
+		return nil
+	}()
+	return out, err
+}
+
+// AddReceived logs a reply, bounce or answer from a contact, for
+// `contacts show`.
+func (t *InboxTx) AddReceived(contactID int64, messageID, kind string) error {
+	return addEvent(t.ctx, t.tx, contactID, 0, "received", kind, "inbox", messageID, ts(t.now))
+}
+
+// Unsubscribe sets a contact unsubscribed on lists (nil: every list it is
+// on), recording who and why per list; it returns the lists changed.
+func (t *InboxTx) Unsubscribe(contactID int64, lists []string, actor, reason string) ([]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT l.id, l.name FROM list_members m JOIN lists l ON l.id = m.list_id
+		WHERE m.contact_id = ? AND m.status = 'subscribed' ORDER BY l.name`, contactID)
+	if err != nil {
+		return nil, err
+	}
+	type member struct {
+		id   int64
+		name string
+	}
+	var on []member
+	for rows.Next() {
+		var m member
+		if err := rows.Scan(&m.id, &m.name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		on = append(on, m)
+	}
+	rows.Close()
+	var changed []string
+	for _, m := range on {
+		if lists != nil && !slices.Contains(lists, m.name) {
+			continue
+		}
+		if _, err := t.tx.ExecContext(t.ctx, `UPDATE list_members SET status = 'unsubscribed' WHERE list_id = ? AND contact_id = ?`, m.id, contactID); err != nil {
+			return nil, err
+		}
+		if err := addEvent(t.ctx, t.tx, contactID, m.id, "unsubscribed", "unsubscribed", actor, reason, ts(t.now)); err != nil {
+			return nil, err
+		}
+		changed = append(changed, m.name)
+	}
+	return changed, nil
+}
+
+// AutoRepliedEver reports whether this account ever sent recipient an
+// automatic message of kind (the unsubscribe confirmation goes once).
+func (t *InboxTx) AutoRepliedEver(account, recipient, kind string) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE account = ? AND recipient = ? AND kind = ?`,
+		account, strings.ToLower(recipient), kind).Scan(&n)
+	return n > 0, err
+}
+
+// querier is what read helpers need from *sql.DB or *sql.Tx.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ContactMessage is one line of a contact's sent or received history.
+type ContactMessage struct {
+	Wave      string    `json:"wave,omitempty"`
+	Run       int       `json:"run,omitempty"`
+	MessageID string    `json:"message_id"`
+	At        time.Time `json:"-"`
+	Result    string    `json:"result,omitempty"`
+	Kind      string    `json:"kind,omitempty"`
+}
+
+// ContactHistory lists the wave messages sent to a contact (any result
+// but skipped) and the messages received from them, oldest first.
+func (s *Store) ContactHistory(ctx context.Context, contactID int64) (sent, received []ContactMessage, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT wave, run, message_id, coalesce(sent_at, updated_at), state FROM deliveries
+		WHERE contact_id = ? AND state != 'skipped' ORDER BY id`, contactID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var m ContactMessage
+		var at string
+		if err := rows.Scan(&m.Wave, &m.Run, &m.MessageID, &at, &m.Result); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		m.At = parseTS(at)
+		sent = append(sent, m)
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, `SELECT value, detail, at FROM contact_events WHERE contact_id = ? AND kind = 'received' ORDER BY id`, contactID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m ContactMessage
+		var at string
+		if err := rows.Scan(&m.Kind, &m.MessageID, &at); err != nil {
+			return nil, nil, err
+		}
+		m.At = parseTS(at)
+		received = append(received, m)
+	}
+	return sent, received, rows.Err()
+}

@@ -1,0 +1,255 @@
+package triage
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/herald-mail/herald/daemon/classify"
+	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/rsvp"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// Kinds and folders of replies to waves (SPEC §4 steps 3 and 4).
+const (
+	KindUnsubscribe = "unsubscribe"
+	KindRSVP        = "rsvp"
+	// CategoryRSVPUnclear is the enquiry category of an answer herald
+	// could not read with certainty: a person decides.
+	CategoryRSVPUnclear = "rsvp-unclear"
+	FolderRSVP          = "Triage/RSVP"
+	FolderUnsubscribe   = "Triage/Unsubscribe"
+)
+
+// accountWaves and accountLists are the waves of this account and the
+// lists they send to: an unsubscribe applies to those lists, and replies
+// map only to those waves.
+func (p *Processor) accountWaves() (waves, lists []string) {
+	seen := map[string]bool{}
+	for _, w := range p.Config.Waves {
+		if w.Account != p.Account.Name {
+			continue
+		}
+		waves = append(waves, w.Name)
+		if !seen[w.List] {
+			seen[w.List] = true
+			lists = append(lists, w.List)
+		}
+	}
+	return waves, lists
+}
+
+// ourDelivery maps a message to the wave message it answers by its
+// In-Reply-To and References; nil when it answers none of this account's.
+func (r *recorder) ourDelivery(ids []string) (*store.SentDelivery, error) {
+	d, err := r.tx.DeliveryByMessageIDs(ids)
+	if err != nil || d == nil {
+		return nil, err
+	}
+	waves, _ := r.p.accountWaves()
+	for _, w := range waves {
+		if w == d.Wave {
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+// bounceContacts records a bounce against the contacts it concerns: the
+// one the returned Message-ID was sent to, else a failed recipient who
+// is a contact (SPEC §4 step 1). Delay warnings are not bounces.
+func (r *recorder) bounceContacts() error {
+	if r.x.cls.Kind != classify.Bounce {
+		return nil
+	}
+	m := r.x.m
+	var mapped *store.SentDelivery
+	if id := r.x.cls.OriginalMessageID; id != "" {
+		var err error
+		if mapped, err = r.tx.DeliveryByMessageIDs([]string{id}); err != nil {
+			return err
+		}
+	}
+	for _, rc := range r.x.cls.Failed() {
+		c, err := r.tx.ContactByAddress(rc.Address)
+		if err != nil {
+			return err
+		}
+		if c == nil && mapped != nil && len(r.x.cls.Failed()) == 1 {
+			// The DSN names a rewritten address (forwarding, SRS): trust
+			// the returned Message-ID.
+			c, err = r.tx.ContactByID(mapped.ContactID)
+			if err != nil {
+				return err
+			}
+		}
+		if c == nil {
+			continue
+		}
+		out, err := r.tx.RecordBounce(c.ID, rc.Status, rc.DiagnosticCode, "bounce "+m.MessageID, rc.Permanent(), rc.Policy())
+		if err != nil {
+			return err
+		}
+		if err := r.tx.AddReceived(c.ID, m.MessageID, "bounce"); err != nil {
+			return err
+		}
+		if out.NowBounced {
+			r.p.Log.Info("contact bounced", "component", "triage", "contact", c.Email, "status", rc.Status)
+		}
+	}
+	return nil
+}
+
+// unsubscribe handles SPEC §4 step 3: the List-Unsubscribe mailto (its
+// signed token names the contact), a reply to a wave asking to be removed,
+// or any mail whose subject is "unsubscribe" from a contact's address. It
+// reports whether the message was one.
+func (r *recorder) unsubscribe() (bool, error) {
+	m := r.x.m
+	newText := m.NewText()
+	var contactID int64
+	how := ""
+	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" && len(r.p.Secret) > 0 {
+		if _, id, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok); ok {
+			contactID, how = id, "List-Unsubscribe mailto"
+		}
+	}
+	if contactID == 0 && rsvp.IsUnsubscribe(m.Subject, newText) {
+		d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
+		if err != nil {
+			return false, err
+		}
+		if d != nil {
+			contactID, how = d.ContactID, "reply to "+d.Wave
+		} else if c, err := r.tx.ContactByAddress(m.FromAddress()); err != nil {
+			return false, err
+		} else if c != nil {
+			contactID, how = c.ID, "mail from the contact's address"
+		}
+	}
+	if contactID == 0 {
+		return false, nil
+	}
+	c, err := r.tx.ContactByID(contactID)
+	if err != nil || c == nil {
+		return false, err
+	}
+	_, lists := r.p.accountWaves()
+	if len(lists) == 0 {
+		lists = nil // an account without waves: every list the contact is on
+	}
+	changed, err := r.tx.Unsubscribe(c.ID, lists, "reply "+m.MessageID, how)
+	if err != nil {
+		return false, err
+	}
+	r.kind = KindUnsubscribe
+	if err := r.tx.AddReceived(c.ID, m.MessageID, KindUnsubscribe); err != nil {
+		return false, err
+	}
+	id, err := r.fileRow(r.row(KindUnsubscribe, fmt.Sprintf("%s; lists %s", how, strings.Join(changed, ",")), 0), FolderUnsubscribe)
+	if err != nil {
+		return false, err
+	}
+	// The confirmation goes once, ever (SPEC §4).
+	once, err := r.tx.AutoRepliedEver(r.p.Account.Name, c.Email, "unsubscribed")
+	if err != nil || once {
+		return true, err
+	}
+	return true, r.confirm("unsubscribed", c, id)
+}
+
+// answer handles SPEC §4 step 4: a calendar REPLY to our invitation, or a
+// text reply to a wave message. It reports whether the message was one.
+func (r *recorder) answer() (bool, error) {
+	m := r.x.m
+	if cal, err := rsvp.FindCalendarReply(m); err == nil && cal.UID != "" {
+		if cal.UID == compose.EventUID(r.p.Config.Event, r.p.Account.Address) {
+			c, err := r.tx.ContactByAddress(cal.Attendee)
+			if err != nil {
+				return false, err
+			}
+			if c != nil && cal.Intent() != "" {
+				return true, r.setRSVP(c, cal.Intent(), "calendar "+cal.PartStat)
+			}
+		}
+	}
+	d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
+	if err != nil {
+		return false, err
+	}
+	certain := d != nil
+	if d == nil {
+		// Last resort (mapping by the sender's address) is never applied
+		// silently: at most it makes the enquiry an rsvp-unclear one.
+		c, err := r.tx.ContactByAddress(m.FromAddress())
+		if err != nil || c == nil {
+			return false, err
+		}
+		waves, _ := r.p.accountWaves()
+		if d, err = r.tx.LastDeliveryTo(c.ID, waves); err != nil || d == nil {
+			return false, err
+		}
+	}
+	intent := rsvp.Intent(m.NewText(), m.Subject)
+	if certain && intent.Clear && intent.Intent != "" {
+		c, err := r.tx.ContactByID(d.ContactID)
+		if err != nil || c == nil {
+			return false, err
+		}
+		return true, r.setRSVP(c, intent.Intent, "reply: "+intent.Evidence)
+	}
+	if !certain && !(intent.Clear && intent.Intent != "") {
+		return false, nil // from a contact, but not an answer: an ordinary enquiry
+	}
+	r.forcedCategory = CategoryRSVPUnclear
+	return false, nil
+}
+
+// setRSVP records a clear answer, files the message and, when the answer
+// changed, confirms it with the rsvp-<intent> template.
+func (r *recorder) setRSVP(c *store.Contact, intent, evidence string) error {
+	m := r.x.m
+	changed, err := r.tx.SetRSVP(c.ID, intent, "reply "+m.MessageID, evidence)
+	if err != nil {
+		return err
+	}
+	if err := r.tx.AddReceived(c.ID, m.MessageID, KindRSVP); err != nil {
+		return err
+	}
+	r.kind = KindRSVP
+	id, err := r.fileRow(r.row(KindRSVP, intent+" ("+evidence+")", 0), FolderRSVP)
+	if err != nil || !changed {
+		return err
+	}
+	return r.confirm("rsvp-"+intent, c, id)
+}
+
+// confirm queues an automatic confirmation to a contact, within the same
+// limits as acknowledgements: never to automatic senders or lists, never
+// more than 10 automatic messages to one address an hour.
+func (r *recorder) confirm(template string, c *store.Contact, msg int64) error {
+	to := classify.ReplyAddress(r.x.m)
+	policy := classify.Policy{OwnAddresses: r.p.ownAddresses(), LoopHeader: LoopHeader}
+	if to == "" || classify.Suppress(r.x.m, policy) != "" {
+		return nil
+	}
+	if n, err := r.tx.AutoRepliesSince(to, r.now.Add(-autoReplyWindow)); err != nil || n >= maxAutoRepliesPerHour {
+		return err
+	}
+	m := r.x.m
+	job := AckJob{
+		Template: template, To: to, Subject: m.Subject, ContactID: c.ID,
+		MessageID: strings.Trim(compose.NewMessageID(r.p.Account.Address), "<>"),
+		Original:  compose.Original{MessageID: m.MessageID, References: m.References, InReplyTo: m.InReplyTo},
+		Languages: nonEmpty(c.Language, r.x.lang, r.p.Account.Language, "en"),
+	}
+	kind := template
+	if strings.HasPrefix(template, "rsvp-") {
+		kind = "rsvp"
+	}
+	if err := r.tx.AddAutoReply(r.p.Account.Name, to, kind, job.MessageID, r.now); err != nil {
+		return err
+	}
+	r.queued = true
+	return r.action("ack", ackJSON(job), msg)
+}
