@@ -31,7 +31,7 @@ func init() {
 }
 
 type injectFlags struct {
-	from, to, subject, bodyFile, eml string
+	from, to, subject, bodyFile, eml, inReplyTo string
 }
 
 func runSandboxInject(e *env, args []string) error {
@@ -43,6 +43,7 @@ func runSandboxInject(e *env, args []string) error {
 	fs.StringVar(&f.subject, "subject", "", "subject (ignored with --eml)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "file with the plain-text body, - for standard input")
 	fs.StringVar(&f.eml, "eml", "", "a whole RFC 5322 message to deliver as it is")
+	fs.StringVar(&f.inReplyTo, "in-reply-to", "", "Message-ID the message answers (as a mail client's reply would carry; see 'herald contacts show EMAIL')")
 	if _, err := parse(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -123,6 +124,10 @@ func (f *injectFlags) message(stdin io.Reader) ([]byte, error) {
 		return nil, usagef("--to %q: %v", f.to, err)
 	}
 	m.Subject(f.subject)
+	if id := strings.Trim(f.inReplyTo, "<> "); id != "" {
+		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+id+">")
+		m.SetGenHeader(gomail.HeaderReferences, "<"+id+">")
+	}
 	m.SetDate()
 	m.SetMessageID()
 	m.SetBodyString(gomail.TypeTextPlain, body)
