@@ -11,7 +11,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
@@ -57,32 +56,40 @@ func (e *env) waves(needSenders bool) (*waveEnv, error) {
 		return nil, err
 	}
 	w := &waveEnv{cfg: cfg, st: st, senders: map[string]*sender.Pool{}}
-	ifaces := map[string]waves.Sender{}
-	if needSenders {
-		if cfg.Sandbox.Enabled {
-			if err := e.useRunningSandbox(cfg); err != nil {
-				st.Close()
-				return nil, err
-			}
-		}
-		log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-		for i := range cfg.Accounts {
-			a := cfg.Accounts[i]
-			p := sender.New(sender.Options{Account: a, Store: st, Log: log})
-			w.senders[a.Name], ifaces[a.Name] = p, p
-		}
-	}
 	secret, err := waves.Secret(e.ctx, st)
 	if err != nil {
 		w.close()
 		return nil, err
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if w.engine, err = waves.NewEngine(cfg, st, tmpl, ifaces, secret, log, nil); err != nil {
+	if w.engine, err = waves.NewEngine(cfg, st, tmpl, map[string]waves.Sender{}, secret, log, nil); err != nil {
 		w.close()
 		return nil, err
 	}
+	if needSenders {
+		if err := e.attachSenders(w); err != nil {
+			w.close()
+			return nil, err
+		}
+	}
 	return w, nil
+}
+
+// attachSenders opens an SMTP pool per account (in sandbox mode, on the
+// running sandbox) for the commands that send.
+func (e *env) attachSenders(w *waveEnv) error {
+	if w.cfg.Sandbox.Enabled {
+		if err := e.useRunningSandbox(w.cfg); err != nil {
+			return err
+		}
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	for i := range w.cfg.Accounts {
+		a := w.cfg.Accounts[i]
+		p := sender.New(sender.Options{Account: a, Store: w.st, Location: w.cfg.Location, Log: log})
+		w.senders[a.Name], w.engine.Senders[a.Name] = p, p
+	}
+	return nil
 }
 
 func (w *waveEnv) close() {
@@ -90,6 +97,21 @@ func (w *waveEnv) close() {
 		p.Close()
 	}
 	w.st.Close()
+}
+
+// openWave opens the waves environment and finds the wave named; the
+// caller closes the environment.
+func (e *env) openWave(name string, needSenders bool) (*waveEnv, *config.Wave, error) {
+	w, err := e.waves(needSenders)
+	if err != nil {
+		return nil, nil, err
+	}
+	wv, err := w.wave(name)
+	if err != nil {
+		w.close()
+		return nil, nil, err
+	}
+	return w, wv, nil
 }
 
 func (w *waveEnv) wave(name string) (*config.Wave, error) {
@@ -150,15 +172,11 @@ func runWaveShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := e.waves(false)
+	w, wv, err := e.openWave(pos[0], false)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	wv, err := w.wave(pos[0])
-	if err != nil {
-		return err
-	}
 	s, err := w.engine.Status(e.ctx, wv)
 	if err != nil {
 		return err
@@ -251,20 +269,16 @@ func runWavePreview(e *env, args []string) error {
 	if *contact == "" {
 		return usagef("--contact is required")
 	}
-	w, err := e.waves(false)
+	w, wv, err := e.openWave(pos[0], false)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	wv, err := w.wave(pos[0])
-	if err != nil {
-		return err
-	}
 	c, err := w.contact(e.ctx, *contact)
 	if err != nil {
 		return err
 	}
-	raw, err := w.engine.Preview(wv, c, strings.Trim(compose.NewMessageID(w.cfg.Account(wv.Account).Address), "<>"))
+	raw, err := w.engine.Preview(wv, c)
 	if err != nil {
 		return err
 	}
@@ -294,15 +308,11 @@ func runWaveTest(e *env, args []string) error {
 	if *to == "" {
 		return usagef("--to is required")
 	}
-	w, err := e.waves(true)
+	w, wv, err := e.openWave(pos[0], true)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	wv, err := w.wave(pos[0])
-	if err != nil {
-		return err
-	}
 	c := &store.Contact{Email: *to, Fields: map[string]string{}}
 	if *contact != "" {
 		if c, err = w.contact(e.ctx, *contact); err != nil {
@@ -310,7 +320,7 @@ func runWaveTest(e *env, args []string) error {
 		}
 	}
 	acct := w.cfg.Account(wv.Account)
-	raw, err := w.engine.Preview(wv, c, strings.Trim(compose.NewMessageID(acct.Address), "<>"))
+	raw, err := w.engine.Preview(wv, c)
 	if err != nil {
 		return err
 	}
@@ -330,15 +340,11 @@ func runWaveSend(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := e.waves(!*dry)
+	w, wv, err := e.openWave(pos[0], false)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	wv, err := w.wave(pos[0])
-	if err != nil {
-		return err
-	}
 	if *dry {
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "CONTACT\tGETS IT\tWHY NOT")
@@ -368,6 +374,9 @@ func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
 	}
 	if row != nil && (row.State == store.WaveCancelled || row.State == store.WavePaused) {
 		return fmt.Errorf("wave %s is %s: %s", wv.Name, row.State, map[bool]string{true: "resume it first", false: "it sends nothing more"}[row.State == store.WavePaused])
+	}
+	if err := e.attachSenders(w); err != nil {
+		return err
 	}
 	done := make(chan struct{})
 	go e.progress(w, wv, done)
@@ -428,15 +437,11 @@ func waveStateCmd(action string) func(*env, []string) error {
 		if err != nil {
 			return err
 		}
-		w, err := e.waves(false)
+		w, wv, err := e.openWave(pos[0], false)
 		if err != nil {
 			return err
 		}
 		defer w.close()
-		wv, err := w.wave(pos[0])
-		if err != nil {
-			return err
-		}
 		var ok bool
 		who := "by " + waveActor()
 		switch action {
@@ -464,15 +469,11 @@ func runWaveRetry(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w, err := e.waves(false)
+	w, wv, err := e.openWave(pos[0], false)
 	if err != nil {
 		return err
 	}
 	defer w.close()
-	wv, err := w.wave(pos[0])
-	if err != nil {
-		return err
-	}
 	n, err := w.st.RetryFailed(e.ctx, wv.Name)
 	if err != nil {
 		return err

@@ -3,8 +3,10 @@ package waves
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/store"
 )
@@ -92,10 +94,11 @@ func (e *Engine) DryRun(ctx context.Context, w *config.Wave, each func(Verdict) 
 
 // Preview renders the exact message a contact would get from this wave,
 // with a fresh Message-ID; nothing is recorded or sent.
-func (e *Engine) Preview(w *config.Wave, c *store.Contact, messageID string) ([]byte, error) {
+func (e *Engine) Preview(w *config.Wave, c *store.Contact) ([]byte, error) {
 	acct := e.Config.Account(w.Account)
 	if acct == nil {
 		return nil, fmt.Errorf("wave %s: no account %s", w.Name, w.Account)
 	}
-	return e.message(w, acct, &store.Delivery{Wave: w.Name, MessageID: messageID, Contact: *c})
+	id := strings.Trim(compose.NewMessageID(acct.Address), "<>")
+	return e.message(w, acct, &store.Delivery{Wave: w.Name, MessageID: id, Contact: *c})
 }

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// waveConfig is testConfig plus an invitation and a reminder wave.
+func waveConfig(t *testing.T) string {
+	cfg := testConfig(t)
+	raw, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, string(raw)+`waves:
+  - name: invitation
+    account: habitat
+    list: mayors
+    template: invitation
+    at: 2017-09-15T09:00:00+02:00
+    attach_ics: true
+  - name: reminder
+    account: habitat
+    list: mayors
+    template: reminder
+    cron: "0 9 * * MON"
+    audience: no-reply
+    after: invitation
+`)
+	return cfg
+}
+
+// TestWaveCommandsWithoutSending covers the commands that read or change
+// a wave's state; sending is covered against smtp-sink in cmd/herald.
+func TestWaveCommandsWithoutSending(t *testing.T) {
+	cfg := waveConfig(t)
+	csv := writeFile(t, filepath.Join(t.TempDir(), "m.csv"), mayorsCSV)
+	if code, out, errOut := herald(t, cfg, "lists", "import", "mayors", csv); code != ExitOK {
+		t.Fatalf("import: %d %s%s", code, out, errOut)
+	}
+
+	code, out, errOut := herald(t, cfg, "waves", "--json")
+	var all []struct {
+		Name, State        string
+		NextRun            *string `json:"next_run"`
+		Planned, Sent      int
+		Pending, Uncertain int
+	}
+	if code != ExitOK || json.Unmarshal([]byte(out), &all) != nil || len(all) != 2 {
+		t.Fatalf("waves --json = %d\n%s%s", code, out, errOut)
+	}
+	if all[0].Name != "invitation" || all[0].State != "scheduled" || all[0].NextRun == nil || all[1].NextRun == nil {
+		t.Errorf("waves --json = %+v", all)
+	}
+
+	// preview: the exact MIME for one contact, in their language, with the ICS.
+	code, out, errOut = herald(t, cfg, "waves", "preview", "invitation", "--contact", "MAIRE@montreal.example")
+	if code != ExitOK {
+		t.Fatalf("preview = %d %s", code, errOut)
+	}
+	for _, want := range []string{"To: =?utf-8?", "montreal.example>", "List-Unsubscribe: <mailto:decorte@un.org?subject=unsubscribe",
+		"text/calendar", "Content-Language: fr", "X-Herald-Wave: invitation/"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("preview lacks %q:\n%.1500s", want, out)
+		}
+	}
+	if code, _, errOut := herald(t, cfg, "waves", "preview", "invitation", "--contact", "nobody@example.org"); code != ExitFailure || !strings.Contains(errOut, "no contact nobody@example.org") {
+		t.Errorf("preview of a stranger = %d %s", code, errOut)
+	}
+
+	// send --dry-run: everyone gets the invitation; nobody the reminder yet.
+	code, out, _ = herald(t, cfg, "waves", "send", "invitation", "--dry-run")
+	if code != ExitOK || !strings.Contains(out, "invitation would go to 3 contact(s); 0 left out") {
+		t.Errorf("invitation --dry-run = %d\n%s", code, out)
+	}
+	code, out, _ = herald(t, cfg, "waves", "send", "reminder", "--dry-run")
+	if code != ExitOK || !strings.Contains(out, `was not sent "invitation"`) || !strings.Contains(out, "reminder would go to 0 contact(s); 3 left out") {
+		t.Errorf("reminder --dry-run = %d\n%s", code, out)
+	}
+
+	// pause → resume → cancel; a cancelled wave cannot be resumed.
+	for _, step := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"waves", "pause", "invitation"}, ExitOK, "invitation is now paused"},
+		{[]string{"waves", "pause", "invitation"}, ExitFailure, "cannot pause"},
+		{[]string{"waves", "resume", "invitation"}, ExitOK, "invitation is now scheduled"},
+		{[]string{"waves", "cancel", "invitation"}, ExitOK, "invitation is now cancelled"},
+		{[]string{"waves", "resume", "invitation"}, ExitFailure, "is cancelled: cannot resume"},
+		{[]string{"waves", "send", "invitation"}, ExitFailure, "is cancelled"},
+		{[]string{"waves", "retry", "invitation"}, ExitOK, "0 failed deliveries of invitation queued again"},
+		{[]string{"waves", "show", "nope"}, ExitUsage, `no wave "nope"`},
+	} {
+		code, out, errOut := herald(t, cfg, step.args...)
+		if code != step.code || !strings.Contains(out+errOut, step.want) {
+			t.Errorf("%v = %d, want %d and %q\n%s%s", step.args, code, step.code, step.want, out, errOut)
+		}
+	}
+	code, out, _ = herald(t, cfg, "waves", "show", "invitation")
+	if code != ExitOK || !strings.Contains(out, "invitation  (cancelled)") || !strings.Contains(out, "cancelled by cli:") {
+		t.Errorf("waves show = %d\n%s", code, out)
+	}
+}
