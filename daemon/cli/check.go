@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/app"
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/lists"
 	"github.com/herald-mail/herald/daemon/mailconn"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
@@ -36,6 +39,9 @@ func runCheck(e *env, args []string) error {
 	tmpl, err := templates.Load(cfg.Templates)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errConfig, err)
+	}
+	if err := e.checkListFiles(cfg); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules, %d templates)\n",
 		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names()))
@@ -114,4 +120,53 @@ func (e *env) sandboxAddrs(cfg *config.Config) (imapAddr, smtpAddr string, err e
 		smtpAddr = cs
 	}
 	return imapAddr, smtpAddr, nil
+}
+
+// checkListFiles reads every lists[].file as an import would, into a
+// scratch database (the real one is not touched), and reports each
+// rejected row as FILE:LINE: reason.
+func (e *env) checkListFiles(cfg *config.Config) error {
+	var files []config.List
+	for _, l := range cfg.Lists {
+		if l.File != "" {
+			files = append(files, l)
+		}
+	}
+	if len(files) == 0 {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "herald-check")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	scratch, err := store.Open(e.ctx, filepath.Join(dir, "check.db"))
+	if err != nil {
+		return err
+	}
+	defer scratch.Close()
+	bad := 0
+	for _, l := range files {
+		f, err := os.Open(l.File)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", l.File, err)
+			bad++
+			continue
+		}
+		rep, err := lists.Import(e.ctx, scratch, l.Name, f, lists.Options{DryRun: true})
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s: %v\n", l.File, err)
+			bad++
+			continue
+		}
+		for _, r := range rep.Rejected {
+			fmt.Fprintf(e.stderr, "%s:%d: %s\n", l.File, r.Line, r.Reason)
+			bad++
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("%w: %d problem(s) in list files", errConfig, bad)
+	}
+	return nil
 }

@@ -103,3 +103,17 @@ func TestWaveCommandsWithoutSending(t *testing.T) {
 		t.Errorf("waves show = %d\n%s", code, out)
 	}
 }
+
+// TestCheckReadsListFiles: `herald check` reads list files as an import
+// would and reports each bad row with its line, touching no database.
+func TestCheckReadsListFiles(t *testing.T) {
+	cfg := testConfig(t)
+	writeFile(t, filepath.Join(filepath.Dir(cfg), "lists", "mayors.csv"), "email,name\nok@city.example,A\nnot-an-address,B\n")
+	code, out, errOut := herald(t, cfg, "check")
+	if code != ExitUsage || !strings.Contains(errOut, "mayors.csv:3: ") || !strings.Contains(errOut, "not-an-address") {
+		t.Errorf("check = %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(cfg), "data")); !os.IsNotExist(err) {
+		t.Errorf("check created the database folder: %v", err)
+	}
+}
