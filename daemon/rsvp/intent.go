@@ -68,8 +68,9 @@ type signal struct {
 // Negations beat the verbs they contain ("I will not be able to attend"
 // is declined, not accepted). Conflicting answers give Intent "" and Clear
 // false; a question, a condition ("if"), a contrast after an acceptance
-// ("yes but"), partial attendance, a substitute or companion, or a long
-// reply keep the Intent but set Clear false.
+// ("yes but"), partial or online attendance, a substitute or companion,
+// a negated acceptance ("don't count on me" reads declined), another
+// request, or a reply over 60 words keep the Intent but set Clear false.
 func Intent(newText, subject string) Result {
 	text := cleanText(newText)
 	sents, sigs, nWords := collect(text, subject)
@@ -161,7 +162,7 @@ func negatedAt(n string, start int) bool {
 		if w == "," {
 			return false
 		}
-		if negation[w] {
+		if negation[w] && !(k > 0 && notNegating[before[len(before)-k]]) {
 			return true
 		}
 	}

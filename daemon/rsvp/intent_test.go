@@ -38,6 +38,8 @@ func TestIntent(t *testing.T) {
 		{"I never said I will attend.", "", Declined, false, "en"},
 		{"No, I'll be there.", "", Accepted, true, "en"},
 		{"No confirmo mi asistencia todavía.", "", Declined, false, "es"},
+		{"Yes no problem I will attend", "", Accepted, true, "en"},
+		{"Sin problema asistiré", "", Accepted, true, "es"},
 		{"I cannot wait to attend!", "", Accepted, true, "en"},
 		{"Sadly no.", "", Declined, true, ""},
 		{"I'm unable to attend in person but would like to follow online.", "", Declined, false, "en"},

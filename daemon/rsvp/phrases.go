@@ -315,6 +315,9 @@ var (
 	// French "ne" is left out: "je ne viendrai que le matin" restricts,
 	// and a French negation ends in "pas", which the tables read.
 	negation = map[string]bool{"not": true, "never": true, "dont": true, "t": true, "no": true, "jamais": true, "nunca": true, "jamas": true}
+	// notNegating follows a negation word that negates nothing: "no
+	// problem, I will attend", "no doubt", "sin duda".
+	notNegating = map[string]bool{"problem": true, "problems": true, "worries": true, "doubt": true, "problema": true, "duda": true}
 	// otherRequest: the reply asks for something else as well.
 	otherRequest = regexp.MustCompile(`\b(?:unsubscribe|remove me|desabonner|desinscri(?:re|ption|vez)|darme de baja|darse de baja|dar de baja)\b`)
 )

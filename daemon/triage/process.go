@@ -12,6 +12,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/rsvp"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -145,7 +146,9 @@ func parse(f inbox.Fetched) parsed {
 		x.m = nil
 		return x
 	}
-	x.lang = message.DetectLanguage(x.m.NewText())
+	// The language of what the sender wrote, not of what they quoted;
+	// ReplyText also reads bottom-posted replies.
+	x.lang = message.DetectLanguage(rsvp.ReplyText(x.m.Text))
 	x.cls = classify.Classify(x.m)
 	return x
 }

@@ -65,9 +65,37 @@ type recorder struct {
 	queued     bool
 	// forcedCategory makes the enquiry an rsvp-unclear one.
 	forcedCategory string
+	// received is set once the message is in a contact's history.
+	received bool
 }
 
 func (r *recorder) record() error {
+	if err := r.decide(); err != nil {
+		return err
+	}
+	return r.logReceived()
+}
+
+// logReceived adds the message to its sender's history when the sender
+// is a contact and no step logged it yet (SPEC §2 contacts show: every
+// message received, out-of-office and enquiries included).
+func (r *recorder) logReceived() error {
+	if r.x.m == nil || r.received || r.kind == KindDuplicate || r.kind == KindOwn {
+		return nil
+	}
+	c, err := r.tx.ContactByAddress(r.x.m.FromAddress())
+	if err != nil || c == nil {
+		return err
+	}
+	kind := r.kind
+	if r.forcedCategory != "" {
+		kind = r.forcedCategory
+	}
+	return r.tx.AddReceived(c.ID, r.x.m.MessageID, kind)
+}
+
+// decide classifies the message in SPEC §4's order and records it.
+func (r *recorder) decide() error {
 	if r.x.m == nil {
 		r.kind = KindUnreadable
 		return r.file(store.MessageRow{Kind: KindUnreadable, Detail: r.x.err.Error()}, r.p.Config.Triage.QuarantineFolder)

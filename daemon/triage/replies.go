@@ -90,7 +90,7 @@ func (r *recorder) bounceContacts() error {
 		if err != nil {
 			return err
 		}
-		if err := r.tx.AddReceived(c.ID, m.MessageID, "bounce"); err != nil {
+		if err := r.addReceived(c.ID, "bounce"); err != nil {
 			return err
 		}
 		if out.NowBounced {
@@ -106,7 +106,7 @@ func (r *recorder) bounceContacts() error {
 // reports whether the message was one.
 func (r *recorder) unsubscribe() (bool, error) {
 	m := r.x.m
-	newText := m.NewText()
+	newText := rsvp.ReplyText(m.Text) // NewText is empty for a bottom-posted answer
 	var contactID int64
 	how := ""
 	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" && len(r.p.Secret) > 0 {
@@ -143,7 +143,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 		return false, err
 	}
 	r.kind = KindUnsubscribe
-	if err := r.tx.AddReceived(c.ID, m.MessageID, KindUnsubscribe); err != nil {
+	if err := r.addReceived(c.ID, KindUnsubscribe); err != nil {
 		return false, err
 	}
 	id, err := r.fileRow(r.row(KindUnsubscribe, fmt.Sprintf("%s; lists %s", how, strings.Join(changed, ",")), 0), FolderUnsubscribe)
@@ -190,7 +190,7 @@ func (r *recorder) answer() (bool, error) {
 			return false, err
 		}
 	}
-	intent := rsvp.Intent(m.NewText(), m.Subject)
+	intent := rsvp.Intent(rsvp.ReplyText(m.Text), m.Subject) // also below the quote (Thunderbird)
 	if certain && intent.Clear && intent.Intent != "" {
 		c, err := r.tx.ContactByID(d.ContactID)
 		if err != nil || c == nil {
@@ -213,7 +213,7 @@ func (r *recorder) setRSVP(c *store.Contact, intent, evidence string) error {
 	if err != nil {
 		return err
 	}
-	if err := r.tx.AddReceived(c.ID, m.MessageID, KindRSVP); err != nil {
+	if err := r.addReceived(c.ID, KindRSVP); err != nil {
 		return err
 	}
 	r.kind = KindRSVP
@@ -252,4 +252,10 @@ func (r *recorder) confirm(template string, c *store.Contact, msg int64) error {
 	}
 	r.queued = true
 	return r.action("ack", ackJSON(job), msg)
+}
+
+// addReceived logs the message in a contact's history, once.
+func (r *recorder) addReceived(contactID int64, kind string) error {
+	r.received = true
+	return r.tx.AddReceived(contactID, r.x.m.MessageID, kind)
 }
