@@ -627,6 +627,8 @@ var importQueries = [...]string{
 // back. The write lock is held throughout, so f should only read its
 // input and call Upsert.
 func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func(*ListImport) error) (err error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)

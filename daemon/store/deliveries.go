@@ -108,7 +108,7 @@ func (s *Store) LastPlannedContact(ctx context.Context, wave string, run int) (i
 // crash) back to pending, marked uncertain: they are sent again and may
 // reach their contact twice. Call it only while holding the wave's lease.
 func (s *Store) RecoverSending(ctx context.Context, wave string) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', uncertain = 1, updated_at = ?
+	res, err := s.exec(ctx, `UPDATE deliveries SET state = 'pending', uncertain = 1, updated_at = ?
 		WHERE wave = ? AND state = 'sending'`, ts(time.Now()), wave)
 	if err != nil {
 		return 0, err
@@ -127,23 +127,43 @@ type Delivery struct {
 	Contact   Contact
 }
 
-// Claim marks the next due row of a wave 'sending' and returns it; nil
-// when none is due. The commit comes before any SMTP traffic, so a crash
-// leaves at most the claimed rows uncertain.
-func (s *Store) Claim(ctx context.Context, wave string) (*Delivery, error) {
+// DeliveryOutcome is the result of one delivery, recorded by Claim with
+// the claim of the next row.
+type DeliveryOutcome struct {
+	ID     int64
+	State  string // sent | retry | failed | pending (interrupted)
+	Reason string
+	Next   time.Time // when a retry is due
+}
+
+// Claim records prev (if not nil) and marks the next due row of a wave
+// 'sending', in one transaction, and returns that row; nil when none is
+// due. The claim is committed before any SMTP traffic, so a crash leaves
+// at most the claimed rows uncertain; recording the last result in the
+// same commit saves one transaction per message.
+func (s *Store) Claim(ctx context.Context, wave string, prev *DeliveryOutcome) (*Delivery, error) {
 	var d *Delivery
+	now := time.Now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if prev != nil {
+			if err := recordOutcome(ctx, tx, prev, now); err != nil {
+				return err
+			}
+		}
 		var id int64
-		// deliveries_due serves this: state and next_at within the wave.
-		err := tx.QueryRowContext(ctx, `SELECT id FROM deliveries WHERE wave = ? AND state IN ('pending', 'retry') AND next_at <= ?
-			ORDER BY next_at, id LIMIT 1`, wave, ts(time.Now())).Scan(&id)
+		// One subquery per state, so that each walks deliveries_due
+		// (wave, state, next_at, rowid) in order and stops at its first
+		// row; `state IN (…) ORDER BY next_at` would sort every due row
+		// on each claim, quadratic over a wave. Pending rows go first.
+		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ?
+			WHERE id = coalesce(
+				(SELECT id FROM deliveries WHERE wave = ? AND state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT 1),
+				(SELECT id FROM deliveries WHERE wave = ? AND state = 'retry' AND next_at <= ? ORDER BY next_at, id LIMIT 1))
+			RETURNING id`, ts(now), wave, ts(now), wave, ts(now)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ? WHERE id = ?`, ts(time.Now()), id); err != nil {
 			return err
 		}
 		d = &Delivery{}
@@ -158,6 +178,20 @@ func (s *Store) Claim(ctx context.Context, wave string) (*Delivery, error) {
 	return d, err
 }
 
+func recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time.Time) error {
+	var sentAt any
+	if o.State == DeliverySent {
+		sentAt = ts(now)
+	}
+	next := o.Next
+	if next.IsZero() {
+		next = now
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`,
+		o.State, truncate(o.Reason, 500), ts(next), sentAt, ts(now), o.ID)
+	return err
+}
+
 // NextDue is when the earliest pending or retry row of a wave is due.
 func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, error) {
 	var at sql.NullString
@@ -165,20 +199,9 @@ func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, erro
 	return parseTS(at.String), at.Valid, err
 }
 
-// Delivered records a row's outcome: sent, retry at next, or failed, with
-// the server's answer as reason.
-func (s *Store) Delivered(ctx context.Context, id int64, state, reason string, next time.Time) error {
-	now := time.Now()
-	var sentAt any
-	if state == DeliverySent {
-		sentAt = ts(now)
-	}
-	if next.IsZero() {
-		next = now
-	}
-	_, err := s.db.ExecContext(ctx, `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`,
-		state, truncate(reason, 500), ts(next), sentAt, ts(now), id)
-	return err
+// Delivered records a row's outcome on its own (when no claim follows).
+func (s *Store) Delivered(ctx context.Context, o DeliveryOutcome) error {
+	return s.tx(ctx, func(tx *sql.Tx) error { return recordOutcome(ctx, tx, &o, time.Now()) })
 }
 
 // WaveCounts are the SPEC §2 counts of a wave, over all its runs.

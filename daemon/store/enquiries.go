@@ -121,7 +121,7 @@ func (s *Store) Thread(ctx context.Context, enquiryID int64) ([]MessageRow, erro
 
 // CloseEnquiry marks an enquiry closed; it says so when there is none.
 func (s *Store) CloseEnquiry(ctx context.Context, ref string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE enquiries SET status = 'closed', closed_at = ? WHERE ref = ?`,
+	res, err := s.exec(ctx, `UPDATE enquiries SET status = 'closed', closed_at = ? WHERE ref = ?`,
 		ts(time.Now()), strings.ToUpper(ref))
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ const (
 
 // SetRuntime publishes a fact about the running daemon.
 func (s *Store) SetRuntime(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `
+	_, err := s.exec(ctx, `
 		INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		key, value, time.Now().UTC().Format(time.RFC3339))
@@ -46,7 +46,7 @@ func (s *Store) ClearRuntime(ctx context.Context, keys ...string) error {
 
 // SetRuntimeOnce stores a fact unless it is already set (first writer wins).
 func (s *Store) SetRuntimeOnce(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+	_, err := s.exec(ctx, `INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING`,
 		key, value, time.Now().UTC().Format(time.RFC3339))
 	return err
 }

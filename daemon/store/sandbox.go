@@ -25,7 +25,7 @@ func (s *Store) AddCaptured(ctx context.Context, m CapturedMessage) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, `
+	_, err = s.exec(ctx, `
 		INSERT INTO sandbox_outbox (mail_from, rcpt_to, subject, message_id, received_at, raw)
 		VALUES (?, ?, ?, ?, ?, ?)`,
 		m.From, string(to), m.Subject, m.MessageID, ts(m.ReceivedAt), m.Raw)

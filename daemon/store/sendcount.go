@@ -13,7 +13,7 @@ import (
 // cannot both take the last place.
 func (s *Store) ReserveSend(ctx context.Context, account, day string, limit int) (bool, error) {
 	// The primary key (account, day) serves the conflict check.
-	res, err := s.db.ExecContext(ctx, `
+	res, err := s.exec(ctx, `
 		INSERT INTO send_counts (account, day, n) VALUES (?, ?, 1)
 		ON CONFLICT (account, day) DO UPDATE SET n = n + 1 WHERE ? = 0 OR n < ?`,
 		account, day, limit, limit)
@@ -29,7 +29,7 @@ func (s *Store) ReserveSend(ctx context.Context, account, day string, limit int)
 
 // ReleaseSend takes back a ReserveSend whose message was not sent.
 func (s *Store) ReleaseSend(ctx context.Context, account, day string) error {
-	_, err := s.db.ExecContext(ctx,
+	_, err := s.exec(ctx,
 		`UPDATE send_counts SET n = n - 1 WHERE account = ? AND day = ? AND n > 0`, account, day)
 	if err != nil {
 		return fmt.Errorf("uncount send for %s on %s: %w", account, day, err)

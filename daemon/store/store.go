@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -24,6 +25,12 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
+	// wmu serialises this process's writes. SQLite allows one writer at a
+	// time anyway; queueing here instead of in SQLite's busy handler (which
+	// sleeps in steps of milliseconds) keeps concurrent senders and
+	// watchers from wasting those sleeps. Other processes (the CLI) still
+	// meet busy_timeout.
+	wmu sync.Mutex
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
@@ -66,6 +73,13 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
+// exec runs one write statement outside a transaction.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.db.ExecContext(ctx, query, args...)
+}
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
@@ -78,6 +92,8 @@ func (s *Store) DB() *sql.DB { return s.db }
 // tx runs f in one transaction, committed when f returns nil. Transactions
 // begin IMMEDIATE (see the package doc), so keep f short.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

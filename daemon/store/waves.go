@@ -40,7 +40,7 @@ type WaveRow struct {
 
 // EnsureWave creates the state row of a configured wave.
 func (s *Store) EnsureWave(ctx context.Context, name string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO waves (name, updated_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, ts(time.Now()))
+	_, err := s.exec(ctx, `INSERT INTO waves (name, updated_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, ts(time.Now()))
 	return err
 }
 
@@ -72,7 +72,7 @@ func (s *Store) SetWaveState(ctx context.Context, name, state, reason string, fr
 			args = append(args, f)
 		}
 	}
-	res, err := s.db.ExecContext(ctx, q, args...)
+	res, err := s.exec(ctx, q, args...)
 	if err != nil {
 		return false, err
 	}
@@ -87,7 +87,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.D
 		return false, "", err
 	}
 	now := time.Now()
-	res, err := s.db.ExecContext(ctx, `UPDATE waves SET lease_owner = ?, lease_until = ?
+	res, err := s.exec(ctx, `UPDATE waves SET lease_owner = ?, lease_until = ?
 		WHERE name = ? AND (lease_owner = '' OR lease_owner = ? OR lease_until < ?)`,
 		owner, ts(now.Add(ttl)), name, owner, ts(now))
 	if err != nil {
@@ -102,7 +102,7 @@ func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.D
 
 // ReleaseLease gives the lease up if owner holds it.
 func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE waves SET lease_owner = '', lease_until = '' WHERE name = ? AND lease_owner = ?`, name, owner)
+	_, err := s.exec(ctx, `UPDATE waves SET lease_owner = '', lease_until = '' WHERE name = ? AND lease_owner = ?`, name, owner)
 	return err
 }
 
@@ -153,7 +153,7 @@ func (s *Store) LastRun(ctx context.Context, wave string) (*RunRow, error) {
 
 // MarkPlanned records that every row of a run's audience is written.
 func (s *Store) MarkPlanned(ctx context.Context, wave string, run int) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE wave_runs SET planned_at = ? WHERE wave = ? AND run = ?`, ts(time.Now()), wave, run)
+	_, err := s.exec(ctx, `UPDATE wave_runs SET planned_at = ? WHERE wave = ? AND run = ?`, ts(time.Now()), wave, run)
 	return err
 }
 

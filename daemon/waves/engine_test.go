@@ -156,7 +156,7 @@ func TestCrashLeavesOnlyInFlightRowsUncertain(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
-		if d, err := f.st.Claim(ctx, "invitation"); err != nil || d == nil {
+		if d, err := f.st.Claim(ctx, "invitation", nil); err != nil || d == nil {
 			t.Fatalf("Claim() = %v, %v", d, err)
 		}
 	}
