@@ -100,6 +100,20 @@ func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.D
 	return false, holder, err
 }
 
+// TakeOverLease moves a lease from a holder known to be gone to owner,
+// only if that holder still has it.
+func (s *Store) TakeOverLease(ctx context.Context, name, gone, owner string, ttl time.Duration) (ok bool, holder string, err error) {
+	res, err := s.exec(ctx, `UPDATE waves SET lease_owner = ?, lease_until = ? WHERE name = ? AND lease_owner = ?`,
+		owner, ts(time.Now().Add(ttl)), name, gone)
+	if err != nil {
+		return false, "", err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return true, owner, nil
+	}
+	return s.AcquireLease(ctx, name, owner, ttl)
+}
+
 // ReleaseLease gives the lease up if owner holds it.
 func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
 	_, err := s.exec(ctx, `UPDATE waves SET lease_owner = '', lease_until = '' WHERE name = ? AND lease_owner = ?`, name, owner)

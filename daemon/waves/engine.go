@@ -88,7 +88,14 @@ func (e *Engine) Run(ctx context.Context) error {
 				go func() {
 					defer wg.Done()
 					defer e.release(w.Name)
-					if err := e.tick(ctx, w); err != nil && ctx.Err() == nil {
+					err := e.tick(ctx, w)
+					switch {
+					case err == nil || ctx.Err() != nil:
+					case errors.Is(err, ErrLeased):
+						// Another process sends it (the CLI, or a daemon
+						// whose lease has not expired): not a failure.
+						e.Log.Debug("wave busy elsewhere", "wave", w.Name, "err", err)
+					default:
 						e.Log.Error("wave failed", "wave", w.Name, "err", err)
 					}
 				}()

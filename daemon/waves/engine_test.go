@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -319,5 +321,27 @@ func TestAudienceFilters(t *testing.T) {
 	gets, _, _ = f.engine.DryRun(context.Background(), f.cfg.Wave("logistics"), func(Verdict) error { return nil })
 	if gets != 1 {
 		t.Errorf("logistics audience = %d, want 1 (contact 4: accepted, BE)", gets)
+	}
+}
+
+// TestDeadHolderLeaseTakenOver: a lease held by a process of this host
+// that has exited is taken over at once, not after its expiry.
+func TestDeadHolderLeaseTakenOver(t *testing.T) {
+	f := newFixture(t, 3, config.Wave{Name: "invitation"})
+	host, _ := os.Hostname()
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip("cannot run a short-lived process: ", err)
+	}
+	dead := fmt.Sprintf("%d@%s", cmd.Process.Pid, host)
+	ctx := context.Background()
+	if ok, _, _ := f.st.AcquireLease(ctx, "invitation", dead, time.Hour); !ok {
+		t.Fatal("setup lease refused")
+	}
+	if err := f.run("invitation"); err != nil {
+		t.Fatalf("RunWave() with a dead holder = %v", err)
+	}
+	if c := f.counts("invitation"); c.Sent != 3 {
+		t.Errorf("counts = %+v", c)
 	}
 }

@@ -3,8 +3,11 @@ package waves
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/compose"
@@ -24,6 +27,14 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 	ok, holder, err := e.Store.AcquireLease(ctx, w.Name, e.Owner, LeaseTTL)
 	if err != nil {
 		return err
+	}
+	if !ok && deadHolder(holder) {
+		// The holder was a herald on this host that no longer runs (a
+		// crash): take over now rather than wait for its lease to expire.
+		ok, holder, err = e.Store.TakeOverLease(ctx, w.Name, holder, e.Owner, LeaseTTL)
+		if err != nil {
+			return err
+		}
 	}
 	if !ok {
 		return fmt.Errorf("%w (%s)", ErrLeased, holder)
@@ -134,4 +145,16 @@ func (e *Engine) plan(ctx context.Context, w *config.Wave, run int) error {
 		}
 	}
 	return e.Store.MarkPlanned(ctx, w.Name, run)
+}
+
+// deadHolder reports whether a lease owner ("pid@host") is a process of
+// this host that has exited.
+func deadHolder(owner string) bool {
+	pidText, host, ok := strings.Cut(owner, "@")
+	me, _ := os.Hostname()
+	pid, err := strconv.Atoi(pidText)
+	if !ok || err != nil || host != me || pid <= 0 {
+		return false
+	}
+	return syscall.Kill(pid, 0) == syscall.ESRCH
 }
