@@ -6,28 +6,17 @@ import (
 	"time"
 )
 
-// renderState is what the functions of one compiled template read while
-// it executes: the time zone of the current render. It is written only
-// under the entry's lock, before executing.
-type renderState struct {
-	loc *time.Location
-}
-
 // funcMap returns the functions of a template in lang. The language is
-// fixed per file (NAME.fr.txt is French); the zone comes from st.
-func funcMap(lang string, st *renderState) map[string]any {
+// fixed per file (NAME.fr.txt is French). Times are shown in their own
+// zone: render moves the times of Data into Data.Location first, so the
+// functions hold no per-render state and renders run in parallel.
+func funcMap(lang string) map[string]any {
 	cal := calendarFor(lang)
-	in := func(t time.Time) time.Time {
-		if st.loc != nil {
-			return t.In(st.loc)
-		}
-		return t
-	}
 	return map[string]any{
-		"date":     func(t time.Time) string { return cal.formatDate(in(t)) },
-		"datetime": func(t time.Time) string { return cal.formatDateTime(in(t)) },
-		"time":     func(t time.Time) string { return cal.formatTime(in(t)) },
-		"weekday":  func(t time.Time) string { return cal.formatWeekday(in(t)) },
+		"date":     func(t time.Time) string { return cal.formatDate(t) },
+		"datetime": func(t time.Time) string { return cal.formatDateTime(t) },
+		"time":     func(t time.Time) string { return cal.formatTime(t) },
+		"weekday":  func(t time.Time) string { return cal.formatWeekday(t) },
 		"upper":    strings.ToUpper,
 		"lower":    strings.ToLower,
 		"default":  defaultValue,

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	texttemplate "text/template"
 )
 
@@ -23,12 +22,9 @@ type Set struct {
 // entry is one NAME.LANG: its headers, text body and optional HTML body.
 type entry struct {
 	name, lang string
-	// mu serialises renders of this entry, as its functions read st.
-	mu      sync.Mutex
-	st      *renderState
-	headers []header // Subject first
-	text    *texttemplate.Template
-	html    *htmltemplate.Template // nil without NAME.LANG.html
+	headers    []header // Subject first
+	text       *texttemplate.Template
+	html       *htmltemplate.Template // nil without NAME.LANG.html
 }
 
 type header struct {
@@ -97,7 +93,7 @@ func (s *Set) loadFile(path, fn, ext string) []Problem {
 	if byLang[lang] != nil {
 		return []Problem{{File: path, Msg: "a second text file for " + name + "." + lang}}
 	}
-	e := &entry{name: name, lang: lang, st: &renderState{}}
+	e := &entry{name: name, lang: lang}
 	probs := e.compileText(path, src)
 	if byLang == nil {
 		byLang = map[string]*entry{}
@@ -114,7 +110,7 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 	for _, le := range lerrs {
 		probs = append(probs, Problem{File: path, Line: le.Line, Msg: le.Msg})
 	}
-	fm := funcMap(e.lang, e.st)
+	fm := funcMap(e.lang)
 	for _, f := range b.Fields {
 		t, err := newText(path, fm).Parse(atLine(f.Line, f.Value))
 		if err != nil {
@@ -144,7 +140,7 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 // (an action inside an unquoted attribute, say) to load time.
 func (e *entry) compileHTML(path, src string) []Problem {
 	src = strings.TrimPrefix(src, "\ufeff")
-	t, err := htmltemplate.New(path).Funcs(funcMap(e.lang, e.st)).Option("missingkey=error").Parse(src)
+	t, err := htmltemplate.New(path).Funcs(funcMap(e.lang)).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return []Problem{parseProblem(path, err)}
 	}

@@ -76,13 +76,12 @@ func (s *Set) pick(name string, langs []string) *entry {
 	return nil
 }
 
-// render executes e's parts under e.mu, as its date functions read the
-// zone of this render from e.st.
+// render executes e's parts. The compiled templates are shared and
+// executed concurrently (text/template allows it); the times of data are
+// first moved into data.Location, where the date functions show them.
 func (e *entry) render(data Data) (*Rendered, error) {
 	data.Lang = e.lang
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.st.loc = data.Location
+	inZone(&data)
 	r := &Rendered{Name: e.name, Lang: e.lang, Headers: map[string]string{}}
 	for _, h := range e.headers {
 		var sb strings.Builder
@@ -123,4 +122,22 @@ func normLang(l string) string {
 func primary(l string) string {
 	p, _, _ := strings.Cut(l, "-")
 	return p
+}
+
+// inZone moves every time of d into d.Location (a no-op without one).
+// The Enquiries slice is copied, never changed in place: it is the caller's.
+func inZone(d *Data) {
+	loc := d.Location
+	if loc == nil {
+		return
+	}
+	d.Event.Start, d.Event.End = d.Event.Start.In(loc), d.Event.End.In(loc)
+	if len(d.Enquiries) > 0 {
+		es := make([]EnquiryData, len(d.Enquiries))
+		for i, e := range d.Enquiries {
+			e.ReceivedAt = e.ReceivedAt.In(loc)
+			es[i] = e
+		}
+		d.Enquiries = es
+	}
 }
