@@ -39,6 +39,15 @@ var delayText = regexp.MustCompile(`(?i)has not yet been delivered|Delayed Mail 
 // path or an Auto-Submitted field, or Exim's X-Failed-Recipients.
 func classifyTextBounce(m *message.Message) (Result, bool) {
 	text := m.Text
+	failedHdr := m.Header.Get("X-Failed-Recipients")
+	automatic := isDaemon(m) || (m.HasReturnPath && m.ReturnPath == "") ||
+		autoSubmitted(m.Header) || failedHdr != ""
+	subject := bounceSubject.MatchString(m.Subject)
+	if !automatic && !subject {
+		// Ordinary mail: skip the body scans below, the costliest step of
+		// classifying a message (a known MTA text alone is not enough).
+		return Result{}, false
+	}
 	name := ""
 	for _, ml := range mailers {
 		if ml.text.MatchString(text) {
@@ -46,10 +55,6 @@ func classifyTextBounce(m *message.Message) (Result, bool) {
 			break
 		}
 	}
-	failedHdr := m.Header.Get("X-Failed-Recipients")
-	automatic := isDaemon(m) || (m.HasReturnPath && m.ReturnPath == "") ||
-		autoSubmitted(m.Header) || failedHdr != ""
-	subject := bounceSubject.MatchString(m.Subject)
 	switch {
 	case name != "" && (automatic || subject):
 	case automatic && subject:

