@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
-	"os/user"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -397,7 +395,7 @@ func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
 // progress prints the wave's counts every second: a rewritten line on a
 // terminal, plain lines otherwise.
 func (e *env) progress(w *waveEnv, wv *config.Wave, done <-chan struct{}) {
-	tty := waveIsTTY(e.stderr)
+	tty := isTerminal(e.stderr)
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
 	for {
@@ -443,7 +441,7 @@ func waveStateCmd(action string) func(*env, []string) error {
 		}
 		defer w.close()
 		var ok bool
-		who := "by " + waveActor()
+		who := "by " + actor()
 		switch action {
 		case "pause":
 			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WavePaused, "paused "+who, store.WaveScheduled, store.WaveRunning)
@@ -480,22 +478,4 @@ func runWaveRetry(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d failed deliveries of %s queued again\n", n, wv.Name)
 	return nil
-}
-
-// waveIsTTY reports whether w is a terminal (a progress bar, not lines).
-func waveIsTTY(w any) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// waveActor names who changed a wave's state: the OS user.
-func waveActor() string {
-	if u, err := user.Current(); err == nil {
-		return "cli:" + u.Username
-	}
-	return "cli"
 }

@@ -1,7 +1,6 @@
 package triage
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/classify"
@@ -96,7 +95,7 @@ func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, er
 	if !ack {
 		return ReasonRuleOff, nil
 	}
-	policy := classify.Policy{OwnAddresses: r.p.ownAddresses(), LoopHeader: LoopHeader, Exceptions: r.exceptions()}
+	policy := classify.Policy{OwnAddresses: r.p.ownAddresses(), LoopHeader: LoopHeader, Exceptions: r.p.exceptions}
 	if why := classify.Suppress(r.x.m, policy); why != "" {
 		return why, nil
 	}
@@ -114,16 +113,6 @@ func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, er
 		return ReasonHourlyCap, err
 	}
 	return "", nil
-}
-
-func (r *recorder) exceptions() []*regexp.Regexp {
-	var out []*regexp.Regexp
-	for _, e := range r.p.Config.Triage.AckExceptions {
-		if re, err := regexp.Compile(e); err == nil {
-			out = append(out, re)
-		}
-	}
-	return out
 }
 
 // queueAck logs the automatic reply now (so the limits count it at once)

@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
+	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/classify"
@@ -52,6 +54,23 @@ type Processor struct {
 	Seen func(kind, suppressed string)
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
+
+	compile    sync.Once
+	refRE      *regexp.Regexp   // an enquiry reference in a subject
+	exceptions []*regexp.Regexp // triage.ack_exceptions
+}
+
+// patterns compiles, once per Processor, what every message is matched
+// against.
+func (p *Processor) patterns() {
+	p.compile.Do(func() {
+		p.refRE = regexp.MustCompile(`\b` + regexp.QuoteMeta(p.Config.Event.RefPrefix) + `-\d{4,}\b`)
+		for _, e := range p.Config.Triage.AckExceptions {
+			if re, err := regexp.Compile(e); err == nil {
+				p.exceptions = append(p.exceptions, re)
+			}
+		}
+	})
 }
 
 var _ inbox.Handler = (*Processor)(nil)
@@ -94,7 +113,10 @@ type parsed struct {
 	err  error
 	hash string
 	lang string
-	cls  classify.Result
+	// reply is what the sender wrote, quotes and signature left out, also
+	// for a bottom-posted answer (Thunderbird), which NewText misses.
+	reply string
+	cls   classify.Result
 }
 
 // Process implements inbox.Handler: every message of the batch gets its
@@ -104,6 +126,7 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 	if len(batch) == 0 {
 		return nil
 	}
+	p.patterns()
 	ps := make([]parsed, len(batch))
 	for i, f := range batch {
 		ps[i] = parse(f)
@@ -146,9 +169,9 @@ func parse(f inbox.Fetched) parsed {
 		x.m = nil
 		return x
 	}
-	// The language of what the sender wrote, not of what they quoted;
-	// ReplyText also reads bottom-posted replies.
-	x.lang = message.DetectLanguage(rsvp.ReplyText(x.m.Text))
+	// The language of what the sender wrote, not of what they quoted.
+	x.reply = rsvp.ReplyText(x.m.Text)
+	x.lang = message.DetectLanguage(x.reply)
 	x.cls = classify.Classify(x.m)
 	return x
 }

@@ -3,7 +3,6 @@ package triage
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -211,11 +210,6 @@ func (r *recorder) action(kind, arg string, msg int64) error {
 	})
 }
 
-// refPattern finds an enquiry reference such as GCCM-0042 in a subject.
-func (r *recorder) refPattern() *regexp.Regexp {
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(r.p.Config.Event.RefPrefix) + `-\d{4,}\b`)
-}
-
 // followUp finds the enquiry this message continues (SPEC §4 step 5): by
 // In-Reply-To/References, else by a reference in the subject — and only
 // when the sender took part in the thread (wrote or was copied), so a
@@ -227,7 +221,7 @@ func (r *recorder) followUp() (*store.Enquiry, error) {
 		return nil, err
 	}
 	if e == nil {
-		if ref := r.refPattern().FindString(strings.ToUpper(m.Subject)); ref != "" {
+		if ref := r.p.refRE.FindString(strings.ToUpper(m.Subject)); ref != "" {
 			if e, err = r.tx.EnquiryByRef(r.p.Account.Name, ref); err != nil {
 				return nil, err
 			}

@@ -106,7 +106,7 @@ func (r *recorder) bounceContacts() error {
 // reports whether the message was one.
 func (r *recorder) unsubscribe() (bool, error) {
 	m := r.x.m
-	newText := rsvp.ReplyText(m.Text) // NewText is empty for a bottom-posted answer
+	newText := r.x.reply
 	var contactID int64
 	how := ""
 	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" && len(r.p.Secret) > 0 {
@@ -190,7 +190,7 @@ func (r *recorder) answer() (bool, error) {
 			return false, err
 		}
 	}
-	intent := rsvp.Intent(rsvp.ReplyText(m.Text), m.Subject) // also below the quote (Thunderbird)
+	intent := rsvp.Intent(r.x.reply, m.Subject)
 	if certain && intent.Clear && intent.Intent != "" {
 		c, err := r.tx.ContactByID(d.ContactID)
 		if err != nil || c == nil {
