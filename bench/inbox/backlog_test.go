@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,7 +121,9 @@ func heraldBacklog(t *testing.T, dv *realserver.Dovecot, sink *realserver.Sink, 
 
 	busy, dove, self := cpuTotal(), dovecotCPU(dv), selfCPU()
 	h := startHerald(t, cfg)
+	stopPerf := perfRecord(t, h.cmd.Process.Pid)
 	end, err := waitEmpty(ctx, poll, statusEvery)
+	stopPerf()
 	r := backlogRun{Busy: cpuTotal() - busy, Dovecot: dovecotCPU(dv) - dove}
 	self = selfCPU() - self
 	if err != nil {
@@ -129,6 +132,13 @@ func heraldBacklog(t *testing.T, dv *realserver.Dovecot, sink *realserver.Sink, 
 	caught := h.waitLine(t, "msg=watching", time.Minute)
 	r.Wall, r.Caught = min(end.Sub(h.start), caught.Sub(h.start)), caught.Sub(h.start)
 	r.CPU = h.stop(t)
+	if os.Getenv("HERALD_BENCH_LOG_LEVEL") != "" {
+		h.mu.Lock()
+		for _, l := range h.lines {
+			t.Logf("%8.3fs %s", l.at.Sub(h.start).Seconds(), l.text)
+		}
+		h.mu.Unlock()
+	}
 	r.Other = max(r.Busy-r.CPU-r.Dovecot-self, 0)
 
 	got, opened, pending := dbCounts(t, filepath.Join(dir, "data", "herald.db"))
@@ -275,5 +285,25 @@ func writeOut(t *testing.T, report string) {
 	defer f.Close()
 	if _, err := f.WriteString(report); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// perfRecord, when HERALD_BENCH_PERF names a file, samples pid's stacks
+// into it with `perf record -g` until the returned function is called: a
+// diagnosis of where herald's own time goes (`perf report -i FILE`).
+func perfRecord(t *testing.T, pid int) (stop func()) {
+	t.Helper()
+	out := os.Getenv("HERALD_BENCH_PERF")
+	if out == "" {
+		return func() {}
+	}
+	cmd := exec.Command("perf", "record", "-F", "1999", "-g", "-o", out, "-p", fmt.Sprint(pid))
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("perf record: %v", err)
+	}
+	return func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
 	}
 }

@@ -149,7 +149,7 @@ func benchConfig(dir, templates string, imapPort, smtpPort int, acknowledge bool
 timezone: Europe/Brussels
 templates: %s
 sandbox: false
-log: {level: info, format: text}
+log: {level: %s, format: text}
 http: {listen: "127.0.0.1:0"}
 event:
   name: Global Conference on Cities and Migrants
@@ -177,7 +177,7 @@ accounts:
       connections: 2
       rate: 5/s
       sent_folder: Sent
-`+shippedTriage, filepath.Join(dir, "data", "herald.db"), templates, heraldUser, imapPort, password, smtpPort, acknowledge)
+`+shippedTriage, filepath.Join(dir, "data", "herald.db"), templates, cmp.Or(os.Getenv("HERALD_BENCH_LOG_LEVEL"), "info"), heraldUser, imapPort, password, smtpPort, acknowledge)
 }
 
 // writeConfig writes benchConfig into dir and runs `herald check` on it.

@@ -5,24 +5,25 @@ import (
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // A mailer is a non-standard bounce format: the texts that identify it.
 type mailer struct {
 	name string
-	text *regexp.Regexp
+	text *textmatch.Regexp
 }
 
 // mailers are tried in order on the body text. Postfix, Exchange and Gmail
 // normally send RFC 3464 reports; their texts matter when a relay or an old
 // version strips the report part.
 var mailers = []mailer{
-	{"exim", regexp.MustCompile(`(?i)This message was created automatically by mail delivery software|A message that you sent could not be delivered to one or more of its|following address\(es\) failed`)},
-	{"qmail", regexp.MustCompile(`(?i)Hi\. This is the qmail-send program|I'm afraid I wasn't able to deliver your message`)},
-	{"postfix", regexp.MustCompile(`(?i)This is the mail system at host|I'm sorry to have to inform you that your message could not\s+be delivered`)},
-	{"exchange", regexp.MustCompile(`(?i)Delivery has failed to these recipients or groups|Your message to \S+ couldn'?t be delivered|Your message couldn'?t be delivered|La remise a échoué pour ces destinataires|Error en la entrega a estos destinatarios`)},
-	{"gmail", regexp.MustCompile(`(?i)Address not found|Your message wasn'?t delivered to|Delivery to the following recipients? failed permanently|Message not delivered`)},
-	{"mta-text", regexp.MustCompile(`(?i)The original message was received at|could not be delivered to one or more recipients|Delivery to the following recipients? failed|permanent fatal errors|Undelivered Mail Returned to Sender`)},
+	{"exim", textmatch.MustCompile(`(?i)This message was created automatically by mail delivery software|A message that you sent could not be delivered to one or more of its|following address\(es\) failed`)},
+	{"qmail", textmatch.MustCompile(`(?i)Hi\. This is the qmail-send program|I'm afraid I wasn't able to deliver your message`)},
+	{"postfix", textmatch.MustCompile(`(?i)This is the mail system at host|I'm sorry to have to inform you that your message could not\s+be delivered`)},
+	{"exchange", textmatch.MustCompile(`(?i)Delivery has failed to these recipients or groups|Your message to \S+ couldn'?t be delivered|Your message couldn'?t be delivered|La remise a échoué pour ces destinataires|Error en la entrega a estos destinatarios`)},
+	{"gmail", textmatch.MustCompile(`(?i)Address not found|Your message wasn'?t delivered to|Delivery to the following recipients? failed permanently|Message not delivered`)},
+	{"mta-text", textmatch.MustCompile(`(?i)The original message was received at|could not be delivered to one or more recipients|Delivery to the following recipients? failed|permanent fatal errors|Undelivered Mail Returned to Sender`)},
 }
 
 // bounceSubject matches the subjects MTAs give bounces, in the languages of
@@ -49,8 +50,9 @@ func classifyTextBounce(m *message.Message) (Result, bool) {
 		return Result{}, false
 	}
 	name := ""
+	folded := textmatch.Fold(text)
 	for _, ml := range mailers {
-		if ml.text.MatchString(text) {
+		if ml.text.Match(text, folded) {
 			name = ml.name
 			break
 		}

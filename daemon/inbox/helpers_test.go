@@ -62,6 +62,14 @@ func (h *fakeHandler) LastUID(_ context.Context, mb Mailbox) (uint32, error) {
 	return h.marks[mb], nil
 }
 
+// Prepare marks each message, so that Process can check that the watcher
+// prepared every batch it hands over (inbox.Preparer).
+func (h *fakeHandler) Prepare(batch []Fetched) {
+	for i := range batch {
+		batch[i].Prepared = "prepared " + messageID(batch[i].Raw)
+	}
+}
+
 func (h *fakeHandler) Process(ctx context.Context, mb Mailbox, batch []Fetched) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -74,6 +82,9 @@ func (h *fakeHandler) Process(ctx context.Context, mb Mailbox, batch []Fetched) 
 			h.bad = append(h.bad, fmt.Sprintf("UID %d out of order (mark %d)", f.UID, h.marks[mb]))
 		}
 		id := messageID(f.Raw)
+		if f.Prepared != "prepared "+id {
+			h.bad = append(h.bad, fmt.Sprintf("UID %d handed over unprepared (Prepared = %v)", f.UID, f.Prepared))
+		}
 		h.count[id]++
 		h.gen[id] = append(h.gen[id], mb.UIDValidity)
 		h.fetched = append(h.fetched, f)

@@ -18,13 +18,13 @@ type actionGroup struct {
 }
 
 // groupActions groups acts by kind and argument, keeping the order in which
-// each group first appears.
+// each group first appears; a group holds at most maxActionGroup actions.
 func groupActions(acts []Action) (flags, moves, unknown []*actionGroup) {
 	index := map[[2]string]*actionGroup{}
 	for _, a := range acts {
 		key := [2]string{string(a.Kind), a.Arg}
 		g := index[key]
-		if g == nil {
+		if g == nil || len(g.ids) >= maxActionGroup {
 			g = &actionGroup{kind: a.Kind, arg: a.Arg}
 			index[key] = g
 			switch a.Kind {

@@ -75,11 +75,15 @@ type fetchResult struct {
 	err   error
 }
 
-// pipeline fetches chunk i+1 while the handler commits chunk i, then runs
-// the actions chunk i queued once that FETCH is over, so that no IMAP
-// command overlaps another. Memory holds at most two batches.
+// pipeline fetches chunk i+1 while the handler commits chunk i. The
+// actions the chunks queued run, once that FETCH is over so that no IMAP
+// command overlaps another, after every ActionEvery messages and at the
+// end: a backlog is moved with a few large UID MOVEs instead of a few per
+// chunk (the actions are durable rows, so waiting loses nothing). Memory
+// holds at most two batches.
 func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
-	batch, err := s.fetch(ctx, chunks[0])
+	unmoved := 0 // messages processed since actions last ran
+	batch, err := s.fetchPrepared(ctx, chunks[0])
 	if err != nil {
 		return err
 	}
@@ -97,7 +101,7 @@ func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
 					}
 					next <- r
 				}()
-				r.batch, r.err = s.fetch(fctx, chunks[i+1])
+				r.batch, r.err = s.fetchPrepared(fctx, chunks[i+1])
 			}()
 		}
 		perr := s.process(ctx, batch)
@@ -116,8 +120,11 @@ func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
 			// The connection is gone: the actions wait for the next session.
 			return r.err
 		}
-		if err := s.runActions(ctx); err != nil {
-			return err
+		if unmoved += len(chunks[i]); unmoved >= s.w.o.ActionEvery || i == len(chunks)-1 {
+			if err := s.runActions(ctx); err != nil {
+				return err
+			}
+			unmoved = 0
 		}
 		batch = r.batch
 	}
@@ -137,6 +144,18 @@ func (s *session) process(ctx context.Context, batch []Fetched) error {
 	s.log.Debug("batch processed", "first_uid", batch[0].UID, "last_uid", batch[len(batch)-1].UID,
 		"count", len(batch), "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// fetchPrepared fetches the messages uids and, when the handler is a
+// Preparer, has it prepare them.
+func (s *session) fetchPrepared(ctx context.Context, uids []imap.UID) ([]Fetched, error) {
+	batch, err := s.fetch(ctx, uids)
+	if err == nil && len(batch) > 0 {
+		if p, ok := s.w.o.Handler.(Preparer); ok {
+			p.Prepare(batch)
+		}
+	}
+	return batch, err
 }
 
 // fetch fetches the messages uids, streaming: a batch may be big, so it is

@@ -30,6 +30,13 @@ import (
 const (
 	// DefaultBatch is the number of messages per Process call.
 	DefaultBatch = 100
+	// DefaultActionEvery is how many messages of a catch-up are processed
+	// between two runs of the queued actions.
+	DefaultActionEvery = 5000
+	// maxActionGroup caps the UIDs of one STORE or MOVE, so that the
+	// command line stays short (Dovecot's imap_max_line_length is 64 KiB;
+	// 1,000 scattered UIDs take at most about 11 KiB).
+	maxActionGroup = 1000
 	// DefaultCommandTimeout bounds every IMAP command.
 	DefaultCommandTimeout = 60 * time.Second
 	// DefaultIdleRestart stays under the 29 minutes of RFC 2177 §3, after
@@ -52,6 +59,8 @@ type Fetched struct {
 	Flags        []imap.Flag
 	InternalDate time.Time
 	Size         int64
+	// Prepared is what a Preparer made of the message, for its Process.
+	Prepared any
 }
 
 // ActionKind is what an Action does to a message.
@@ -91,6 +100,15 @@ type Handler interface {
 	Done(ctx context.Context, ids []int64, err error) error
 }
 
+// Preparer is a Handler that does part of its work before Process and
+// outside its transaction: the watcher calls Prepare for each batch on the
+// goroutine that fetched it, while the batch before it is being committed.
+// Prepare may only set the batch's Prepared fields; what it computes must
+// depend on the messages alone.
+type Preparer interface {
+	Prepare(batch []Fetched)
+}
+
 // Options configures a Watcher.
 type Options struct {
 	// Account is dialled with mailconn.DialIMAP(ctx, Account.IMAP, …).
@@ -106,6 +124,10 @@ type Options struct {
 	Log *slog.Logger
 	// Batch is the number of messages per Process call (default 100).
 	Batch int
+	// ActionEvery is how many messages a catch-up processes between two
+	// runs of the queued flags and moves (default 5,000); they also run at
+	// the end of every catch-up.
+	ActionEvery int
 	// CommandTimeout bounds every IMAP command (default 60 s). A FETCH of
 	// a batch may take longer: it is cut only after this long without data.
 	CommandTimeout time.Duration
@@ -136,6 +158,9 @@ type Watcher struct {
 func New(o Options) *Watcher {
 	if o.Batch <= 0 {
 		o.Batch = DefaultBatch
+	}
+	if o.ActionEvery <= 0 {
+		o.ActionEvery = DefaultActionEvery
 	}
 	if o.CommandTimeout <= 0 {
 		o.CommandTimeout = DefaultCommandTimeout

@@ -3,6 +3,7 @@ package message
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Stop words that tell English, French and Spanish apart. Words common to two
@@ -52,14 +53,14 @@ var frenchElision = map[string]bool{"l": true, "d": true, "j": true, "qu": true,
 func DetectLanguage(text string) string {
 	score := map[string]float64{}
 	words := 0
-	for _, tok := range tokenize(text) {
+	eachToken(text, func(tok string) {
 		if tok = strings.Trim(tok, "'"); tok == "" {
-			continue
+			return
 		}
 		words++
 		if l, ok := stopIndex[tok]; ok {
 			score[l]++
-			continue
+			return
 		}
 		if i := strings.IndexRune(tok, '\''); i > 0 && frenchElision[tok[:i]] {
 			score["fr"]++
@@ -67,10 +68,10 @@ func DetectLanguage(text string) string {
 				score["fr"]++
 			}
 		}
-	}
+	})
 	// ¿ and ¡ exist only in Spanish; ñ almost only.
 	score["es"] += 1.5 * float64(strings.Count(text, "¿")+strings.Count(text, "¡"))
-	score["es"] += 0.5 * float64(min(strings.Count(strings.ToLower(text), "ñ"), 4))
+	score["es"] += 0.5 * float64(min(strings.Count(text, "ñ")+strings.Count(text, "Ñ"), 4))
 
 	best, second := "", 0.0
 	for _, l := range []string{"en", "fr", "es"} {
@@ -95,11 +96,30 @@ func DetectLanguage(text string) string {
 	return best
 }
 
-// tokenize lowercases and splits text into words, keeping inner apostrophes
-// (typographic ones normalised) so that "j'ai" and "don't" stay whole.
-func tokenize(text string) []string {
+// eachToken lowercases text and calls f with each of its words, in order:
+// runs of letters and apostrophes, so that "j'ai" and "don't" stay whole
+// (typographic apostrophes are normalised first).
+func eachToken(text string, f func(string)) {
 	text = strings.ToLower(strings.ReplaceAll(text, "’", "'"))
-	return strings.FieldsFunc(text, func(r rune) bool {
-		return !unicode.IsLetter(r) && r != '\''
-	})
+	start := -1
+	for i, r := range text {
+		word := r == '\''
+		if !word {
+			if r < utf8.RuneSelf {
+				word = 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+			} else {
+				word = unicode.IsLetter(r)
+			}
+		}
+		switch {
+		case word && start < 0:
+			start = i
+		case !word && start >= 0:
+			f(text[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		f(text[start:])
+	}
 }

@@ -15,7 +15,9 @@ func (m *Message) NewText() string {
 var (
 	// "-----Original Message-----" (Outlook), forwarded-message banners
 	// (Gmail, Apple Mail) in English, French, Spanish and German.
-	separatorLine = regexp.MustCompile(`(?i)^(-{2,}|_{2,})\s*(original message|message d'origine|mensaje original|forwarded message|message transf[ée]r[ée]|mensaje reenviado|urspr[üu]ngliche nachricht|weitergeleitete nachricht)\s*(-{2,}|_{2,})?\s*$|^(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado)\s?:\s*$`)
+	// One ^ in front of both branches: anchored, the pattern is tried at
+	// the start of the line only, not at every position of it.
+	separatorLine = regexp.MustCompile(`(?i)^(?:(-{2,}|_{2,})\s*(original message|message d'origine|mensaje original|forwarded message|message transf[ée]r[ée]|mensaje reenviado|urspr[üu]ngliche nachricht|weitergeleitete nachricht)\s*(-{2,}|_{2,})?\s*$|(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado)\s?:\s*$)`)
 
 	// Attribution lines, which mail clients may wrap over up to three lines:
 	// "On <date>, <name> wrote:", "Le <date>, <name> a écrit :",
@@ -71,7 +73,8 @@ func isAttribution(lines []string, i int) bool {
 			joined += " "
 		}
 		joined += t
-		if attribution.MatchString(joined) {
+		// The pattern ends in a colon: most lines need no regexp.
+		if strings.HasSuffix(joined, ":") && attribution.MatchString(joined) {
 			return true
 		}
 	}

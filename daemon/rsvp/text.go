@@ -54,13 +54,18 @@ func cleanText(s string) string {
 	if len(s) > maxBody {
 		s = strings.ToValidUTF8(s[:maxBody], "")
 	}
-	s = ReplyText(s)
+	return cleanReply(ReplyText(s))
+}
+
+// cleanReply is cleanText for what ReplyText returned.
+func cleanReply(s string) string {
 	if len(s) > maxText {
 		s = strings.ToValidUTF8(s[:maxText], "")
 	}
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
-		if looseAttribution.MatchString(line) || inlineOutlook.MatchString(line) {
+		// Both patterns need a colon: most lines are settled without them.
+		if strings.IndexByte(line, ':') >= 0 && (looseAttribution.MatchString(line) || inlineOutlook.MatchString(line)) {
 			break
 		}
 		if isQuoted(line) {

@@ -56,6 +56,16 @@ func wordSet(s string) map[string]bool {
 // request mixed with anything else ("I can't attend, please remove me")
 // is false: it goes to a human.
 func IsUnsubscribe(subject, newText string) bool {
+	return isUnsubscribe(subject, func() string { return cleanText(newText) })
+}
+
+// IsUnsubscribeReply is IsUnsubscribe for a text that is already
+// ReplyText's result, which it does not compute again.
+func IsUnsubscribeReply(subject, reply string) bool {
+	return isUnsubscribe(subject, func() string { return cleanReply(reply) })
+}
+
+func isUnsubscribe(subject string, text func() string) bool {
 	s := subjectPrefix.ReplaceAllString(subject, "")
 	if tok := UnsubscribeTokenFromSubject(s); tok != "" {
 		s = strings.Replace(s, tok, " ", 1)
@@ -63,17 +73,39 @@ func IsUnsubscribe(subject, newText string) bool {
 	if essentiallyUnsubscribe(normalize(s), 12) {
 		return true
 	}
-	text := cleanText(newText)
-	if text == "" {
+	t := text()
+	if t == "" {
 		return false
 	}
-	lines := dropSignature(strings.Split(text, "\n"))
+	lines := strings.Split(t, "\n")
+	// dropSignature keeps at least the lines before the last four
+	// non-blank ones: a word outside the request's vocabulary there
+	// settles it before the costlier signature and phrase matching.
+	kept := len(lines)
+	for kept > 0 && strings.TrimSpace(lines[kept-1]) == "" {
+		kept--
+	}
+	for _, l := range lines[:max(kept-4, min(kept, 1))] {
+		// Line by line (normalize keeps words within a line): an
+		// enquiry is usually settled by its first line or two.
+		if !onlyUnsubWords(normalize(l)) {
+			return false
+		}
+	}
+	lines = dropSignature(lines)
 	return essentiallyUnsubscribe(normalize(strings.Join(lines, "\n")), 40)
 }
 
 // essentiallyUnsubscribe reports normalized text that holds the request
 // and, greetings aside, only words from unsubAllowed, at most maxWords.
 func essentiallyUnsubscribe(n string, maxWords int) bool {
+	// Every word of such a text is the request's, a filler's or an
+	// allowed one: one word from elsewhere and it is not (cheap).
+	return onlyUnsubWords(n) && requestOnly(n, maxWords)
+}
+
+// requestOnly is essentiallyUnsubscribe without the vocabulary screen.
+func requestOnly(n string, maxWords int) bool {
 	if !unsubCore.MatchString(n) {
 		return false
 	}

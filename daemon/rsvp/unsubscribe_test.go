@@ -40,7 +40,47 @@ func TestIsUnsubscribe(t *testing.T) {
 		if got := IsUnsubscribe(c.subject, c.text); got != c.want {
 			t.Errorf("IsUnsubscribe(%q, %q) = %v, want %v", c.subject, c.text, got, c.want)
 		}
+		if got := IsUnsubscribeReply(c.subject, ReplyText(c.text)); got != c.want {
+			t.Errorf("IsUnsubscribeReply(%q, ReplyText(%q)) = %v, want %v", c.subject, c.text, got, c.want)
+		}
 	}
+}
+
+// TestUnsubVocabulary checks the screen's word list: it is derived from
+// the phrase tables, so it holds their words and nothing of an enquiry.
+func TestUnsubVocabulary(t *testing.T) {
+	for _, n := range []string{
+		"please remove me from your list", "merci de me desinscrire de votre liste de diffusion",
+		"no deseo recibir mas correos", "kind regards , thank you very much for the invitation",
+		"eliminenme", "je ne souhaiterais plus etre contacte",
+	} {
+		if !onlyUnsubWords(n) {
+			t.Errorf("onlyUnsubWords(%q) = false, want true", n)
+		}
+	}
+	for _, n := range []string{"i will attend", "remove me from the dinner list", "visa letter", "unsubscribed"} {
+		if onlyUnsubWords(n) {
+			t.Errorf("onlyUnsubWords(%q) = true, want false", n)
+		}
+	}
+}
+
+// FuzzUnsubVocabulary: the screen only ever skips work; a text the full
+// matching accepts always passes it.
+func FuzzUnsubVocabulary(f *testing.F) {
+	for _, s := range []string{
+		"Please remove me from your list.", "Merci de me désinscrire", "No deseo recibir más correos, gracias",
+		"Hello, unsubscribe; thanks a lot for the invitation", "opt out", "dear all stop sending",
+		"I can't attend; please remove me", "Baja, por favor", "ſtop ſending \u212a",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := normalize(s)
+		if requestOnly(n, 40) && !onlyUnsubWords(n) {
+			t.Errorf("%q (normalized %q) is a request but fails the vocabulary screen", s, n)
+		}
+	})
 }
 
 func TestUnsubscribeTokenFromSubject(t *testing.T) {

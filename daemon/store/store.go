@@ -45,6 +45,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL") // WAL + NORMAL is durable across application crashes
+	// Each connection keeps its prepared statements: the inbox and the
+	// outbox run the same few statements per message, and preparing one
+	// costs more than running it.
+	q.Set("_stmt_cache_size", "128")
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)

@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/classify"
@@ -128,8 +131,22 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 	}
 	p.patterns()
 	ps := make([]parsed, len(batch))
+	var todo []int
 	for i, f := range batch {
-		ps[i] = parse(f)
+		if x, ok := f.Prepared.(parsed); ok && x.f.UID == f.UID {
+			ps[i] = x
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	if len(todo) > 0 {
+		rest := make([]inbox.Fetched, len(todo))
+		for k, i := range todo {
+			rest[k] = batch[i]
+		}
+		for k, x := range parseAll(rest) {
+			ps[todo[k]] = x
+		}
 	}
 	var queued bool
 	var seen [][2]string
@@ -161,9 +178,45 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 	return nil
 }
 
-func parse(f inbox.Fetched) parsed {
+// Prepare implements inbox.Preparer: the batch is parsed while the one
+// before it is committed.
+func (p *Processor) Prepare(batch []inbox.Fetched) {
+	for i, x := range parseAll(batch) {
+		x.f.Prepared = nil
+		batch[i].Prepared = x
+	}
+}
+
+var _ inbox.Preparer = (*Processor)(nil)
+
+// parseAll parses a batch on every CPU: decoding, classifying and reading
+// the text of each message is independent of the others and of the store.
+func parseAll(batch []inbox.Fetched) []parsed {
+	ps := make([]parsed, len(batch))
+	workers := min(runtime.GOMAXPROCS(0), len(batch))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
+				ps[i] = parse(batch[i])
+			}
+		})
+	}
+	wg.Wait()
+	return ps
+}
+
+func parse(f inbox.Fetched) (x parsed) {
 	sum := sha256.Sum256(f.Raw)
-	x := parsed{f: f, hash: hex.EncodeToString(sum[:])}
+	x = parsed{f: f, hash: hex.EncodeToString(sum[:])}
+	defer func() {
+		// A message that trips a bug in a decoder is quarantined like
+		// one that cannot be parsed, and the watcher carries on.
+		if p := recover(); p != nil {
+			x.m, x.err = nil, fmt.Errorf("parser failed: %v", p)
+		}
+	}()
 	x.m, x.err = message.Parse(f.Raw)
 	if x.err != nil {
 		x.m = nil

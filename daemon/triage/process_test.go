@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,8 @@ type fixture struct {
 	mb    inbox.Mailbox
 	uid   uint32
 	clock time.Time
+	// prepare has the batches prepared first, as the watcher does.
+	prepare bool
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -72,10 +75,58 @@ func (f *fixture) deliver(raws ...string) []uint32 {
 		batch = append(batch, inbox.Fetched{UID: f.uid, Raw: []byte(strings.ReplaceAll(r, "\n", "\r\n")), InternalDate: f.clock})
 		uids = append(uids, f.uid)
 	}
+	if f.prepare {
+		f.p.Prepare(batch)
+	}
 	if err := f.p.Process(context.Background(), f.mb, batch); err != nil {
 		f.t.Fatalf("Process() = %v", err)
 	}
 	return uids
+}
+
+// TestPrepareChangesNothing: a batch prepared by the watcher before
+// Process is recorded exactly as one Process parses itself, and a
+// prepared value that belongs to another message is not used.
+func TestPrepareChangesNothing(t *testing.T) {
+	msgs := []string{
+		mail("ana@example.org", "decorte@un.org", "Visa letter please"),
+		mail("MAILER-DAEMON@mx.example", "decorte@un.org", "Undelivered Mail Returned to Sender", "Auto-Submitted: auto-replied"),
+		mail("bob@example.org", "decorte@un.org", "Out of office", "Auto-Submitted: auto-replied"),
+		"this is not a mail at all\x00\x01",
+		mail("carla@example.es", "decorte@un.org", "Pregunta sobre la conferencia"),
+	}
+	outcome := func(f *fixture) string {
+		var lines []string
+		for _, e := range f.enquiries() {
+			lines = append(lines, fmt.Sprintf("enquiry %s %s %s %s", e.Ref, e.Subject, e.Category, e.Language))
+		}
+		for _, kind := range []string{"move", "flag", "ack"} {
+			for _, a := range f.actions(kind) {
+				lines = append(lines, fmt.Sprintf("%s uid %d %.40s", kind, a.UID, a.Arg))
+			}
+		}
+		slices.Sort(lines)
+		return strings.Join(lines, "\n")
+	}
+	plain, prepared := newFixture(t), newFixture(t)
+	prepared.prepare = true
+	plain.deliver(msgs...)
+	prepared.deliver(msgs...)
+	if got, want := outcome(prepared), outcome(plain); got != want {
+		t.Errorf("prepared batch recorded\n%s\nwant\n%s", got, want)
+	}
+
+	// A stale preparation (another UID's) is ignored.
+	stale := newFixture(t)
+	batch := []inbox.Fetched{{UID: 1, Raw: []byte(strings.ReplaceAll(msgs[0], "\n", "\r\n"))}}
+	stale.p.Prepare(batch)
+	batch[0].UID, batch[0].Raw = 2, []byte(strings.ReplaceAll(msgs[2], "\n", "\r\n"))
+	if err := stale.p.Process(context.Background(), stale.mb, batch); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(stale.enquiries()); n != 0 {
+		t.Errorf("an out-of-office with a stale enquiry preparation made %d enquiries, want 0", n)
+	}
 }
 
 func mail(from, to, subject string, extra ...string) string {

@@ -114,7 +114,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 			contactID, how = id, "List-Unsubscribe mailto"
 		}
 	}
-	if contactID == 0 && rsvp.IsUnsubscribe(m.Subject, newText) {
+	if contactID == 0 && rsvp.IsUnsubscribeReply(m.Subject, newText) {
 		d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
 		if err != nil {
 			return false, err

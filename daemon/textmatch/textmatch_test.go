@@ -1,0 +1,111 @@
+package textmatch
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// patterns are shaped like the classifier's: case-insensitive
+// alternations of phrases, some with classes, optional parts and
+// repetitions; the last two have branches without any literal.
+var patterns = []string{
+	`(?i)This message was created automatically by mail delivery software|A message that you sent could not be delivered to one or more of its|following address\(es\) failed`,
+	`(?i)This is the mail system at host|I'm sorry to have to inform you that your message could not\s+be delivered`,
+	`(?i)Delivery has failed to these recipients or groups|Your message to \S+ couldn'?t be delivered|La remise a échoué pour ces destinataires`,
+	`(?i)\b(wrote|a [ée]crit|escribi[óo])\s*:\s*$|^\s*.{0,200}\bwrote on\b.{0,100}:\s*$`,
+	`unsubscribe|opt(?:ing)? out|(?:se |me )?desabonn(?:er|ez|ement|e)`,
+	`(?i)abc|x+`,
+	`(?i)[a-z]{3}@`,
+}
+
+var texts = []string{
+	"",
+	"Hello, this is the MAIL SYSTEM at host mx.example.org.",
+	"I'm sorry to have to inform you that your message could not\n   be delivered",
+	"Your message to someone@example.org couldnt be delivered.",
+	"LA REMISE A ÉCHOUÉ POUR CES DESTINATAIRES",
+	"la remise a Échoué pour ces destinataires",
+	"On Monday, Ana wrote :",
+	"Le 3 mars, Luc a Écrit:",
+	"nothing to see here",
+	"please UNSUBSCRIBE me", // case-sensitive pattern: no match
+	"opting out; me desabonnement",
+	"the \u212Aelvin sign and the long \u017F: thi\u017F i\u017F the mail \u017Fy\u017Ftem at ho\u017Ft",
+	"ABC", "xxx", "abd@",
+}
+
+// TestMatchAgreesWithRegexp is the package's contract: the screen never
+// changes an answer, only skips work.
+func TestMatchAgreesWithRegexp(t *testing.T) {
+	for _, p := range patterns {
+		r := MustCompile(p)
+		for _, s := range texts {
+			for _, v := range []string{s, strings.ToUpper(s), strings.ToLower(s), "prefix " + s + " suffix"} {
+				if got, want := r.MatchString(v), r.Regexp().MatchString(v); got != want {
+					t.Errorf("pattern %q on %q: Match = %v, regexp = %v", p, v, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestScreens(t *testing.T) {
+	cases := []struct {
+		pattern string
+		screen  bool // whether anchors were found
+	}{
+		{patterns[0], true},
+		{patterns[2], true},
+		{patterns[3], true},
+		{patterns[5], false}, // x+ has no literal of two characters
+		{patterns[6], false},
+	}
+	for _, c := range cases {
+		r := MustCompile(c.pattern)
+		if got := r.anchors != nil; got != c.screen {
+			t.Errorf("%q: screened = %v (anchors %q), want %v", c.pattern, got, r.anchors, c.screen)
+		}
+	}
+	r := MustCompile(patterns[1])
+	want := []string{Fold("This is the mail system at host"), Fold("I'm sorry to have to inform you that your message could not")}
+	if !slices.Equal(r.anchors, want) {
+		t.Errorf("anchors = %q, want %q", r.anchors, want)
+	}
+	if r.Screened(Fold("an ordinary enquiry about visas")) {
+		t.Error("an ordinary text passed the screen")
+	}
+}
+
+func TestFold(t *testing.T) {
+	for _, c := range [][2]string{
+		{"Kelvin \u212A k K", "KELVIN K K K"},
+		{"long \u017F s S", "LONG S S S"},
+		{"ÉCHOUÉ échoué", Fold("échoué échoué")},
+	} {
+		if got := Fold(c[0]); got != c[1] {
+			t.Errorf("Fold(%q) = %q, want %q", c[0], got, c[1])
+		}
+	}
+}
+
+func FuzzMatch(f *testing.F) {
+	for i := range patterns {
+		for _, s := range texts {
+			f.Add(i, s)
+		}
+	}
+	compiled := make([]*Regexp, len(patterns))
+	for i, p := range patterns {
+		compiled[i] = MustCompile(p)
+	}
+	f.Fuzz(func(t *testing.T, i int, s string) {
+		if i < 0 {
+			i = -i
+		}
+		r := compiled[i%len(compiled)]
+		if got, want := r.MatchString(s), r.Regexp().MatchString(s); got != want {
+			t.Errorf("%q on %q: Match = %v, regexp = %v", r.Regexp(), s, got, want)
+		}
+	})
+}
