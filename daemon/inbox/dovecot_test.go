@@ -2,8 +2,10 @@ package inbox
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -60,6 +62,73 @@ func TestDovecot200WhileRunning(t *testing.T) {
 	h.checkOnce(t, all)
 	checkMoved(t, conf, triage, all)
 }
+
+// TestDovecotCatchUpMovesOnSecondConnection: a backlog longer than
+// ActionEvery is moved by a second connection while the first fetches;
+// every message is still processed once and moved once, and the actions
+// left at the end are done by the watching connection.
+func TestDovecotCatchUpMovesOnSecondConnection(t *testing.T) {
+	_, conf := startDovecot(t)
+	all := ids("backlog", 400)
+	c := dialTest(t, conf)
+	for _, id := range all {
+		appendMessage(t, c, "INBOX", testMessage(id, 1500))
+	}
+	h := newFakeHandler(triage)
+	h.flag = `\Flagged`
+	w, _ := testWatcher(t, conf, "INBOX", h, nil)
+	var mover moverLog
+	w.log = slog.New(&mover)
+	w.o.Batch, w.o.ActionEvery = 20, 60
+	run(t, w)
+	eventually(t, "400 messages", func() bool { return h.processed() == len(all) })
+	eventually(t, "400 moves", func() bool { return h.pendingActions() == 0 })
+	h.checkOnce(t, all)
+	checkMoved(t, conf, triage, all)
+	if n := mover.passes.Load(); n == 0 {
+		t.Error("the second connection did no actions")
+	} else {
+		t.Logf("the second connection did %d groups of actions", n)
+	}
+	for _, m := range listMailbox(t, c, triage) {
+		if !hasFlag(m.Flags, imap.FlagFlagged) {
+			t.Errorf("%s was moved without its flag: %v", m.ID, m.Flags)
+		}
+	}
+}
+
+// moverLog counts the "actions done" records of the mover's connection.
+type moverLog struct {
+	attrs  []slog.Attr
+	passes *atomic.Int64
+}
+
+func (l *moverLog) Enabled(context.Context, slog.Level) bool { return true }
+
+func (l *moverLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message != "actions done" {
+		return nil
+	}
+	for _, a := range l.attrs {
+		if a.Key == "connection" && a.Value.String() == "mover" {
+			l.counter().Add(1)
+		}
+	}
+	return nil
+}
+
+func (l *moverLog) counter() *atomic.Int64 {
+	if l.passes == nil {
+		l.passes = new(atomic.Int64)
+	}
+	return l.passes
+}
+
+func (l *moverLog) WithAttrs(as []slog.Attr) slog.Handler {
+	return &moverLog{attrs: append(slices.Clone(l.attrs), as...), passes: l.counter()}
+}
+
+func (l *moverLog) WithGroup(string) slog.Handler { return l }
 
 // TestDovecotCutMidFetch: the connection dies in the middle of a FETCH
 // (inside a body literal, or wherever 1234567 bytes falls); the watcher

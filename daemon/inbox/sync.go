@@ -76,12 +76,23 @@ type fetchResult struct {
 }
 
 // pipeline fetches chunk i+1 while the handler commits chunk i. The
-// actions the chunks queued run, once that FETCH is over so that no IMAP
-// command overlaps another, after every ActionEvery messages and at the
-// end: a backlog is moved with a few large UID MOVEs instead of a few per
-// chunk (the actions are durable rows, so waiting loses nothing). Memory
-// holds at most two batches.
+// actions the chunks queued (flags, moves) run after every ActionEvery
+// messages and at the end, so that a backlog is moved with a few large
+// UID MOVEs instead of a few per chunk; the actions are durable rows, so
+// waiting loses nothing. In a catch-up longer than ActionEvery, a second
+// connection (mover) does them meanwhile; otherwise, and at the end, this
+// connection does, once a FETCH is over so that no two of its commands
+// overlap. Memory holds at most two batches.
 func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
+	var mv *mover
+	if len(chunks) > 1 && len(chunks)*s.w.o.Batch > s.w.o.ActionEvery {
+		mv = s.startMover(ctx)
+	}
+	defer func() {
+		if mv != nil {
+			mv.close()
+		}
+	}()
 	unmoved := 0 // messages processed since actions last ran
 	batch, err := s.fetchPrepared(ctx, chunks[0])
 	if err != nil {
@@ -120,9 +131,16 @@ func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
 			// The connection is gone: the actions wait for the next session.
 			return r.err
 		}
-		if unmoved += len(chunks[i]); unmoved >= s.w.o.ActionEvery || i == len(chunks)-1 {
-			if err := s.runActions(ctx); err != nil {
-				return err
+		last := i == len(chunks)-1
+		if unmoved += len(chunks[i]); unmoved >= s.w.o.ActionEvery || last {
+			if last && mv != nil {
+				mv.close() // after its pass: never two connections acting
+				mv = nil
+			}
+			if mv == nil || !mv.signal() {
+				if err := s.runActions(ctx); err != nil {
+					return err
+				}
 			}
 			unmoved = 0
 		}
@@ -212,11 +230,7 @@ func readMessage(msg *imapclient.FetchMessageData, dog *watchdog) (Fetched, erro
 			if item.Literal == nil {
 				continue // NIL body: an empty message
 			}
-			raw, err := io.ReadAll(progressReader{item.Literal, dog})
-			if err == nil && int64(len(raw)) != item.Literal.Size() {
-				// A connection closed cleanly reads as EOF.
-				err = io.ErrUnexpectedEOF
-			}
+			raw, err := readLiteral(progressReader{item.Literal, dog}, item.Literal.Size())
 			if err != nil {
 				return f, fmt.Errorf("read body of UID %d: %w", f.UID, err)
 			}
@@ -224,6 +238,32 @@ func readMessage(msg *imapclient.FetchMessageData, dog *watchdog) (Fetched, erro
 		}
 	}
 	return f, nil
+}
+
+// maxPrealloc bounds the buffer allocated from a literal's announced size
+// alone, before its bytes arrive.
+const maxPrealloc = 32 << 20
+
+// readLiteral reads a literal of the announced size into a buffer of that
+// size (a grown buffer would be copied several times per message). A
+// literal that ends early, a connection closed cleanly included, is
+// io.ErrUnexpectedEOF.
+func readLiteral(r io.Reader, size int64) ([]byte, error) {
+	if size <= maxPrealloc {
+		raw := make([]byte, size)
+		if _, err := io.ReadFull(r, raw); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+		return raw, nil
+	}
+	raw, err := io.ReadAll(r)
+	if err == nil && int64(len(raw)) != size {
+		err = io.ErrUnexpectedEOF
+	}
+	return raw, err
 }
 
 // watchdog closes a client when nothing happened for d.
