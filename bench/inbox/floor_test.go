@@ -9,8 +9,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-
-	"github.com/herald-mail/herald/daemon/realserver"
 )
 
 // floorResult is one pass of the floor diagnosis.
@@ -73,9 +71,7 @@ func TestFetchFloor(t *testing.T) {
 // floor runs one pass on a fresh Dovecot INBOX holding msgs.
 func floor(t *testing.T, msgs []*benchMsg, chunk int) floorResult {
 	t.Helper()
-	dv := realserver.StartDovecot(t, map[string]string{heraldUser: password})
-	populate(t, dv, heraldUser, msgs)
-	c := login(t, dv, heraldUser)
+	dv, c := freshInbox(t, msgs)
 	folders := map[string]*imap.UIDSet{}
 	for i, m := range msgs {
 		f := heraldFolder[m.Cat]

@@ -339,6 +339,15 @@ func (h *heraldProc) stop(t *testing.T) time.Duration {
 
 // ---- Dovecot ----
 
+// freshInbox starts a Dovecot whose herald user's INBOX holds msgs (UIDs
+// 1..n in order) and returns it with a logged-in client.
+func freshInbox(t *testing.T, msgs []*benchMsg) (*realserver.Dovecot, *imapclient.Client) {
+	t.Helper()
+	dv := realserver.StartDovecot(t, map[string]string{heraldUser: password})
+	populate(t, dv, heraldUser, msgs)
+	return dv, login(t, dv, heraldUser)
+}
+
 // login connects to Dovecot as user; the connection closes with the test.
 func login(t *testing.T, dv *realserver.Dovecot, user string) *imapclient.Client {
 	t.Helper()

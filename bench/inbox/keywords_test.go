@@ -10,8 +10,6 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
-
-	"github.com/herald-mail/herald/daemon/realserver"
 )
 
 // replayMode is one way of replaying herald's IMAP actions.
@@ -75,9 +73,7 @@ func TestDovecotKeywords(t *testing.T) {
 // replay runs one mode on a fresh Dovecot INBOX holding msgs.
 func replay(t *testing.T, msgs []*benchMsg, mode replayMode) replayResult {
 	t.Helper()
-	dv := realserver.StartDovecot(t, map[string]string{heraldUser: password})
-	populate(t, dv, heraldUser, msgs)
-	c := login(t, dv, heraldUser)
+	dv, c := freshInbox(t, msgs)
 	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
 		t.Fatalf("Select(INBOX).Wait() = %v", err)
 	}
