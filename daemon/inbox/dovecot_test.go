@@ -77,8 +77,8 @@ func TestDovecotCatchUpMovesOnSecondConnection(t *testing.T) {
 	h := newFakeHandler(triage)
 	h.flag = `\Flagged`
 	w, _ := testWatcher(t, conf, "INBOX", h, nil)
-	var mover moverLog
-	w.log = slog.New(&mover)
+	mover := newMoverLog()
+	w.log = slog.New(mover)
 	w.o.Batch, w.o.ActionEvery = 20, 60
 	run(t, w)
 	eventually(t, "400 messages", func() bool { return h.processed() == len(all) })
@@ -111,21 +111,16 @@ func (l *moverLog) Handle(_ context.Context, r slog.Record) error {
 	}
 	for _, a := range l.attrs {
 		if a.Key == "connection" && a.Value.String() == "mover" {
-			l.counter().Add(1)
+			l.passes.Add(1)
 		}
 	}
 	return nil
 }
 
-func (l *moverLog) counter() *atomic.Int64 {
-	if l.passes == nil {
-		l.passes = new(atomic.Int64)
-	}
-	return l.passes
-}
+func newMoverLog() *moverLog { return &moverLog{passes: new(atomic.Int64)} }
 
 func (l *moverLog) WithAttrs(as []slog.Attr) slog.Handler {
-	return &moverLog{attrs: append(slices.Clone(l.attrs), as...), passes: l.counter()}
+	return &moverLog{attrs: append(slices.Clone(l.attrs), as...), passes: l.passes}
 }
 
 func (l *moverLog) WithGroup(string) slog.Handler { return l }
