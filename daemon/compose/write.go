@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"bytes"
 	"crypto/rand"
 	"fmt"
 	"io"
@@ -39,23 +38,107 @@ func (f fields) header() (message.Header, error) {
 	var h message.Header
 	for i := len(f) - 1; i >= 0; i-- {
 		x := f[i]
-		if !validFieldName(x.k) {
-			return h, fmt.Errorf("header name %q is not valid", x.k)
-		}
-		v := x.v
-		if x.raw != "" {
-			v = strings.ReplaceAll(x.raw, "\r\n ", "")
-		}
-		if strings.ContainsAny(v, "\r\n") {
-			return h, fmt.Errorf("header %s contains a line break", x.k)
+		if err := x.check(); err != nil {
+			return h, err
 		}
 		if x.raw != "" {
 			h.AddRaw([]byte(x.raw + "\r\n"))
 		} else {
-			h.Add(x.k, v)
+			h.Add(x.k, x.v)
 		}
 	}
 	return h, nil
+}
+
+// check refuses a field name that is not one, and a line break anywhere
+// but in our own folding.
+func (x field) check() error {
+	if !validFieldName(x.k) {
+		return fmt.Errorf("header name %q is not valid", x.k)
+	}
+	v := x.v
+	if x.raw != "" {
+		v = strings.ReplaceAll(x.raw, "\r\n ", "")
+	}
+	if strings.ContainsAny(v, "\r\n") {
+		return fmt.Errorf("header %s contains a line break", x.k)
+	}
+	return nil
+}
+
+// appendHeader appends f and the blank line after it to dst, byte for
+// byte as go-message writes f.header(), without building that header
+// first: the wave messages' hot path.
+func (f fields) appendHeader(dst []byte) ([]byte, error) {
+	for _, x := range f {
+		if err := x.check(); err != nil {
+			return dst, err
+		}
+		if x.raw != "" {
+			dst = append(append(dst, x.raw...), '\r', '\n')
+		} else {
+			dst = appendFolded(dst, canonical(x.k), x.v)
+		}
+	}
+	return append(dst, '\r', '\n'), nil
+}
+
+// appendFolded appends the field "k: v", folded as go-message's
+// textproto.formatHeaderField folds it: at the last space or tab before
+// 76 octets, or, when a word is longer than that, before 998.
+func appendFolded(dst []byte, k, v string) []byte {
+	const preferred, hard = 76, 998
+	dst = append(append(dst, k...), ": "...)
+	if v == "" {
+		return append(dst, '\r', '\n')
+	}
+	keylen := len(k) + 2
+	for len(v) > 0 {
+		// max: a name too long for its line (go-message panics there)
+		// gets its value on the next one.
+		line, next, ok := foldHeaderLine(v, max(preferred-keylen, 2))
+		if !ok {
+			line, next, _ = foldHeaderLine(v, max(hard-keylen, 2))
+		}
+		dst = append(dst, line...)
+		v = next
+		keylen = 0
+	}
+	return dst
+}
+
+// foldHeaderLine is go-message's foldLine: the first line of v within
+// maxlen octets, with its line ending, and the rest; ok is false when no
+// whitespace allowed the fold and one had to be inserted.
+func foldHeaderLine(v string, maxlen int) (line, next string, ok bool) {
+	ok = true
+	foldBefore := maxlen + 1
+	foldAt := len(v)
+	var folding string
+	if foldBefore > len(v) {
+		if v[len(v)-1] != '\n' {
+			folding = "\r\n"
+		}
+	} else {
+		foldAt = strings.LastIndexAny(v[:foldBefore], " \t\n")
+		if foldAt == 0 {
+			foldAt = foldBefore - 1 // the previous fold's whitespace
+		} else if foldAt < 0 {
+			foldAt = foldBefore - 2
+		}
+		switch v[foldAt] {
+		case ' ', '\t':
+			if v[foldAt-1] != '\n' {
+				folding = "\r\n"
+			}
+		case '\n':
+			folding = ""
+		default:
+			folding = "\r\n "
+			ok = false
+		}
+	}
+	return v[:foldAt] + folding, v[foldAt:], ok
 }
 
 // body is the text and optional HTML of a message.
@@ -67,33 +150,40 @@ type body struct {
 // multipart/alternative with the text first and the HTML last, the
 // preferred form (RFC 2046 §5.1.4). Both are UTF-8 in quoted-printable,
 // which keeps lines short and French and Spanish text mostly readable.
+//
+// The message is laid out here, into one buffer sized once, byte for
+// byte in the shape go-message's writers give it (RFC 2046 §5.1.1):
+// building a wave message through them cost more than rendering its
+// templates.
 func write(f fields, b body) ([]byte, error) {
 	f.addRaw("MIME-Version", "MIME-Version: 1.0") // raw keeps the usual spelling
-	var buf bytes.Buffer
+	boundary := ""
 	if b.html == "" {
 		f.add("Content-Type", "text/plain; charset=utf-8")
 		f.add("Content-Transfer-Encoding", "quoted-printable")
-		if err := writeEntity(&buf, f, b.text); err != nil {
-			return nil, err
+	} else {
+		boundary = newBoundary()
+		f.add("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": boundary}))
+	}
+	// Quoted-printable grows French or Spanish text by a few percent; the
+	// header and part headers are well under 2 KiB.
+	out := make([]byte, 0, 2048+(len(b.text)+len(b.html))*9/8)
+	out, err := f.appendHeader(out)
+	if err != nil {
+		return nil, err
+	}
+	if boundary == "" {
+		return appendQP(out, b.text), nil
+	}
+	for i, p := range []struct{ typ, content string }{{"text/plain", b.text}, {"text/html", b.html}} {
+		if i > 0 {
+			out = append(out, "\r\n"...)
 		}
-		return buf.Bytes(), nil
+		out = append(out, "--"+boundary+"\r\n"...)
+		out = append(out, "Content-Type: "+p.typ+"; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"...)
+		out = appendQP(out, p.content)
 	}
-	f.add("Content-Type", mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": newBoundary()}))
-	h, err := f.header()
-	if err != nil {
-		return nil, err
-	}
-	mw, err := message.CreateWriter(&buf, h)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeTextParts(mw, b); err != nil {
-		return nil, err
-	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return append(out, "\r\n--"+boundary+"--\r\n"...), nil
 }
 
 // newBoundary is a multipart boundary of our own. Giving one keeps
@@ -120,18 +210,6 @@ func writeTextParts(mw *message.Writer, b body) error {
 		}
 	}
 	return nil
-}
-
-func writeEntity(w io.Writer, f fields, content string) error {
-	h, err := f.header()
-	if err != nil {
-		return err
-	}
-	mw, err := message.CreateWriter(w, h)
-	if err != nil {
-		return err
-	}
-	return writeAll(mw, content)
 }
 
 func writeAll(w io.WriteCloser, s string) error {
