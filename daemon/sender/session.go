@@ -35,12 +35,21 @@ const (
 	quitIdleTimeout = 5 * time.Second
 )
 
+// usePipelining is false only in tests of the one-command-at-a-time
+// exchange, which servers without PIPELINING get.
+var usePipelining = true
+
 // session is one connection of the pool; sc is nil while not connected.
 // Only the goroutine holding it from the pool touches it.
 type session struct {
 	mc       *mail.Client
 	sc       *smtp.Client
 	lastUsed time.Time
+	// pipelining: the server offers PIPELINING (RFC 2920), and
+	// mailParams are the MAIL parameters go-mail's Mail would add.
+	pipelining bool
+	mailParams string
+	buf        []byte // the message as sent, reused
 }
 
 // dial connects and authenticates (as triage's dialSMTP). go-mail heeds ctx
@@ -77,6 +86,15 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 			return smtpError(CmdConnect, r.err)
 		}
 		s.mc, s.sc, s.lastUsed = r.mc, r.sc, time.Now()
+		s.pipelining, _ = s.sc.Extension("PIPELINING")
+		s.pipelining = s.pipelining && usePipelining
+		s.mailParams = ""
+		if ok, _ := s.sc.Extension("8BITMIME"); ok {
+			s.mailParams += " BODY=8BITMIME"
+		}
+		if ok, _ := s.sc.Extension("SMTPUTF8"); ok {
+			s.mailParams += " SMTPUTF8"
+		}
 		return nil
 	case <-ctx.Done():
 		go func() {
@@ -105,6 +123,9 @@ func (s *session) transaction(ctx context.Context, from, to string, raw []byte) 
 			}
 		}
 	}()
+	if s.pipelining {
+		return s.pipelined(from, to, raw)
+	}
 	step := func(cmd string, timeout time.Duration, f func() error) *Error {
 		if err := sc.UpdateDeadline(timeout); err != nil {
 			return smtpError(cmd, err)

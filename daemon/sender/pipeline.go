@@ -1,0 +1,137 @@
+package sender
+
+import (
+	"bufio"
+	"bytes"
+)
+
+// pipelined runs the transaction of session.transaction with RFC 2920
+// command pipelining: MAIL, RCPT and DATA go out in one write and their
+// answers are read in order (§3.1: DATA ends the group), then the
+// message and its end-of-data line go out together. Two round trips
+// instead of four, and two writes: on a LAN this halves the time a
+// message holds its session. The errors are those of the unpipelined
+// exchange: the first refused command is the one reported.
+func (s *session) pipelined(from, to string, raw []byte) *Error {
+	sc := s.sc
+	t := sc.Text
+	if err := sc.UpdateDeadline(commandTimeout); err != nil {
+		return smtpError(CmdMail, err)
+	}
+	w := t.W
+	// RFC 5321 §4.1.2: paths go in angle brackets; checkPath made sure
+	// neither holds a line break.
+	w.WriteString("MAIL FROM:<" + from + ">" + s.mailParams + "\r\n")
+	w.WriteString("RCPT TO:<" + to + ">\r\n")
+	w.WriteString("DATA\r\n")
+	if err := w.Flush(); err != nil {
+		return smtpError(CmdMail, err)
+	}
+	var first *Error
+	dataOK := false
+	for _, c := range []struct {
+		cmd  string
+		code int
+	}{{CmdMail, 250}, {CmdRcpt, 25}, {CmdData, 354}} {
+		_, _, err := t.ReadResponse(c.code)
+		if err == nil {
+			dataOK = c.cmd == CmdData
+			continue
+		}
+		e := smtpError(c.cmd, err)
+		if e.Code == 0 {
+			// No answer: the connection is gone, or out of step.
+			if first != nil {
+				return first
+			}
+			return e
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	if first != nil {
+		if dataOK {
+			// A server that took DATA after refusing MAIL or RCPT (RFC
+			// 2920 §3.1 says it must not) gets an empty message, which
+			// has no recipient to go to, and the session stays in step.
+			if e := s.end(w); e != nil && e.Code == 0 {
+				s.drop()
+			}
+		}
+		return first
+	}
+	// The message and its end-of-data line in one buffer, written at once
+	// (bufio hands a write bigger than its free space straight to the
+	// socket): one system call where a 4 KiB buffer made three.
+	s.buf = append(appendDotted(s.buf[:0], raw), ".\r\n"...)
+	if err := sc.UpdateDeadline(bodyTimeout); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	if _, err := w.Write(s.buf); err != nil {
+		// A failed write did not send its last bytes, the end-of-data
+		// line: the server must drop the transaction (RFC 5321 §3.8).
+		return smtpError(CmdEnd, err)
+	}
+	if err := w.Flush(); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	if cap(s.buf) > maxKeptBuffer {
+		s.buf = nil
+	}
+	// From here the server may have the message: a lost answer leaves it
+	// possibly delivered (RFC 5321 §6.1).
+	if err := sc.UpdateDeadline(endTimeout); err != nil {
+		return &Error{Command: CmdEnd, Temporary: true, Uncertain: true, Err: err}
+	}
+	if _, _, err := t.ReadResponse(250); err != nil {
+		e := smtpError(CmdEnd, err)
+		e.Uncertain = e.Code == 0
+		return e
+	}
+	return nil
+}
+
+// maxKeptBuffer is the largest send buffer a session keeps between
+// messages; a bigger one (a large attachment) is left to the GC.
+const maxKeptBuffer = 1 << 20
+
+// end sends the end-of-data line and reads the server's verdict.
+func (s *session) end(w *bufio.Writer) *Error {
+	if err := s.sc.UpdateDeadline(endTimeout); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	w.WriteString(".\r\n")
+	if err := w.Flush(); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	if _, _, err := s.sc.Text.ReadResponse(250); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	return nil
+}
+
+// appendDotted appends raw to dst as the content of DATA (RFC 5321
+// §4.5.2): a line starting with "." gets another, every line ends in CRLF
+// (a bare LF becomes CRLF, as textproto's DotWriter does), and the last
+// line is ended if raw does not end one. It works a line at a time, not
+// a byte.
+func appendDotted(dst, raw []byte) []byte {
+	if len(raw) == 0 {
+		return append(dst, '\r', '\n') // as DotWriter: an empty line
+	}
+	for len(raw) > 0 {
+		line := raw
+		var rest []byte
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, rest = raw[:i], raw[i+1:]
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(line) > 0 && line[0] == '.' {
+			dst = append(dst, '.')
+		}
+		dst = append(append(dst, line...), '\r', '\n')
+		raw = rest
+	}
+	return dst
+}
