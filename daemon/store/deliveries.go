@@ -125,10 +125,12 @@ type Delivery struct {
 	Tries     int
 	Uncertain bool
 	Contact   Contact
+
+	nextAt string // Due's cursor key
 }
 
-// DeliveryOutcome is the result of one delivery, recorded by Claim with
-// the claim of the next row.
+// DeliveryOutcome is the result of one delivery, recorded by
+// CommitDeliveries (or Claim) with the mark of the session's next row.
 type DeliveryOutcome struct {
 	ID     int64
 	State  string // sent | retry | failed | pending (interrupted)
@@ -140,13 +142,15 @@ type DeliveryOutcome struct {
 // 'sending', in one transaction, and returns that row; nil when none is
 // due. The claim is committed before any SMTP traffic, so a crash leaves
 // at most the claimed rows uncertain; recording the last result in the
-// same commit saves one transaction per message.
+// same commit saves one transaction per message. The wave sender reads
+// ahead with Due and marks rows with CommitDeliveries instead, shared by
+// all its sessions; Claim is the one-row form.
 func (s *Store) Claim(ctx context.Context, wave string, prev *DeliveryOutcome) (*Delivery, error) {
 	var d *Delivery
 	now := time.Now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if prev != nil {
-			if err := recordOutcome(ctx, tx, prev, now); err != nil {
+			if err := s.recordOutcome(ctx, tx, prev, now); err != nil {
 				return err
 			}
 		}
@@ -178,7 +182,18 @@ func (s *Store) Claim(ctx context.Context, wave string, prev *DeliveryOutcome) (
 	return d, err
 }
 
-func recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time.Time) error {
+// recordOutcomeSQL writes one delivery's outcome (recordOutcome).
+const recordOutcomeSQL = `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`
+
+func (s *Store) recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time.Time) error {
+	st, err := s.prepared(ctx, recordOutcomeSQL)
+	if err != nil {
+		return err
+	}
+	return recordOutcomeWith(ctx, tx.StmtContext(ctx, st), o, now)
+}
+
+func recordOutcomeWith(ctx context.Context, st *sql.Stmt, o *DeliveryOutcome, now time.Time) error {
 	var sentAt any
 	if o.State == DeliverySent {
 		sentAt = ts(now)
@@ -187,21 +202,156 @@ func recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time
 	if next.IsZero() {
 		next = now
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`,
-		o.State, truncate(o.Reason, 500), ts(next), sentAt, ts(now), o.ID)
+	_, err := st.ExecContext(ctx, o.State, truncate(o.Reason, 500), ts(next), sentAt, ts(now), o.ID)
 	return err
+}
+
+// DueCursor walks a wave's due rows for Due: the pending ones first,
+// then those waiting for a retry, each in (next_at, id) order. The zero
+// value starts at the beginning.
+type DueCursor struct {
+	retry  bool   // past the pending rows
+	nextAt string // key of the last row returned
+	id     int64
+	done   bool
+}
+
+// dueSQL reads the next due rows of one state after a (next_at, id) key.
+// It walks deliveries_due (wave, state, next_at, rowid) in order from
+// the key and stops after LIMIT rows: no sort, and no row read twice
+// however long the wave. The state is a literal: only then may SQLite use
+// that partial index.
+func dueSQL(state string) string {
+	return `SELECT d.id, d.wave, d.run, d.message_id, d.tries, d.uncertain, d.next_at, ` + contactCols + `
+	FROM deliveries d JOIN contacts c ON c.id = d.contact_id
+	WHERE d.wave = ? AND d.state = '` + state + `' AND d.next_at <= ? AND (d.next_at, d.id) > (?, ?)
+	ORDER BY d.next_at, d.id LIMIT ?`
+}
+
+var (
+	duePendingSQL = dueSQL(DeliveryPending)
+	dueRetrySQL   = dueSQL(DeliveryRetry)
+)
+
+// Due returns up to limit rows of a wave that are due now, with their
+// contacts, after cur, and advances cur; none once both states are
+// exhausted. It only reads: the rows stay pending or retry until
+// CommitDeliveries marks them 'sending', so rows read ahead and never
+// sent (the sender stopped) need no undoing. Only the holder of the
+// wave's lease may send them.
+func (s *Store) Due(ctx context.Context, wave string, cur *DueCursor, limit int) ([]Delivery, error) {
+	now := ts(time.Now())
+	for !cur.done {
+		q := duePendingSQL
+		if cur.retry {
+			q = dueRetrySQL
+		}
+		st, err := s.prepared(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out, err := scanDue(st.QueryContext(ctx, wave, now, cur.nextAt, cur.id, limit))
+		if err != nil {
+			return nil, err
+		}
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			cur.nextAt, cur.id = last.nextAt, last.ID
+			return out, nil
+		}
+		if cur.retry {
+			cur.done = true
+		} else {
+			*cur = DueCursor{retry: true}
+		}
+	}
+	return nil, nil
+}
+
+func scanDue(rows *sql.Rows, err error) ([]Delivery, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Delivery
+	for rows.Next() {
+		var d Delivery
+		var fields string
+		dst := []any{&d.ID, &d.Wave, &d.Run, &d.MessageID, &d.Tries, &d.Uncertain, &d.nextAt}
+		if err := rows.Scan(waveContactDest(dst, &d.Contact, &fields)...); err != nil {
+			return nil, err
+		}
+		if err := decodeFields(&d.Contact, fields); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// markSendingSQL claims one due row; a row no longer pending or retry
+// (changed since Due read it) is left alone.
+const markSendingSQL = `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ?
+	WHERE id = ? AND state IN ('pending', 'retry')`
+
+// CommitDeliveries records outcomes and marks the rows of ids 'sending',
+// all in one transaction (a group commit for a wave's sessions), and
+// reports which rows it marked. A session's next row is marked in the same
+// commit as its previous row's outcome, and its SMTP transaction starts
+// only after that commit: a crash leaves at most one row 'sending' per
+// session, and every row the server may have taken is 'sending' or has
+// its outcome.
+func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome, ids []int64) ([]bool, error) {
+	rec, err := s.prepared(ctx, recordOutcomeSQL)
+	if err != nil {
+		return nil, err
+	}
+	mark, err := s.prepared(ctx, markSendingSQL)
+	if err != nil {
+		return nil, err
+	}
+	marked := make([]bool, len(ids))
+	now := time.Now()
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if len(outcomes) > 0 {
+			st := tx.StmtContext(ctx, rec)
+			for i := range outcomes {
+				if err := recordOutcomeWith(ctx, st, &outcomes[i], now); err != nil {
+					return err
+				}
+			}
+		}
+		if len(ids) > 0 {
+			st := tx.StmtContext(ctx, mark)
+			for i, id := range ids {
+				res, err := st.ExecContext(ctx, ts(now), id)
+				if err != nil {
+					return err
+				}
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				marked[i] = n == 1
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return marked, nil
 }
 
 // NextDue is when the earliest pending or retry row of a wave is due.
 func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, error) {
 	var at sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT min(next_at) FROM deliveries WHERE wave = ? AND state IN ('pending', 'retry')`, wave).Scan(&at)
+	// One min() per state, each a seek in the partial index deliveries_due
+	// (it holds pending and retry rows only, and serves state = literal).
+	err := s.db.QueryRowContext(ctx, `SELECT min(m) FROM (
+		SELECT min(next_at) AS m FROM deliveries WHERE wave = ? AND state = 'pending'
+		UNION ALL SELECT min(next_at) FROM deliveries WHERE wave = ? AND state = 'retry')`, wave, wave).Scan(&at)
 	return parseTS(at.String), at.Valid, err
-}
-
-// Delivered records a row's outcome on its own (when no claim follows).
-func (s *Store) Delivered(ctx context.Context, o DeliveryOutcome) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return recordOutcome(ctx, tx, &o, time.Now()) })
 }
 
 // WaveCounts are the SPEC §2 counts of a wave, over all its runs.

@@ -345,3 +345,41 @@ func TestDeadHolderLeaseTakenOver(t *testing.T) {
 		t.Errorf("counts = %+v", c)
 	}
 }
+
+// TestGroupCommitKeepsOneRowSendingPerSession: while any message is on
+// the wire, its row is already 'sending' in the database, and no more
+// rows are 'sending' than there are SMTP sessions, so a crash at any
+// instant leaves at most that many possible duplicates (README), however
+// far the sender reads and renders ahead.
+func TestGroupCommitKeepsOneRowSendingPerSession(t *testing.T) {
+	f := newFixture(t, 200, config.Wave{Name: "invitation"})
+	db := f.st.DB()
+	conns := f.cfg.Accounts[0].SMTP.Connections
+	var mu sync.Mutex
+	var problems []string
+	f.fake.fail = func(to string) error {
+		var sending, mine int
+		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE email = ?) FROM deliveries WHERE state = 'sending'`, to).
+			Scan(&sending, &mine); err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if sending > conns {
+			problems = append(problems, fmt.Sprintf("%d rows sending while sending to %s, want at most %d", sending, to, conns))
+		}
+		if mine != 1 {
+			problems = append(problems, fmt.Sprintf("%s is on the wire but its row is not 'sending'", to))
+		}
+		return nil
+	}
+	if err := f.run("invitation"); err != nil {
+		t.Fatalf("RunWave() = %v", err)
+	}
+	if c := f.counts("invitation"); c.Sent != 200 || c.Pending != 0 {
+		t.Errorf("counts = %+v", c)
+	}
+	for _, p := range problems[:min(len(problems), 10)] {
+		t.Error(p)
+	}
+}

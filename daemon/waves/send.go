@@ -16,73 +16,58 @@ import (
 // can pause it: two early failures out of three say little.
 const minAttempts = 20
 
-// send runs smtp.connections workers over the wave's due rows until none
-// is due, the wave is paused or cancelled, or ctx ends.
+// send runs smtp.connections sessions over the wave's due rows until none
+// is due, the wave is paused or cancelled, or ctx ends. Each pass reads the
+// rows due when it starts; another pass follows while the last one found
+// some, so rows that came due meanwhile (`waves retry`) are sent too.
 func (e *Engine) send(ctx context.Context, w *config.Wave) error {
 	acct := e.Config.Account(w.Account)
 	pool := e.Senders[w.Account]
 	if pool == nil {
 		return fmt.Errorf("no sender for account %s", w.Account)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	workers := max(acct.SMTP.Connections, 1)
 	stop := &stopCheck{e: e, wave: w.Name}
-	errc := make(chan error, workers)
-	var wg sync.WaitGroup
-	for i := 0; i < workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := e.worker(ctx, w, acct, pool, stop); err != nil {
-				errc <- err
-				cancel()
-			}
-		}()
+	for {
+		n, err := e.runPass(ctx, w, acct, pool, stop, workers)
+		if err != nil || n == 0 || stop.isStopped() || ctx.Err() != nil {
+			return err
+		}
 	}
-	wg.Wait()
-	close(errc)
-	return <-errc
 }
 
-// worker claims and sends one row at a time. The claim is committed
-// before the SMTP transaction; a success is recorded in the same commit
-// as the next claim, right after the server's answer, and a failure at
-// once. So a crash leaves at most one uncertain row per worker.
-func (e *Engine) worker(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, stop *stopCheck) (err error) {
-	var sent *store.DeliveryOutcome // accepted by the server, recorded with the next claim
+// session sends rendered rows one at a time over one SMTP session. Its
+// next row is marked 'sending' in the same group commit as its last
+// row's outcome, and the SMTP transaction starts only after that commit.
+// So a crash leaves at most one uncertain row per session.
+func (e *Engine) session(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, p *pass) (err error) {
+	var req commitReq
+	var sent *store.DeliveryOutcome // accepted by the server, recorded with the next mark
 	defer func() {
 		if sent != nil {
-			if rerr := e.Store.Delivered(context.WithoutCancel(ctx), *sent); rerr != nil {
+			if _, rerr := p.ob.commit(&req, sent, 0); rerr != nil {
 				e.Log.Error("cannot record delivery result", "wave", w.Name, "delivery", sent.ID, "err", rerr)
 				err = errors.Join(err, rerr)
 			}
 		}
 	}()
-	for ctx.Err() == nil {
-		if stopped, err := stop.check(ctx); err != nil || stopped {
+	for {
+		it, ok, err := p.next(ctx)
+		if err != nil || !ok {
 			return err
 		}
-		d, err := e.Store.Claim(ctx, w.Name, sent)
+		marked, err := p.ob.commit(&req, sent, it.d.ID)
 		if err != nil {
 			return err // sent, if any, is recorded on the way out
 		}
 		sent = nil
-		if d == nil {
-			return nil
+		if !marked {
+			continue // no longer due, or stopping
 		}
-		raw, err := e.message(w, acct, d)
-		if err != nil {
-			// A template that fails for one contact fails that delivery
-			// with the reason, not the wave (SPEC §7).
-			if e.result(ctx, w, d, store.DeliveryOutcome{ID: d.ID, State: store.DeliveryFailed, Reason: "render: " + err.Error()}) {
-				stop.force()
-				return nil
-			}
-			continue
-		}
+		d := &it.d
+		d.Tries++
 		start := time.Now()
-		err = pool.Send(ctx, acct.Address, d.Contact.Email, raw)
+		err = pool.Send(ctx, acct.Address, d.Contact.Email, it.raw)
 		if e.Metrics != nil {
 			e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(time.Since(start).Seconds())
 		}
@@ -98,20 +83,20 @@ func (e *Engine) worker(ctx context.Context, w *config.Wave, acct *config.Accoun
 			// have taken it; otherwise it goes back to the queue.
 			var se *sender.Error
 			if !errors.As(err, &se) || !se.Uncertain {
-				e.result(context.WithoutCancel(ctx), w, d, store.DeliveryOutcome{ID: d.ID, State: store.DeliveryPending, Reason: "interrupted"})
+				e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: store.DeliveryPending, Reason: "interrupted"})
 			}
 			return nil
 		}
 		state, reason, next := outcome(w, d, err)
-		if e.result(ctx, w, d, store.DeliveryOutcome{ID: d.ID, State: state, Reason: reason, Next: next}) {
-			stop.force()
+		if e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: state, Reason: reason, Next: next}) {
+			p.stop.force()
 			return nil
 		}
 		if errors.Is(err, sender.ErrDailyCap) {
-			return nil // the rest waits for tomorrow
+			p.stop.force() // the rest waits for tomorrow
+			return nil
 		}
 	}
-	return nil
 }
 
 // outcome maps a send error to the row's next state (SPEC §5): 4xx and
@@ -150,10 +135,11 @@ func retryDelay(tries int) time.Duration {
 	return min(d, 2*time.Hour)
 }
 
-// result records a row's outcome, counts it, and pauses the wave when its
-// failures pass the threshold.
-func (e *Engine) result(ctx context.Context, w *config.Wave, d *store.Delivery, o store.DeliveryOutcome) (paused bool) {
-	if err := e.Store.Delivered(ctx, o); err != nil {
+// result records a row's outcome at once through the outbox, counts it,
+// and pauses the wave when its failures pass the threshold.
+func (e *Engine) result(ctx context.Context, w *config.Wave, ob *outbox, d *store.Delivery, o store.DeliveryOutcome) (paused bool) {
+	var req commitReq
+	if _, err := ob.commit(&req, &o, 0); err != nil {
 		e.Log.Error("cannot record delivery result", "wave", w.Name, "delivery", d.ID, "state", o.State, "err", err)
 		return false
 	}
@@ -162,7 +148,7 @@ func (e *Engine) result(ctx context.Context, w *config.Wave, d *store.Delivery, 
 	}
 	if o.State == store.DeliveryFailed {
 		e.Log.Warn("delivery failed", "wave", w.Name, "to", d.Contact.Email, "reason", o.Reason)
-		return e.checkThreshold(ctx, w, o.Reason)
+		return e.checkThreshold(context.WithoutCancel(ctx), w, o.Reason)
 	}
 	return false
 }
@@ -209,13 +195,14 @@ type stopCheck struct {
 	mu      sync.Mutex
 	at      time.Time
 	stopped bool
+	forced  bool
 }
 
 func (s *stopCheck) check(ctx context.Context) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if time.Since(s.at) < time.Second {
-		return s.stopped, nil
+	if s.forced || time.Since(s.at) < time.Second {
+		return s.forced || s.stopped, nil
 	}
 	stopped, err := s.e.stopped(ctx, s.wave)
 	if err != nil {
@@ -225,10 +212,17 @@ func (s *stopCheck) check(ctx context.Context) (bool, error) {
 	return stopped, nil
 }
 
-// force marks the wave stopped for every worker at once (the engine
-// paused it itself).
+// force stops every worker for the rest of this send (the engine paused
+// the wave itself, or the daily cap is reached).
 func (s *stopCheck) force() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.at, s.stopped = time.Now(), true
+	s.forced = true
+}
+
+// isStopped is the last state check's answer, without reading again.
+func (s *stopCheck) isStopped() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.forced || s.stopped
 }
