@@ -7,7 +7,8 @@
 #   bench/inbox/run.sh latency    # 2: acknowledgement latency, 100 enquiries (~2 min)
 #   bench/inbox/run.sh keywords   # diagnosis: Dovecot's cost of herald's IMAP actions (~4 min)
 #   bench/inbox/run.sh process    # diagnosis: herald's handler alone, no IMAP (~1 min)
-#   bench/inbox/run.sh all        # the four, in that order
+#   bench/inbox/run.sh floor      # diagnosis: FETCH and MOVE of the backlog without herald (~1 min)
+#   bench/inbox/run.sh all        # the five, in that order
 #
 # Settings (environment): HERALD_BENCH_RUNS (5), HERALD_BENCH_MESSAGES
 # (10000), HERALD_BENCH_ACKS (100), HERALD_BENCH_EVERY_MS (200);
@@ -41,15 +42,16 @@ bench() {
 	latency) go test ./bench/inbox -run '^TestAckLatency$' -v -count=1 -timeout 30m ;;
 	keywords) go test ./bench/inbox -run '^TestDovecotKeywords$' -v -count=1 -timeout 30m ;;
 	process) go test ./bench/inbox -run '^$' -bench '^BenchmarkProcess$' -benchtime 10000x -count "${HERALD_BENCH_RUNS:-5}" ;;
+	floor) go test ./bench/inbox -run '^TestFetchFloor$' -v -count=1 -timeout 30m ;;
 	*)
-		echo "usage: $0 backlog|latency|keywords|process|all" >&2
+		echo "usage: $0 backlog|latency|keywords|process|floor|all" >&2
 		exit 2
 		;;
 	esac
 }
 
 if [ "${1:-}" = all ]; then
-	for b in backlog latency keywords process; do
+	for b in backlog latency keywords process floor; do
 		bench "$b"
 	done
 else
