@@ -68,32 +68,39 @@ func TestDovecot200WhileRunning(t *testing.T) {
 // every message is still processed once and moved once, and the actions
 // left at the end are done by the watching connection.
 func TestDovecotCatchUpMovesOnSecondConnection(t *testing.T) {
-	_, conf := startDovecot(t)
-	all := ids("backlog", 400)
-	c := dialTest(t, conf)
-	for _, id := range all {
-		appendMessage(t, c, "INBOX", testMessage(id, 1500))
-	}
-	h := newFakeHandler(triage)
-	h.flag = `\Flagged`
-	w, _ := testWatcher(t, conf, "INBOX", h, nil)
-	mover := newMoverLog()
-	w.log = slog.New(mover)
-	w.o.Batch, w.o.ActionEvery = 20, 60
-	run(t, w)
-	eventually(t, "400 messages", func() bool { return h.processed() == len(all) })
-	eventually(t, "400 moves", func() bool { return h.pendingActions() == 0 })
-	h.checkOnce(t, all)
-	checkMoved(t, conf, triage, all)
-	if n := mover.passes.Load(); n == 0 {
-		t.Error("the second connection did no actions")
-	} else {
-		t.Logf("the second connection did %d groups of actions", n)
-	}
-	for _, m := range listMailbox(t, c, triage) {
-		if !hasFlag(m.Flags, imap.FlagFlagged) {
-			t.Errorf("%s was moved without its flag: %v", m.ID, m.Flags)
-		}
+	for _, noMove := range []bool{false, true} {
+		t.Run(map[bool]string{false: "move", true: "copy"}[noMove], func(t *testing.T) {
+			_, conf := startDovecot(t)
+			all := ids("backlog", 400)
+			c := dialTest(t, conf)
+			for _, id := range all {
+				appendMessage(t, c, "INBOX", testMessage(id, 1500))
+			}
+			h := newFakeHandler(triage)
+			h.flag = `\Flagged`
+			w, _ := testWatcher(t, conf, "INBOX", h, nil)
+			if noMove {
+				w.ignoreCaps = map[imap.Cap]bool{imap.CapMove: true}
+			}
+			mover := newMoverLog()
+			w.log = slog.New(mover)
+			w.o.Batch, w.o.ActionEvery = 20, 60
+			run(t, w)
+			eventually(t, "400 messages", func() bool { return h.processed() == len(all) })
+			eventually(t, "400 moves", func() bool { return h.pendingActions() == 0 })
+			h.checkOnce(t, all)
+			checkMoved(t, conf, triage, all)
+			if n := mover.passes.Load(); n == 0 {
+				t.Error("the second connection did no actions")
+			} else {
+				t.Logf("the second connection did %d groups of actions", n)
+			}
+			for _, m := range listMailbox(t, c, triage) {
+				if !hasFlag(m.Flags, imap.FlagFlagged) {
+					t.Errorf("%s was moved without its flag: %v", m.ID, m.Flags)
+				}
+			}
+		})
 	}
 }
 
