@@ -41,12 +41,21 @@ type InboxTx struct {
 	tx  *sql.Tx
 	ctx context.Context
 	now time.Time
+	// batch collects AddAction's rows until the end of the transaction
+	// (Inbox sets it): one INSERT of many rows costs far less than many.
+	batch   bool
+	actions []Action
 }
 
-// Inbox runs f in one transaction.
+// Inbox runs f in one transaction. The actions f adds are inserted, in
+// order, when it returns.
 func (s *Store) Inbox(ctx context.Context, f func(*InboxTx) error) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		return f(&InboxTx{tx: tx, ctx: ctx, now: time.Now()})
+		t := &InboxTx{tx: tx, ctx: ctx, now: time.Now(), batch: true}
+		if err := f(t); err != nil {
+			return err
+		}
+		return t.insertActions()
 	})
 }
 
@@ -262,11 +271,40 @@ type Action struct {
 	LastError   string
 }
 
-// AddAction queues a side effect.
+// AddAction queues a side effect; in an Inbox transaction its row is
+// written when the transaction's function returns.
 func (t *InboxTx) AddAction(a Action) error {
-	_, err := t.tx.ExecContext(t.ctx, `
-		INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, ts(t.now), ts(t.now))
-	return err
+	t.actions = append(t.actions, a)
+	if t.batch {
+		return nil
+	}
+	return t.insertActions()
+}
+
+// actionRows is how many actions one INSERT writes at most (9 parameters
+// each, well under SQLite's limit of 32,766).
+const actionRows = 100
+
+// insertActions writes the queued actions, actionRows per statement (a
+// full statement's text is always the same, so it stays prepared).
+func (t *InboxTx) insertActions() error {
+	now := ts(t.now)
+	for len(t.actions) > 0 {
+		n := min(len(t.actions), actionRows)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at) VALUES `)
+		args := make([]any, 0, 9*n)
+		for i, a := range t.actions[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, now, now)
+		}
+		if _, err := t.tx.ExecContext(t.ctx, q.String(), args...); err != nil {
+			return err
+		}
+		t.actions = t.actions[n:]
+	}
+	return nil
 }
