@@ -286,6 +286,10 @@ func stripComments(s string) string {
 	return b.String()
 }
 
+// commonDate is RFC 5322's date-time with the day of the week and a
+// numeric zone, the day in one or two digits.
+const commonDate = "Mon, 2 Jan 2006 15:04:05 -0700"
+
 // dateLayouts are tried after net/mail.ParseDate for dates seen in the wild.
 var dateLayouts = []string{
 	"Mon, 2 Jan 2006 15:04:05 -0700 (MST)",
@@ -304,6 +308,11 @@ func parseDate(s string) time.Time {
 	s = collapseSpace(s)
 	if s == "" {
 		return time.Time{}
+	}
+	// The form nearly every mailer writes, tried first: net/mail tries
+	// a dozen layouts, each failure an allocated error.
+	if t, err := time.Parse(commonDate, s); err == nil {
+		return t
 	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t

@@ -63,18 +63,16 @@ func NewText(text string) string {
 
 // isAttribution reports an attribution line starting at lines[i].
 func isAttribution(lines []string, i int) bool {
-	joined := ""
+	var parts [3]string
 	for k := 0; k < 3 && i+k < len(lines); k++ {
 		t := strings.TrimSpace(lines[i+k])
 		if t == "" || strings.HasPrefix(t, ">") {
 			return false
 		}
-		if joined != "" {
-			joined += " "
-		}
-		joined += t
-		// The pattern ends in a colon: most lines need no regexp.
-		if strings.HasSuffix(joined, ":") && attribution.MatchString(joined) {
+		parts[k] = t
+		// The pattern ends in a colon: most lines are settled without
+		// joining them or running it.
+		if strings.HasSuffix(t, ":") && attribution.MatchString(strings.Join(parts[:k+1], " ")) {
 			return true
 		}
 	}
@@ -102,6 +100,11 @@ func isOutlookHeader(lines []string, i int) bool {
 
 func squeezeBlankLines(lines []string) string {
 	var b strings.Builder
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
+	}
+	b.Grow(n)
 	blank := false
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
