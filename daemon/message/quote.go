@@ -3,6 +3,8 @@ package message
 import (
 	"regexp"
 	"strings"
+
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // NewText returns the part of the body the sender wrote for this message:
@@ -15,9 +17,9 @@ func (m *Message) NewText() string {
 var (
 	// "-----Original Message-----" (Outlook), forwarded-message banners
 	// (Gmail, Apple Mail) in English, French, Spanish and German.
-	// One ^ in front of both branches: anchored, the pattern is tried at
-	// the start of the line only, not at every position of it.
-	separatorLine = regexp.MustCompile(`(?i)^(?:(-{2,}|_{2,})\s*(original message|message d'origine|mensaje original|forwarded message|message transf[ée]r[ée]|mensaje reenviado|urspr[üu]ngliche nachricht|weitergeleitete nachricht)\s*(-{2,}|_{2,})?\s*$|(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado)\s?:\s*$)`)
+	// One ^ in front of both branches: anchored (textmatch requires it),
+	// the pattern is tried at the start of the line only.
+	separatorLine = textmatch.MustCompileAnchored(`(?i)^(?:(-{2,}|_{2,})\s*(original message|message d'origine|mensaje original|forwarded message|message transf[ée]r[ée]|mensaje reenviado|urspr[üu]ngliche nachricht|weitergeleitete nachricht)\s*(-{2,}|_{2,})?\s*$|(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado)\s?:\s*$)`)
 
 	// Attribution lines, which mail clients may wrap over up to three lines:
 	// "On <date>, <name> wrote:", "Le <date>, <name> a écrit :",
@@ -25,11 +27,11 @@ var (
 	attribution = regexp.MustCompile(`(?is)^(on\s.{3,300}\swrote|le\s.{3,300}\sa\s+[ée]crit|el\s.{3,300}\sescribi[óo]|am\s.{3,300}\sschrieb\s.{0,200})\s?:$`)
 
 	// Outlook's header block: a From line followed closely by a Sent/Date one.
-	outlookFrom = regexp.MustCompile(`(?i)^\*?(from|de|von)\s?:\*?\s*\S`)
-	outlookSent = regexp.MustCompile(`(?i)^\*?(sent|date|envoy[ée]|enviado(?: el)?|fecha|gesendet|datum)\s?:\*?\s*\S`)
+	outlookFrom = textmatch.MustCompileAnchored(`(?i)^\*?(from|de|von)\s?:\*?\s*\S`)
+	outlookSent = textmatch.MustCompileAnchored(`(?i)^\*?(sent|date|envoy[ée]|enviado(?: el)?|fecha|gesendet|datum)\s?:\*?\s*\S`)
 
 	// Signatures added by mobile clients, which end the new text.
-	mobileSignature = regexp.MustCompile(`(?i)^(sent from my \S+|envoy[ée] de mon \S+|enviado desde mi \S+|get outlook for (ios|android)|obtenir outlook pour (ios|android)|obtener outlook para (ios|android))`)
+	mobileSignature = textmatch.MustCompileAnchored(`(?i)^(sent from my \S+|envoy[ée] de mon \S+|enviado desde mi \S+|get outlook for (ios|android)|obtenir outlook pour (ios|android)|obtener outlook para (ios|android))`)
 
 	ruleLine = regexp.MustCompile(`^\s*[_\-=*]{8,}\s*$`)
 )

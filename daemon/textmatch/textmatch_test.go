@@ -109,3 +109,72 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+var anchoredPatterns = []string{
+	`(?i)^(?:(-{2,}|_{2,})\s*(original message|message d'origine)\s*(-{2,}|_{2,})?\s*$|(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée])\s?:\s*$)`,
+	`(?i)^(sent from my \S+|envoy[ée] de mon \S+|get outlook for (ios|android))`,
+	`(?i)^\*?(from|de|von)\s?:\*?\s*\S`,
+	`(?i)^\s*\*?(from|de)\s?:.{1,200}\b(sent|envoy[ée])\s?:`,
+	`^x*`,  // matches the empty string: no screen
+	`^.ab`, // any first character
+	`(?i)^(?:ſtop|Kelvin)`,
+}
+
+var anchoredTexts = []string{
+	"", "-- Original Message --", "----- original message -----", "__ Message d'origine __",
+	"Begin forwarded message:", "DÉBUT DU MESSAGE RÉEXPÉDIÉ :", "début du message réexpédié:",
+	"Sent from my iPhone", "ENVOYÉ DE MON iPad", "Get Outlook for Android", "From: Ana", "*From:* Ana",
+	"  de : Luc envoyé : lundi", "De: x Sent: y", "hello", "xyz", "zab", "Stop", "STOP", "\u212Aelvin", "kelvin",
+	"\xff\xfe", "é", " From: x",
+}
+
+// TestAnchoredAgreesWithRegexp: the first-byte screen never changes an
+// answer.
+func TestAnchoredAgreesWithRegexp(t *testing.T) {
+	for _, p := range anchoredPatterns {
+		a := MustCompileAnchored(p)
+		for _, s := range anchoredTexts {
+			for _, v := range []string{s, strings.ToUpper(s), strings.ToLower(s)} {
+				if got, want := a.MatchString(v), a.Regexp().MatchString(v); got != want {
+					t.Errorf("%q on %q: MatchString = %v, regexp = %v", p, v, got, want)
+				}
+			}
+		}
+	}
+	if !MustCompileAnchored(`^x*`).any || !MustCompileAnchored(`^.ab`).first['z'] {
+		t.Error("screens too narrow")
+	}
+	if a := MustCompileAnchored(anchoredPatterns[2]); a.first['h'] || !a.first['F'] || !a.first['v'] || !a.first['*'] {
+		t.Errorf("first bytes of %q wrong", anchoredPatterns[2])
+	}
+}
+
+func TestAnchoredRefusesUnanchored(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("an unanchored pattern was accepted")
+		}
+	}()
+	MustCompileAnchored(`(?i)from:|^sent`)
+}
+
+func FuzzAnchored(f *testing.F) {
+	for i := range anchoredPatterns {
+		for _, s := range anchoredTexts {
+			f.Add(i, s)
+		}
+	}
+	compiled := make([]*Anchored, len(anchoredPatterns))
+	for i, p := range anchoredPatterns {
+		compiled[i] = MustCompileAnchored(p)
+	}
+	f.Fuzz(func(t *testing.T, i int, s string) {
+		if i < 0 {
+			i = -i
+		}
+		a := compiled[i%len(compiled)]
+		if got, want := a.MatchString(s), a.Regexp().MatchString(s); got != want {
+			t.Errorf("%q on %q: MatchString = %v, regexp = %v", a.Regexp(), s, got, want)
+		}
+	})
+}
