@@ -19,48 +19,23 @@ func (s *session) pipelined(from, to string, raw []byte) *Error {
 		return smtpError(CmdMail, err)
 	}
 	w := t.W
-	// RFC 5321 §4.1.2: paths go in angle brackets; checkPath made sure
-	// neither holds a line break.
-	w.WriteString("MAIL FROM:<" + from + ">" + s.mailParams + "\r\n")
-	w.WriteString("RCPT TO:<" + to + ">\r\n")
-	w.WriteString("DATA\r\n")
+	s.buf = s.appendEnvelope(s.buf[:0], from, to)
+	w.Write(s.buf) // an error sticks: Flush returns it
 	if err := w.Flush(); err != nil {
 		return smtpError(CmdMail, err)
 	}
-	var first *Error
-	dataOK := false
-	for _, c := range []struct {
-		cmd  string
-		code int
-	}{{CmdMail, 250}, {CmdRcpt, 25}, {CmdData, 354}} {
-		_, _, err := t.ReadResponse(c.code)
-		if err == nil {
-			dataOK = c.cmd == CmdData
-			continue
-		}
-		e := smtpError(c.cmd, err)
-		if e.Code == 0 {
-			// No answer: the connection is gone, or out of step.
-			if first != nil {
-				return first
-			}
-			return e
-		}
-		if first == nil {
-			first = e
-		}
+	if e := s.readEnvelope(); e != nil {
+		return e
 	}
-	if first != nil {
-		if dataOK {
-			// A server that took DATA after refusing MAIL or RCPT (RFC
-			// 2920 §3.1 says it must not) gets an empty message, which
-			// has no recipient to go to, and the session stays in step.
-			if e := s.end(w); e != nil && e.Code == 0 {
-				s.drop()
-			}
-		}
-		return first
-	}
+	return s.content(raw)
+}
+
+// content sends raw, the message of a transaction whose DATA the server
+// accepted, with its end-of-data line, and reads the verdict.
+func (s *session) content(raw []byte) *Error {
+	sc := s.sc
+	t := sc.Text
+	w := t.W
 	// The message and its end-of-data line in one buffer, written at once
 	// (bufio hands a write bigger than its free space straight to the
 	// socket): one system call where a 4 KiB buffer made three.
@@ -90,6 +65,56 @@ func (s *session) pipelined(from, to string, raw []byte) *Error {
 		return e
 	}
 	return nil
+}
+
+// appendEnvelope appends MAIL, RCPT and DATA (RFC 5321 §3.3) to dst.
+func (s *session) appendEnvelope(dst []byte, from, to string) []byte {
+	// RFC 5321 §4.1.2: paths go in angle brackets; checkPath made sure
+	// neither holds a line break.
+	dst = append(append(append(dst, "MAIL FROM:<"...), from...), '>')
+	dst = append(append(dst, s.mailParams...), "\r\n"...)
+	dst = append(append(append(dst, "RCPT TO:<"...), to...), ">\r\n"...)
+	return append(dst, "DATA\r\n"...)
+}
+
+// readEnvelope reads the answers to a pipelined MAIL, RCPT and DATA in
+// order (RFC 2920 §3.1: DATA ends the group) and returns the first
+// refusal, as the unpipelined exchange would; nil means the server waits
+// for the message.
+func (s *session) readEnvelope() *Error {
+	t := s.sc.Text
+	var first *Error
+	dataOK := false
+	for _, c := range []struct {
+		cmd  string
+		code int
+	}{{CmdMail, 250}, {CmdRcpt, 25}, {CmdData, 354}} {
+		_, _, err := t.ReadResponse(c.code)
+		if err == nil {
+			dataOK = c.cmd == CmdData
+			continue
+		}
+		e := smtpError(c.cmd, err)
+		if e.Code == 0 {
+			// No answer: the connection is gone, or out of step.
+			if first != nil {
+				return first
+			}
+			return e
+		}
+		if first == nil {
+			first = e
+		}
+	}
+	if first != nil && dataOK {
+		// A server that took DATA after refusing MAIL or RCPT (RFC 2920
+		// §3.1 says it must not) gets an empty message, which has no
+		// recipient to go to, and the session stays in step.
+		if e := s.end(t.W); e != nil && e.Code == 0 {
+			s.drop()
+		}
+	}
+	return first
 }
 
 // maxKeptBuffer is the largest send buffer a session keeps between

@@ -40,4 +40,11 @@ func TestWithoutPipelining(t *testing.T) {
 	t.Run("DroppedTwiceGivesUp", TestDroppedTwiceGivesUp)
 	t.Run("DroppedAfterEndIsUncertain", TestDroppedAfterEndIsUncertain)
 	t.Run("ContextEndsTransactionUncertain", TestContextEndsTransactionUncertain)
+	t.Run("StreamAnswers", TestStreamAnswers)
+	t.Run("StreamAbort", TestStreamAbort)
+	t.Run("StreamHandsOverToWaitingSend", TestStreamHandsOverToWaitingSend)
+	t.Run("StreamSendsContentBeforeWaitingForToken", TestStreamSendsContentBeforeWaitingForToken)
+	t.Run("StreamDailyCap", TestStreamDailyCap)
+	t.Run("StreamContextEnds", TestStreamContextEnds)
+	t.Run("StreamEndAfterContextEnded", TestStreamEndAfterContextEnded)
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
@@ -49,6 +50,9 @@ type Pool struct {
 	free    chan *session // idle sessions, connected or not
 	closing chan struct{} // closed when Close starts
 	once    sync.Once
+	// waiting counts Sends waiting for a session: a Stream hands its
+	// session over between messages when one is (Stream.End).
+	waiting atomic.Int32
 }
 
 // New returns the pool of o.Account. It connects lazily, on the first
@@ -125,13 +129,17 @@ func (p *Pool) send(ctx context.Context, from, to string, raw []byte) error {
 	}
 	granted := time.Now()
 	var s *session
+	p.waiting.Add(1)
 	select {
 	case s = <-p.free:
 	case <-ctx.Done():
+		p.waiting.Add(-1)
 		return ctx.Err()
 	case <-p.closing:
+		p.waiting.Add(-1)
 		return ErrClosed
 	}
+	p.waiting.Add(-1)
 	defer func() { p.free <- s }()
 	if p.isClosed() {
 		return ErrClosed

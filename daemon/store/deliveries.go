@@ -136,6 +136,10 @@ type DeliveryOutcome struct {
 	State  string // sent | retry | failed | pending (interrupted)
 	Reason string
 	Next   time.Time // when a retry is due
+	// Tried counts a try for a row that was never marked 'sending' (the
+	// server refused its envelope before its content could go), as the
+	// mark would have; CommitDeliveries only.
+	Tried bool
 }
 
 // Claim records prev (if not nil) and marks the next due row of a wave
@@ -294,6 +298,9 @@ func scanDue(rows *sql.Rows, err error) ([]Delivery, error) {
 const markSendingSQL = `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ?
 	WHERE id = ? AND state IN ('pending', 'retry')`
 
+// countTrySQL counts a try of a row refused before it was marked.
+const countTrySQL = `UPDATE deliveries SET tries = tries + 1 WHERE id = ?`
+
 // CommitDeliveries records outcomes and marks the rows of ids 'sending',
 // all in one transaction (a group commit for a wave's sessions), and
 // reports which rows it marked. A session's next row is marked in the same
@@ -318,6 +325,11 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 			for i := range outcomes {
 				if err := recordOutcomeWith(ctx, st, &outcomes[i], now); err != nil {
 					return err
+				}
+				if outcomes[i].Tried {
+					if _, err := tx.ExecContext(ctx, countTrySQL, outcomes[i].ID); err != nil {
+						return err
+					}
 				}
 			}
 		}

@@ -41,6 +41,12 @@ func (e *Engine) send(ctx context.Context, w *config.Wave) error {
 // row's outcome, and the SMTP transaction starts only after that commit.
 // So a crash leaves at most one uncertain row per session.
 func (e *Engine) session(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, p *pass) (err error) {
+	if sp, ok := pool.(streamer); ok {
+		if st, serr := sp.Stream(ctx); serr == nil {
+			return e.stream(ctx, w, acct, st, p)
+		}
+		// Closed or stopping: Send says so for each row.
+	}
 	var req commitReq
 	var sent *store.DeliveryOutcome // accepted by the server, recorded with the next mark
 	defer func() {
@@ -78,25 +84,35 @@ func (e *Engine) session(ctx context.Context, w *config.Wave, acct *config.Accou
 			}
 			continue
 		}
-		if ctx.Err() != nil && !errors.Is(err, sender.ErrDailyCap) {
-			// Stopping: the row stays 'sending' only if the server may
-			// have taken it; otherwise it goes back to the queue.
-			var se *sender.Error
-			if !errors.As(err, &se) || !se.Uncertain {
-				e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: store.DeliveryPending, Reason: "interrupted"})
-			}
-			return nil
-		}
-		state, reason, next := outcome(w, d, err)
-		if e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: state, Reason: reason, Next: next}) {
-			p.stop.force()
-			return nil
-		}
-		if errors.Is(err, sender.ErrDailyCap) {
-			p.stop.force() // the rest waits for tomorrow
+		if e.failed(ctx, w, p, d, err, true) {
 			return nil
 		}
 	}
+}
+
+// failed records err, the failure of row d, and reports whether the
+// session must stop: ctx ended (a marked row goes back to the queue
+// unless the server may have taken it; an unmarked one stays as it is),
+// the wave paused itself, or the daily cap is reached. A row refused
+// before it was marked gets the try its mark would have counted.
+func (e *Engine) failed(ctx context.Context, w *config.Wave, p *pass, d *store.Delivery, err error, marked bool) bool {
+	if ctx.Err() != nil && !errors.Is(err, sender.ErrDailyCap) {
+		var se *sender.Error
+		if marked && (!errors.As(err, &se) || !se.Uncertain) {
+			e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: store.DeliveryPending, Reason: "interrupted"})
+		}
+		return true
+	}
+	state, reason, next := outcome(w, d, err)
+	if e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: state, Reason: reason, Next: next, Tried: !marked}) {
+		p.stop.force()
+		return true
+	}
+	if errors.Is(err, sender.ErrDailyCap) {
+		p.stop.force() // the rest waits for tomorrow
+		return true
+	}
+	return false
 }
 
 // outcome maps a send error to the row's next state (SPEC §5): 4xx and

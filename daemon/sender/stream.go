@@ -1,0 +1,458 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+)
+
+// Stream lends one session of the pool to one caller for messages sent
+// back to back (a wave's session), with RFC 2920 pipelining across
+// messages: a message's content and end-of-data line go out in the same
+// write as the next message's MAIL, RCPT and DATA, and the four answers
+// are read together (§3.1: the content may open a group, DATA must end
+// it). One round trip per message instead of two.
+//
+// Between the answers to a message's envelope and its content the caller
+// decides whether the message goes: the wave outbox commits its row
+// 'sending' there. Nothing is delivered before the end-of-data line (RFC
+// 5321 §3.3), so an envelope sent for a message that then does not go
+// delivered nothing; Abort ends it by closing the session, the only way
+// out of DATA (§3.8: the server drops the unfinished transaction).
+//
+// Without PIPELINING each command waits for its answer, as in Send. A
+// Stream is for one goroutine.
+type Stream struct {
+	p       *Pool
+	s       *session // nil while handed back to the pool (End)
+	open    bool     // the server accepted DATA; the content is due
+	day     string   // the open message's daily cap reservation
+	granted time.Time
+	started time.Time      // when its envelope went out
+	dw      io.WriteCloser // its dot-writer, without PIPELINING
+}
+
+// Stream waits for a free session, as Send does, and lends it until Close.
+func (p *Pool) Stream(ctx context.Context) (*Stream, error) {
+	st := &Stream{p: p}
+	if err := st.acquire(ctx); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// acquire takes a free session.
+func (st *Stream) acquire(ctx context.Context) error {
+	p := st.p
+	if p.isClosed() {
+		return ErrClosed
+	}
+	select {
+	case st.s = <-p.free:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-p.closing:
+		return ErrClosed
+	}
+	if p.isClosed() {
+		st.release()
+		return ErrClosed
+	}
+	return nil
+}
+
+// release hands the session back to the pool.
+func (st *Stream) release() {
+	if st.s != nil {
+		st.p.free <- st.s
+		st.s = nil
+	}
+}
+
+// Close aborts the open message, if any, and hands the session back.
+func (st *Stream) Close() {
+	st.Abort()
+	st.release()
+}
+
+// Abort drops the open message, which delivered nothing: the session is
+// closed, since only that ends DATA without a message, and the message
+// is uncounted from the daily cap.
+func (st *Stream) Abort() {
+	if !st.open {
+		return
+	}
+	st.open, st.dw = false, nil
+	st.p.daily.release(context.Background(), st.day)
+	if st.s != nil {
+		st.s.drop()
+	}
+}
+
+// Begin starts a message from from to to while none is open: it waits for
+// a rate token, counts the message against the daily cap, dials when
+// needed and sends MAIL, RCPT and DATA. nil means the server waits for
+// the content: End sends it, or Abort drops the message. An error is the
+// one Send would return, and nothing was delivered; like Send, Begin
+// dials once more when the session was dropped. A Send waiting for a
+// session gets this one first.
+func (st *Stream) Begin(ctx context.Context, from, to string) error {
+	if st.open {
+		return errors.New("sender: Begin while a message is open")
+	}
+	if err := checkPaths(from, to); err != nil {
+		return err
+	}
+	p := st.p
+	if p.isClosed() {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st.handOver(ctx)
+	if st.s == nil {
+		if err := st.acquire(ctx); err != nil {
+			return err
+		}
+	}
+	day, err := p.daily.reserve(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.bucket.wait(ctx, p.closing); err != nil {
+		p.daily.release(ctx, day)
+		return err
+	}
+	if e := st.begin(ctx, from, to, time.Now(), 0); e != nil {
+		p.daily.release(ctx, day)
+		return e
+	}
+	st.day = day
+	return nil
+}
+
+// handOver gives the session to a Send waiting for one, if any, and
+// returns once that Send has it (or gave up): a wave's streams would
+// otherwise keep every session and starve the acknowledgements.
+func (st *Stream) handOver(ctx context.Context) {
+	p := st.p
+	w := p.waiting.Load()
+	if w == 0 || st.s == nil {
+		return
+	}
+	st.release()
+	for p.waiting.Load() >= w && ctx.Err() == nil && !p.isClosed() {
+		runtime.Gosched()
+	}
+}
+
+// begin sends the envelope, dialling first when needed, and once more on
+// a new connection when the session was dropped, unless that was try 1.
+func (st *Stream) begin(ctx context.Context, from, to string, granted time.Time, try int) *Error {
+	p, s := st.p, st.s
+	for ; ; try++ {
+		if s.sc != nil && time.Since(s.lastUsed) > idleMax {
+			s.quit(quitIdleTimeout)
+		}
+		fresh := s.sc == nil
+		if fresh {
+			if err := s.dial(ctx, p.smtp); err != nil {
+				var e *Error
+				if !errors.As(err, &e) {
+					e = &Error{Command: CmdConnect, Temporary: true, Err: err}
+				}
+				p.slowDownOn(e, granted)
+				return e
+			}
+		}
+		start := time.Now()
+		e := st.envelope(ctx, from, to)
+		if e == nil {
+			st.open, st.granted, st.started = true, granted, start
+			return nil
+		}
+		s.reset(e)
+		// Before the content nothing was delivered: a lost connection, or
+		// one the server had timed out (RFC 5321 §4.5.3.2.7), may be
+		// replaced.
+		dropped := e.Code == 0 || !fresh && e.Command == CmdMail && isIdleTimeout(e)
+		if try == 0 && dropped && ctx.Err() == nil && !p.isClosed() {
+			p.log.Debug("session dropped; starting the message on a new one", "err", e)
+			continue
+		}
+		p.slowDownOn(e, granted)
+		st.report(start, e)
+		return e
+	}
+}
+
+// envelope sends MAIL, RCPT and DATA and reads their answers.
+func (st *Stream) envelope(ctx context.Context, from, to string) (e *Error) {
+	s := st.s
+	s.guard(ctx, func() {
+		sc := s.sc
+		if err := sc.UpdateDeadline(commandTimeout); err != nil {
+			e = smtpError(CmdMail, err)
+			return
+		}
+		if !s.pipelining {
+			e = st.envelopeOneByOne(from, to)
+			return
+		}
+		s.buf = s.appendEnvelope(s.buf[:0], from, to)
+		sc.Text.W.Write(s.buf) // an error sticks: Flush returns it
+		if err := sc.Text.W.Flush(); err != nil {
+			e = smtpError(CmdMail, err)
+			return
+		}
+		e = s.readEnvelope()
+	}, &e)
+	return e
+}
+
+// envelopeOneByOne is envelope for a server without PIPELINING.
+func (st *Stream) envelopeOneByOne(from, to string) *Error {
+	sc := st.s.sc
+	// RFC 5321 §4.1.2: paths go in angle brackets.
+	if err := sc.Mail("<" + from + ">"); err != nil {
+		return smtpError(CmdMail, err)
+	}
+	if err := sc.UpdateDeadline(commandTimeout); err != nil {
+		return smtpError(CmdRcpt, err)
+	}
+	if err := sc.Rcpt("<" + to + ">"); err != nil {
+		return smtpError(CmdRcpt, err)
+	}
+	if err := sc.UpdateDeadline(commandTimeout); err != nil {
+		return smtpError(CmdData, err)
+	}
+	w, err := sc.Data()
+	if err != nil {
+		return smtpError(CmdData, err)
+	}
+	st.dw = w
+	return nil
+}
+
+// End sends raw, the content of the open message, with its end-of-data
+// line and returns the server's verdict (end) as Send would: nil once the
+// server accepted it, an Uncertain *Error when the answer was lost after
+// the end-of-data line may have gone out.
+//
+// When to is not "", End then starts the next message, from from to to,
+// and next is Begin's answer for it. With PIPELINING, a rate token at
+// hand and no Send waiting for a session, its envelope goes out in the
+// same write as raw, and a session lost with the answers is replaced for
+// it (its envelope delivered nothing). Otherwise it is started after
+// raw's verdict, as by Begin, once the waiting Send had the session.
+// When ctx has already ended, End sends nothing and aborts the message.
+func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, next error) {
+	if !st.open {
+		return errors.New("sender: End without an open message"), nil
+	}
+	if err := ctx.Err(); err != nil {
+		st.Abort() // nothing of it went out
+		if to != "" {
+			next = err
+		}
+		return err, next
+	}
+	p := st.p
+	if to != "" {
+		if err := checkPaths(from, to); err != nil {
+			return st.end(ctx, raw), err
+		}
+	}
+	var day string
+	cross := to != "" && st.s.pipelining && p.waiting.Load() == 0 && !p.isClosed()
+	if cross {
+		// Waiting for a token here would hold the server in DATA.
+		if _, ok := p.bucket.take(time.Now()); !ok {
+			cross = false
+		} else if d, err := p.daily.reserve(ctx); err != nil {
+			return st.end(ctx, raw), err
+		} else {
+			day = d
+		}
+	}
+	if !cross {
+		end = st.end(ctx, raw)
+		if to == "" {
+			return end, nil
+		}
+		return end, st.Begin(ctx, from, to)
+	}
+	granted := time.Now()
+	endE, nextE := st.cross(ctx, raw, from, to)
+	end = st.ended(endE)
+	if nextE == nil {
+		st.open, st.day, st.granted, st.started = true, day, granted, granted
+		return end, nil
+	}
+	if nextE.Code == 0 && ctx.Err() == nil && !p.isClosed() {
+		st.s.drop()
+		// The lost write was the envelope's first try.
+		if nextE = st.begin(ctx, from, to, granted, 1); nextE == nil {
+			st.day = day
+			return end, nil
+		}
+	} else {
+		st.s.reset(nextE)
+		p.slowDownOn(nextE, granted)
+		st.report(granted, nextE)
+	}
+	p.daily.release(ctx, day)
+	return end, nextE
+}
+
+// end sends the open message's content alone and returns its verdict.
+func (st *Stream) end(ctx context.Context, raw []byte) error {
+	s := st.s
+	var e *Error
+	s.guard(ctx, func() {
+		if st.dw == nil {
+			e = s.content(raw)
+			return
+		}
+		e = st.contentOneByOne(raw)
+	}, &e)
+	if e != nil {
+		s.reset(e)
+	}
+	return st.ended(e)
+}
+
+// contentOneByOne is content for a server without PIPELINING, through
+// go-mail's dot-writer (as Send).
+func (st *Stream) contentOneByOne(raw []byte) *Error {
+	sc, w := st.s.sc, st.dw
+	if err := sc.UpdateDeadline(bodyTimeout); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	// The dot-writer sends the end-of-data line only in Close: a failed
+	// Write leaves the transaction unfinished (RFC 5321 §3.8).
+	if _, err := w.Write(raw); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	if err := sc.UpdateDeadline(endTimeout); err != nil {
+		return smtpError(CmdEnd, err)
+	}
+	if err := w.Close(); err != nil {
+		e := smtpError(CmdEnd, err)
+		e.Uncertain = e.Code == 0 // RFC 5321 §6.1
+		return e
+	}
+	return nil
+}
+
+// cross writes raw's content, its end-of-data line and the next
+// envelope in one write, then reads the verdict on raw and the answers
+// to the envelope.
+func (st *Stream) cross(ctx context.Context, raw []byte, from, to string) (end, next *Error) {
+	s := st.s
+	s.guard(ctx, func() { end, next = s.crossed(raw, from, to) }, &end, &next)
+	return end, next
+}
+
+func (s *session) crossed(raw []byte, from, to string) (end, next *Error) {
+	sc := s.sc
+	w := sc.Text.W
+	s.buf = append(appendDotted(s.buf[:0], raw), ".\r\n"...)
+	content := len(s.buf)
+	s.buf = s.appendEnvelope(s.buf, from, to)
+	lost := func(err error) *Error { return &Error{Command: CmdMail, Temporary: true, Err: err} }
+	if err := sc.UpdateDeadline(bodyTimeout); err != nil {
+		return smtpError(CmdEnd, err), lost(err)
+	}
+	n, err := w.Write(s.buf)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cap(s.buf) > maxKeptBuffer {
+		s.buf = nil
+	}
+	if err != nil {
+		// What went out is what Write took less what it still holds: the
+		// end-of-data line may have reached the server only if all of the
+		// content went (RFC 5321 §3.8).
+		end = smtpError(CmdEnd, err)
+		end.Uncertain = n-w.Buffered() >= content
+		return end, lost(err)
+	}
+	// From here the server may have the message (RFC 5321 §6.1).
+	if err := sc.UpdateDeadline(endTimeout); err != nil {
+		return &Error{Command: CmdEnd, Temporary: true, Uncertain: true, Err: err}, lost(err)
+	}
+	if _, _, err := sc.Text.ReadResponse(250); err != nil {
+		end = smtpError(CmdEnd, err)
+		if end.Code == 0 {
+			end.Uncertain = true
+			return end, lost(err)
+		}
+		// A refused message ends its transaction (RFC 5321 §4.1.1.4):
+		// the next envelope stands.
+	}
+	if err := sc.UpdateDeadline(commandTimeout); err != nil {
+		return end, lost(err)
+	}
+	return end, s.readEnvelope()
+}
+
+// ended closes the open message with its verdict e: uncounted from the
+// daily cap unless the server may have it, and a slow-down heeded.
+func (st *Stream) ended(e *Error) error {
+	st.open, st.dw = false, nil
+	if e == nil {
+		st.report(st.started, nil)
+		return nil
+	}
+	if !e.Uncertain {
+		st.p.daily.release(context.Background(), st.day)
+	}
+	st.p.slowDownOn(e, st.granted)
+	st.report(st.started, e)
+	return e
+}
+
+// report passes a message's exchange to the pool's OnSend.
+func (st *Stream) report(start time.Time, e *Error) {
+	if st.p.onSend == nil {
+		return
+	}
+	var err error
+	if e != nil {
+		err = e // never a nil *Error in a non-nil error
+	}
+	st.p.onSend(time.Since(start), err)
+}
+
+// guard runs f, closing the connection if ctx ends meanwhile (the only
+// way to interrupt go-mail); the session is then dropped, and the network
+// errors f left in errs say why.
+func (s *session) guard(ctx context.Context, f func(), errs ...**Error) {
+	sc := s.sc
+	s.lastUsed = time.Now()
+	stop := context.AfterFunc(ctx, func() { sc.Text.Close() })
+	f()
+	if stop() {
+		return
+	}
+	s.drop()
+	for _, e := range errs {
+		if *e != nil && (*e).Code == 0 {
+			(*e).Err = fmt.Errorf("%w (%v)", ctx.Err(), (*e).Err)
+		}
+	}
+}
+
+// checkPaths checks both paths of an envelope.
+func checkPaths(from, to string) error {
+	if err := checkPath(CmdMail, from); err != nil {
+		return err
+	}
+	return checkPath(CmdRcpt, to)
+}

@@ -1,0 +1,98 @@
+package waves
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/sender"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// streamer is a Sender that lends a session for messages sent back to
+// back, each one's content in the same write as the next one's envelope
+// (daemon/sender's Pool).
+type streamer interface {
+	Stream(ctx context.Context) (*sender.Stream, error)
+}
+
+// stream is session over a sender.Stream: one round trip and one group
+// commit per message. Per row k:
+//
+//  1. write k's content and end-of-data line, and the envelope (MAIL,
+//     RCPT, DATA) of row k+1, in one write; read the verdict on k and
+//     the three answers for k+1;
+//  2. commit k's outcome and k+1's mark 'sending' together;
+//  3. only then does k+1's content go out, in the next step 1.
+//
+// So, as in session, a row is 'sending' before any byte of its content
+// is written, and at most one row per session is 'sending'. An envelope
+// delivers nothing (RFC 5321 §3.3): one sent for a row that is then not
+// marked (no longer due, stopping) is aborted, and a row whose envelope
+// is refused gets its outcome without ever being 'sending'.
+func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Account, st *sender.Stream, p *pass) (err error) {
+	defer st.Close()
+	var req commitReq
+	var sent *store.DeliveryOutcome // accepted by the server, not yet recorded
+	defer func() {
+		if sent != nil {
+			if _, rerr := p.ob.commit(&req, sent, 0); rerr != nil {
+				e.Log.Error("cannot record delivery result", "wave", w.Name, "delivery", sent.ID, "err", rerr)
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
+	var cur *item // open at the server and 'sending': its content goes next
+	for {
+		next, ok, nerr := p.next(ctx)
+		if cur == nil && (nerr != nil || !ok) {
+			return nerr
+		}
+		ok = ok && nerr == nil // on an error, cur is still sent
+		var to string
+		if ok {
+			to = next.d.Contact.Email
+			next.d.Tries++
+		}
+		var endErr, nextErr error
+		if cur == nil {
+			nextErr = st.Begin(ctx, acct.Address, to)
+		} else {
+			start := time.Now()
+			endErr, nextErr = st.End(ctx, cur.raw, acct.Address, to)
+			if e.Metrics != nil {
+				e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(time.Since(start).Seconds())
+			}
+			if endErr == nil {
+				sent = &store.DeliveryOutcome{ID: cur.d.ID, State: store.DeliverySent}
+				if e.Metrics != nil && e.Metrics.Deliveries != nil {
+					e.Metrics.Deliveries.WithLabelValues(w.Name, store.DeliverySent).Inc()
+				}
+			} else if e.failed(ctx, w, p, &cur.d, endErr, true) {
+				return nil // next, if open, is aborted by Close
+			}
+		}
+		cur = nil
+		if !ok {
+			return nerr // sent is recorded on the way out
+		}
+		if nextErr != nil {
+			if e.failed(ctx, w, p, &next.d, nextErr, false) {
+				return nil
+			}
+			continue // sent goes with the next mark
+		}
+		marked, err := p.ob.commit(&req, sent, next.d.ID)
+		if err != nil {
+			st.Abort()
+			return err // sent is recorded on the way out
+		}
+		sent = nil
+		if !marked {
+			st.Abort() // no longer due, or stopping
+			continue
+		}
+		cur = &next
+	}
+}
