@@ -50,34 +50,13 @@ func TestMain(m *testing.M) {
 func sandboxConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	templates, err := filepath.Abs("../../templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`database: %s
-timezone: Europe/Brussels
-templates: %s
-sandbox: true
-http: {listen: "127.0.0.1:0"}
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
+	return writeConfig(t, dir, configHead(dir, repoTemplates(t), true)+`accounts:
   - name: habitat
     address: decorte@un.org
     aliases: [gccm@un.org]
   - name: iom
     address: ipopp@iom.int
-`, filepath.Join(dir, "data", "herald.db"), templates)
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+`, false)
 }
 
 // herald runs one CLI command to completion.

@@ -19,7 +19,6 @@ import (
 	"net/mail"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -135,36 +134,7 @@ func tail(s string, n int) string {
 // sections (YAML, already indented), and checks it with `herald check`.
 func writeLiveConfig(t *testing.T, dir, accounts, triageYAML string) string {
 	t.Helper()
-	templates, err := filepath.Abs("../../templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`database: %s
-timezone: Europe/Brussels
-templates: %s
-sandbox: false
-log: {level: info, format: text}
-http: {listen: "127.0.0.1:0"}
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
-%s
-triage:
-%s
-`, filepath.Join(dir, "data", "herald.db"), templates, accounts, triageYAML)
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, errOut, code := herald(t, "--config", path, "check"); code != 0 {
-		t.Fatalf("herald check: exit %d\n%s%s\n%s", code, out, errOut, cfg)
-	}
-	return path
+	return writeConfig(t, dir, configHead(dir, repoTemplates(t), false)+"accounts:\n"+accounts+"\ntriage:\n"+triageYAML+"\n", true)
 }
 
 // liveEnquiry is one element of `herald enquiries --json` (SPEC §2).

@@ -86,20 +86,7 @@ var rpLogistics = map[string]string{
 // and sends through the sink; three waves to the list mayors.
 func rpConfig(t *testing.T, dir string, imapPort, smtpPort int) string {
 	t.Helper()
-	cfg := fmt.Sprintf(`database: %s
-timezone: Europe/Brussels
-templates: %s
-sandbox: false
-log: {level: info, format: text}
-http: {listen: "127.0.0.1:0"}
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
+	return writeConfig(t, dir, configHead(dir, rpTemplates(t, dir), false)+fmt.Sprintf(`accounts:
   - name: habitat
     address: decorte@un.org
     from_name: UN-Habitat focal point
@@ -134,15 +121,7 @@ waves:
     template: logistics
     at: 2099-11-01T09:00:00+01:00
     audience: accepted
-`, filepath.Join(dir, "data", "herald.db"), rpTemplates(t, dir), imapPort, smtpPort)
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, errOut, code := herald(t, "--config", path, "check"); code != 0 {
-		t.Fatalf("herald check: exit %d\n%s%s", code, out, errOut)
-	}
-	return path
+`, imapPort, smtpPort), true)
 }
 
 // rpJSON runs a herald command that prints JSON and decodes it into v.

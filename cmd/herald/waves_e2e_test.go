@@ -94,24 +94,7 @@ type waveConfig struct {
 // repository's templates; it checks it with `herald check`.
 func writeWaveConfig(t *testing.T, dir string, o waveConfig) string {
 	t.Helper()
-	templates, err := filepath.Abs("../../templates")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fmt.Sprintf(`database: %s
-timezone: Europe/Brussels
-templates: %s
-sandbox: false
-log: {level: info, format: text}
-http: {listen: "127.0.0.1:0"}
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
+	return writeConfig(t, dir, configHead(dir, repoTemplates(t), false)+fmt.Sprintf(`accounts:
   - name: habitat
     address: decorte@un.org
     from_name: UN-Habitat focal point
@@ -124,15 +107,7 @@ lists:
   - name: invitees
 waves:
 %s
-`, filepath.Join(dir, "data", "herald.db"), templates, o.IMAPPort, o.SMTPPort, o.Connections, o.Rate, o.Waves)
-	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if out, errOut, code := herald(t, "--config", path, "check"); code != 0 {
-		t.Fatalf("herald check: exit %d\n%s%s\n%s", code, out, errOut, cfg)
-	}
-	return path
+`, o.IMAPPort, o.SMTPPort, o.Connections, o.Rate, o.Waves), true)
 }
 
 // closedPort returns a loopback port nothing listens on. `waves send`
