@@ -158,25 +158,35 @@ func (p *Pool) send(ctx context.Context, from, to string, raw []byte) error {
 	return err
 }
 
+// connected makes s ready for a transaction: a connection idle too long
+// is closed, and a closed one dialled. It reports whether s was dialled.
+func (p *Pool) connected(ctx context.Context, s *session, granted time.Time) (fresh bool, _ *Error) {
+	if s.sc != nil && time.Since(s.lastUsed) > idleMax {
+		s.quit(quitIdleTimeout)
+	}
+	if s.sc != nil {
+		return false, nil
+	}
+	if err := s.dial(ctx, p.smtp); err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = &Error{Command: CmdConnect, Temporary: true, Err: err}
+		}
+		p.slowDownOn(e, granted)
+		return true, e
+	}
+	return true, nil
+}
+
 // attempt runs the transaction on s, dialling it first when needed, and
 // once more on a new connection when that is safe.
 func (p *Pool) attempt(ctx context.Context, s *session, from, to string, raw []byte, granted time.Time) *Error {
 	for try := 0; ; try++ {
-		if s.sc != nil && time.Since(s.lastUsed) > idleMax {
-			s.quit(quitIdleTimeout)
+		fresh, e := p.connected(ctx, s, granted)
+		if e != nil {
+			return e
 		}
-		fresh := s.sc == nil
-		if fresh {
-			if err := s.dial(ctx, p.smtp); err != nil {
-				var e *Error
-				if !errors.As(err, &e) {
-					e = &Error{Command: CmdConnect, Temporary: true, Err: err}
-				}
-				p.slowDownOn(e, granted)
-				return e
-			}
-		}
-		e := s.transaction(ctx, from, to, raw)
+		e = s.transaction(ctx, from, to, raw)
 		if e == nil {
 			return nil
 		}

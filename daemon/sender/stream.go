@@ -155,22 +155,12 @@ func (st *Stream) handOver(ctx context.Context) {
 func (st *Stream) begin(ctx context.Context, from, to string, granted time.Time, try int) *Error {
 	p, s := st.p, st.s
 	for ; ; try++ {
-		if s.sc != nil && time.Since(s.lastUsed) > idleMax {
-			s.quit(quitIdleTimeout)
-		}
-		fresh := s.sc == nil
-		if fresh {
-			if err := s.dial(ctx, p.smtp); err != nil {
-				var e *Error
-				if !errors.As(err, &e) {
-					e = &Error{Command: CmdConnect, Temporary: true, Err: err}
-				}
-				p.slowDownOn(e, granted)
-				return e
-			}
+		fresh, e := p.connected(ctx, s, granted)
+		if e != nil {
+			return e
 		}
 		start := time.Now()
-		e := st.envelope(ctx, from, to)
+		e = st.envelope(ctx, from, to)
 		if e == nil {
 			st.open, st.granted, st.started = true, granted, start
 			return nil
