@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/herald-mail/herald/daemon/config"
 )
@@ -20,22 +21,35 @@ import (
 // SMTPTimeout bounds the SMTP dial and each command after it.
 const SMTPTimeout = 30 * time.Second
 
-// NewSMTPClient returns a go-mail client for c: tls is implicit TLS,
-// starttls is mandatory STARTTLS, none is plaintext. With a username it
-// authenticates with secret (see Secret): XOAUTH2 for auth xoauth2, else
-// PLAIN or LOGIN, whichever the server offers. Without one it sends
-// unauthenticated. The client does not connect until used.
-func NewSMTPClient(c config.SMTP, secret string) (*mail.Client, error) {
+// DialSMTP connects to c's server and returns the session, ready for
+// MAIL: tls is implicit TLS, starttls is mandatory STARTTLS, none is
+// plaintext. With a username it authenticates with secret (see Secret):
+// XOAUTH2 for auth xoauth2, else PLAIN or LOGIN, whichever the server
+// offers; without one it sends unauthenticated. ctx bounds the TCP
+// connect (go-mail's SMTPTimeout bounds each step after it).
+//
+// go-mail's DialToSMTPClientWithContext (v0.8) leaves the connection open
+// when EHLO, STARTTLS or AUTH fails; herald dials the connection itself
+// and closes it then, so that an account with a wrong password retried
+// for days does not leak one socket per try.
+func DialSMTP(ctx context.Context, c config.SMTP, secret string) (*mail.Client, *smtp.Client, error) {
 	addr := net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
 	opts, err := smtpOptions(c, secret, nil)
 	if err != nil {
-		return nil, fmt.Errorf("smtp %s: %w", addr, err)
+		return nil, nil, fmt.Errorf("smtp %s: %w", addr, err)
 	}
-	client, err := mail.NewClient(c.Host, opts...)
+	tr := &smtpTrace{security: c.Security, host: c.Host, op: OpDial}
+	opts = append(opts, mail.WithDialContextFunc(tr.dial))
+	mc, err := mail.NewClient(c.Host, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("smtp %s: %w", addr, err)
+		return nil, nil, fmt.Errorf("smtp %s: %w", addr, err)
 	}
-	return client, nil
+	sc, err := mc.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		tr.close()
+		return nil, nil, err
+	}
+	return mc, sc, nil
 }
 
 // smtpOptions turns c into go-mail options. onAuth, if set, runs when

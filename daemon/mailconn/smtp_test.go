@@ -178,12 +178,12 @@ func TestCheckSMTPRefusedAndSilent(t *testing.T) {
 	}
 }
 
-func TestNewSMTPClientSends(t *testing.T) {
+func TestDialSMTPSends(t *testing.T) {
 	b := &smtpBackend{user: "ann", password: "s3cret", mechs: []string{"PLAIN"}}
 	host, port := startSMTP(t, b)
-	client, err := NewSMTPClient(smtpConf(host, port, config.Auth{Username: "ann"}), "s3cret")
+	mc, sc, err := DialSMTP(timeout(t, 10*time.Second), smtpConf(host, port, config.Auth{Username: "ann"}), "s3cret")
 	if err != nil {
-		t.Fatalf("NewSMTPClient = %v", err)
+		t.Fatalf("DialSMTP = %v", err)
 	}
 	m := mail.NewMsg()
 	if err := m.From("ann@example.org"); err != nil {
@@ -194,8 +194,11 @@ func TestNewSMTPClientSends(t *testing.T) {
 	}
 	m.Subject("hello")
 	m.SetBodyString(mail.TypeTextPlain, "Hi Bob.\n")
-	if err := client.DialAndSendWithContext(timeout(t, 10*time.Second), m); err != nil {
-		t.Fatalf("DialAndSend = %v", err)
+	if err := mc.SendWithSMTPClient(sc, m); err != nil {
+		t.Fatalf("SendWithSMTPClient = %v", err)
+	}
+	if err := sc.Quit(); err != nil {
+		t.Errorf("Quit = %v", err)
 	}
 	if got := b.auths(); !slices.Equal(got, []string{"PLAIN ann"}) {
 		t.Errorf("server saw AUTH %q", got)
@@ -208,14 +211,80 @@ func TestNewSMTPClientSends(t *testing.T) {
 	}
 }
 
-func TestNewSMTPClientRejectsBadSettings(t *testing.T) {
+func TestDialSMTPRejectsBadSettings(t *testing.T) {
 	for _, c := range []config.SMTP{
 		{Host: "smtp.example.org", Port: 587, Security: "ssl"},
 		{Host: "smtp.example.org", Port: 0, Security: "tls"},
 	} {
-		if _, err := NewSMTPClient(c, ""); err == nil {
-			t.Errorf("NewSMTPClient(%+v) accepted", c)
+		if _, _, err := DialSMTP(timeout(t, 5*time.Second), c, ""); err == nil {
+			t.Errorf("DialSMTP(%+v) accepted", c)
 		}
+	}
+}
+
+// TestDialSMTPClosesOnFailure: a dial that fails after the TCP connect
+// (STARTTLS required but not offered, AUTH refused) closes its connection;
+// go-mail alone leaves it open.
+func TestDialSMTPClosesOnFailure(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		conf func(host string, port int) config.SMTP
+		ehlo string
+	}{
+		{"no STARTTLS", func(h string, p int) config.SMTP {
+			c := smtpConf(h, p, config.Auth{})
+			c.Security = "starttls"
+			return c
+		}, "250 smtp.test\r\n"},
+		{"AUTH refused", func(h string, p int) config.SMTP {
+			return smtpConf(h, p, config.Auth{Username: "ann"})
+		}, "250-smtp.test\r\n250 AUTH PLAIN\r\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			closed := make(chan error, 1)
+			go func() {
+				conn, err := l.Accept()
+				if err != nil {
+					closed <- err
+					return
+				}
+				defer conn.Close()
+				conn.SetDeadline(time.Now().Add(20 * time.Second))
+				io.WriteString(conn, "220 smtp.test ready\r\n")
+				buf := make([]byte, 4096)
+				for {
+					n, err := conn.Read(buf)
+					if err != nil {
+						// EOF: the client closed; a timeout: it did not.
+						closed <- err
+						return
+					}
+					line := strings.ToUpper(string(buf[:n]))
+					switch {
+					case strings.HasPrefix(line, "EHLO"):
+						io.WriteString(conn, c.ehlo)
+					case strings.HasPrefix(line, "AUTH"):
+						io.WriteString(conn, "535 5.7.8 no\r\n")
+					case strings.HasPrefix(line, "QUIT"):
+						io.WriteString(conn, "221 bye\r\n")
+					default:
+						io.WriteString(conn, "502 5.5.2 what\r\n")
+					}
+				}
+			}()
+			port := l.Addr().(*net.TCPAddr).Port
+			if _, _, err := DialSMTP(timeout(t, 10*time.Second), c.conf("127.0.0.1", port), "wrong"); err == nil {
+				t.Fatal("DialSMTP succeeded")
+			}
+			if err := <-closed; !errors.Is(err, io.EOF) {
+				t.Errorf("the server's side of the connection: %v, want EOF (closed by the client)", err)
+			}
+		})
 	}
 }
 

@@ -73,11 +73,7 @@ func BenchmarkGoMailExtras(b *testing.B) {
 		b.Run(fmt.Sprintf("noop+rset=%v", extras), func(b *testing.B) {
 			sink := realserver.StartSMTPSink(b, realserver.SinkOptions{})
 			a := testAccount(sink.Host, sink.Port, 1, fast, 0)
-			mc, err := mailconn.NewSMTPClient(a.SMTP, "")
-			if err != nil {
-				b.Fatal(err)
-			}
-			sc, err := mc.DialToSMTPClientWithContext(timeout(b, time.Minute))
+			mc, sc, err := mailconn.DialSMTP(timeout(b, time.Minute), a.SMTP, "")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -73,10 +73,7 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		}()
 		secret, err := mailconn.Secret(ctx, c.Auth)
 		if err == nil {
-			r.mc, err = mailconn.NewSMTPClient(c, secret)
-		}
-		if err == nil {
-			r.sc, err = r.mc.DialToSMTPClientWithContext(ctx)
+			r.mc, r.sc, err = mailconn.DialSMTP(ctx, c, secret)
 		}
 		r.err = err
 	}()
