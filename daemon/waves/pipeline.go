@@ -205,7 +205,9 @@ func (e *Engine) runPass(ctx context.Context, w *config.Wave, acct *config.Accou
 		defer readers.Done()
 		n, err := e.feed(rctx, w, rows)
 		read = n
-		if err != nil {
+		// Once the sessions are over (or ctx ended) the readers are
+		// cancelled: a read cut short then is no error of the pass.
+		if err != nil && rctx.Err() == nil {
 			errc <- err
 			cancel()
 		}
