@@ -130,7 +130,7 @@ type Delivery struct {
 }
 
 // DeliveryOutcome is the result of one delivery, recorded by
-// CommitDeliveries (or Claim) with the mark of the session's next row.
+// CommitDeliveries with the mark of the session's next row.
 type DeliveryOutcome struct {
 	ID     int64
 	State  string // sent | retry | failed | pending (interrupted)
@@ -142,62 +142,12 @@ type DeliveryOutcome struct {
 	Tried bool
 }
 
-// Claim records prev (if not nil) and marks the next due row of a wave
-// 'sending', in one transaction, and returns that row; nil when none is
-// due. The claim is committed before any SMTP traffic, so a crash leaves
-// at most the claimed rows uncertain; recording the last result in the
-// same commit saves one transaction per message. The wave sender reads
-// ahead with Due and marks rows with CommitDeliveries instead, shared by
-// all its sessions; Claim is the one-row form.
-func (s *Store) Claim(ctx context.Context, wave string, prev *DeliveryOutcome) (*Delivery, error) {
-	var d *Delivery
-	now := time.Now()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if prev != nil {
-			if err := s.recordOutcome(ctx, tx, prev, now); err != nil {
-				return err
-			}
-		}
-		var id int64
-		// One subquery per state, so that each walks deliveries_due
-		// (wave, state, next_at, rowid) in order and stops at its first
-		// row; `state IN (…) ORDER BY next_at` would sort every due row
-		// on each claim, quadratic over a wave. Pending rows go first.
-		err := tx.QueryRowContext(ctx, `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ?
-			WHERE id = coalesce(
-				(SELECT id FROM deliveries WHERE wave = ? AND state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT 1),
-				(SELECT id FROM deliveries WHERE wave = ? AND state = 'retry' AND next_at <= ? ORDER BY next_at, id LIMIT 1))
-			RETURNING id`, ts(now), wave, ts(now), wave, ts(now)).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		d = &Delivery{}
-		var fields string
-		dst := []any{&d.ID, &d.Wave, &d.Run, &d.MessageID, &d.Tries, &d.Uncertain}
-		if err := tx.QueryRowContext(ctx, `SELECT d.id, d.wave, d.run, d.message_id, d.tries, d.uncertain, `+contactCols+`
-			FROM deliveries d JOIN contacts c ON c.id = d.contact_id WHERE d.id = ?`, id).Scan(waveContactDest(dst, &d.Contact, &fields)...); err != nil {
-			return err
-		}
-		return decodeFields(&d.Contact, fields)
-	})
-	return d, err
-}
-
 // recordOutcomeSQL writes one delivery's outcome (recordOutcome).
-const recordOutcomeSQL = `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at), updated_at = ? WHERE id = ?`
+const recordOutcomeSQL = `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at),
+	tries = tries + ?, updated_at = ? WHERE id = ?`
 
-func (s *Store) recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time.Time) error {
-	st, err := s.prepared(ctx, recordOutcomeSQL)
-	if err != nil {
-		return err
-	}
-	return recordOutcomeWith(ctx, tx.StmtContext(ctx, st), o, now)
-}
-
-func recordOutcomeWith(ctx context.Context, st *sql.Stmt, o *DeliveryOutcome, now time.Time) error {
+// recordOutcome writes o in tx (and the try of a row o.Tried counts).
+func recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time.Time) error {
 	var sentAt any
 	if o.State == DeliverySent {
 		sentAt = ts(now)
@@ -206,7 +156,11 @@ func recordOutcomeWith(ctx context.Context, st *sql.Stmt, o *DeliveryOutcome, no
 	if next.IsZero() {
 		next = now
 	}
-	_, err := st.ExecContext(ctx, o.State, truncate(o.Reason, 500), ts(next), sentAt, ts(now), o.ID)
+	tried := 0
+	if o.Tried {
+		tried = 1
+	}
+	_, err := tx.ExecContext(ctx, recordOutcomeSQL, o.State, truncate(o.Reason, 500), ts(next), sentAt, tried, ts(now), o.ID)
 	return err
 }
 
@@ -250,11 +204,7 @@ func (s *Store) Due(ctx context.Context, wave string, cur *DueCursor, limit int)
 		if cur.retry {
 			q = dueRetrySQL
 		}
-		st, err := s.prepared(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		out, err := scanDue(st.QueryContext(ctx, wave, now, cur.nextAt, cur.id, limit))
+		out, err := scanDue(s.db.QueryContext(ctx, q, wave, now, cur.nextAt, cur.id, limit))
 		if err != nil {
 			return nil, err
 		}
@@ -298,9 +248,6 @@ func scanDue(rows *sql.Rows, err error) ([]Delivery, error) {
 const markSendingSQL = `UPDATE deliveries SET state = 'sending', tries = tries + 1, updated_at = ?
 	WHERE id = ? AND state IN ('pending', 'retry')`
 
-// countTrySQL counts a try of a row refused before it was marked.
-const countTrySQL = `UPDATE deliveries SET tries = tries + 1 WHERE id = ?`
-
 // CommitDeliveries records outcomes and marks the rows of ids 'sending',
 // all in one transaction (a group commit for a wave's sessions), and
 // reports which rows it marked. A session's next row is marked in the same
@@ -309,43 +256,24 @@ const countTrySQL = `UPDATE deliveries SET tries = tries + 1 WHERE id = ?`
 // session, and every row the server may have taken is 'sending' or has
 // its outcome.
 func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome, ids []int64) ([]bool, error) {
-	rec, err := s.prepared(ctx, recordOutcomeSQL)
-	if err != nil {
-		return nil, err
-	}
-	mark, err := s.prepared(ctx, markSendingSQL)
-	if err != nil {
-		return nil, err
-	}
 	marked := make([]bool, len(ids))
 	now := time.Now()
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		if len(outcomes) > 0 {
-			st := tx.StmtContext(ctx, rec)
-			for i := range outcomes {
-				if err := recordOutcomeWith(ctx, st, &outcomes[i], now); err != nil {
-					return err
-				}
-				if outcomes[i].Tried {
-					if _, err := tx.ExecContext(ctx, countTrySQL, outcomes[i].ID); err != nil {
-						return err
-					}
-				}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for i := range outcomes {
+			if err := recordOutcome(ctx, tx, &outcomes[i], now); err != nil {
+				return err
 			}
 		}
-		if len(ids) > 0 {
-			st := tx.StmtContext(ctx, mark)
-			for i, id := range ids {
-				res, err := st.ExecContext(ctx, ts(now), id)
-				if err != nil {
-					return err
-				}
-				n, err := res.RowsAffected()
-				if err != nil {
-					return err
-				}
-				marked[i] = n == 1
+		for i, id := range ids {
+			res, err := tx.ExecContext(ctx, markSendingSQL, ts(now), id)
+			if err != nil {
+				return err
 			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			marked[i] = n == 1
 		}
 		return nil
 	})

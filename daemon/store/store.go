@@ -31,10 +31,6 @@ type Store struct {
 	// watchers from wasting those sleeps. Other processes (the CLI) still
 	// meet busy_timeout.
 	wmu sync.Mutex
-
-	// stmts are the hot statements prepared once (see prepared).
-	stmtMu sync.Mutex
-	stmts  map[string]*sql.Stmt
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
@@ -49,7 +45,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", "NORMAL") // WAL + NORMAL is durable across application crashes
-	// Each connection keeps its prepared statements: the inbox and the
+	// Each connection keeps its prepared statements (go-sqlite3 would
+	// otherwise compile every statement on every call): the inbox and the
 	// outbox run the same few statements per message, and preparing one
 	// costs more than running it.
 	q.Set("_stmt_cache_size", "128")
@@ -89,39 +86,7 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 // Close closes the database.
-func (s *Store) Close() error {
-	s.stmtMu.Lock()
-	for _, st := range s.stmts {
-		st.Close()
-	}
-	s.stmts = nil
-	s.stmtMu.Unlock()
-	return s.db.Close()
-}
-
-// prepared returns query prepared once for the life of the Store. go-sqlite3
-// otherwise compiles the SQL again on every Exec or Query (about 50 µs for
-// the outbox's statements, a third of a wave message's database time). Use
-// it in a transaction through tx.StmtContext, which reuses the statement
-// already prepared on the transaction's connection. Keep it for the few
-// statements run once per message: each stays compiled on every pooled
-// connection.
-func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if st, ok := s.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := s.db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if s.stmts == nil {
-		s.stmts = map[string]*sql.Stmt{}
-	}
-	s.stmts[query] = st
-	return st, nil
-}
+func (s *Store) Close() error { return s.db.Close() }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

@@ -157,10 +157,14 @@ func TestCrashLeavesOnlyInFlightRowsUncertain(t *testing.T) {
 	if err := f.engine.plan(ctx, f.cfg.Wave("invitation"), run); err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 3; i++ {
-		if d, err := f.st.Claim(ctx, "invitation", nil); err != nil || d == nil {
-			t.Fatalf("Claim() = %v, %v", d, err)
-		}
+	var cur store.DueCursor
+	due, err := f.st.Due(ctx, "invitation", &cur, 3)
+	if err != nil || len(due) != 3 {
+		t.Fatalf("Due() = %d rows, %v", len(due), err)
+	}
+	marked, err := f.st.CommitDeliveries(ctx, nil, []int64{due[0].ID, due[1].ID, due[2].ID})
+	if err != nil || !marked[0] || !marked[1] || !marked[2] {
+		t.Fatalf("CommitDeliveries() = %v, %v", marked, err)
 	}
 	// The dead process's lease has expired; a new one resumes the run.
 	f.engine.Owner = "restarted"
