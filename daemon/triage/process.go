@@ -130,23 +130,16 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 		return nil
 	}
 	p.patterns()
+	// The watcher prepares every batch (Prepare); a batch handed over
+	// otherwise, or prepared for other UIDs, is parsed here.
 	ps := make([]parsed, len(batch))
-	var todo []int
 	for i, f := range batch {
-		if x, ok := f.Prepared.(parsed); ok && x.f.UID == f.UID {
-			ps[i] = x
-		} else {
-			todo = append(todo, i)
+		x, ok := f.Prepared.(parsed)
+		if !ok || x.f.UID != f.UID {
+			ps = parseAll(batch)
+			break
 		}
-	}
-	if len(todo) > 0 {
-		rest := make([]inbox.Fetched, len(todo))
-		for k, i := range todo {
-			rest[k] = batch[i]
-		}
-		for k, x := range parseAll(rest) {
-			ps[todo[k]] = x
-		}
+		ps[i] = x
 	}
 	var queued bool
 	var seen [][2]string
