@@ -30,6 +30,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	_ "github.com/mattn/go-sqlite3" // reads herald's database to check the outcome
 
+	"github.com/herald-mail/herald/bench/internal/benchkit"
 	"github.com/herald-mail/herald/daemon/realserver"
 )
 
@@ -50,7 +51,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("HERALD_BENCH") != "1" {
+	if !benchkit.Enabled() {
 		os.Exit(m.Run())
 	}
 	dir, err := os.MkdirTemp("", "herald-bench")
@@ -82,35 +83,13 @@ func buildHerald(dir string) error {
 			srcDesc += " plus the working tree's uncommitted changes"
 		}
 	}
-	heraldBin = filepath.Join(dir, "herald")
-	build := exec.Command("go", "build", "-o", heraldBin, "./cmd/herald")
-	build.Dir = repo
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	return build.Run()
+	heraldBin, err = benchkit.Build(repo, dir)
+	return err
 }
 
-// needBench skips unless HERALD_BENCH=1: the benchmarks take minutes and
-// must stay out of `go test ./...`.
-func needBench(t *testing.T) {
-	t.Helper()
-	if os.Getenv("HERALD_BENCH") != "1" {
-		t.Skip("benchmark: set HERALD_BENCH=1 (or run bench/inbox/run.sh)")
-	}
-}
+func needBench(t *testing.T) { benchkit.Need(t, "bench/inbox/run.sh") }
 
-// envInt reads a positive integer setting, or def.
-func envInt(t *testing.T, name string, def int) int {
-	t.Helper()
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		t.Fatalf("%s=%q: want a positive integer", name, v)
-	}
-	return n
-}
+func envInt(t *testing.T, name string, def int) int { return benchkit.EnvInt(t, name, def) }
 
 // shippedTriage is the triage section of the shipped config.yaml, with
 // acknowledge set by the caller.

@@ -23,6 +23,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/herald-mail/herald/bench/internal/benchkit"
 )
 
 var (
@@ -31,7 +33,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("HERALD_BENCH") != "1" {
+	if !benchkit.Enabled() {
 		os.Exit(m.Run())
 	}
 	root, err := filepath.Abs("../..")
@@ -48,11 +50,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	heraldBin = filepath.Join(dir, "herald")
-	build := exec.Command("go", "build", "-o", heraldBin, "./cmd/herald")
-	build.Dir = root
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
+	if heraldBin, err = benchkit.Build(root, dir); err != nil {
 		fmt.Fprintln(os.Stderr, "build herald:", err)
 		os.Exit(1)
 	}
@@ -61,27 +59,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// needBench skips unless HERALD_BENCH=1.
-func needBench(t *testing.T) {
-	t.Helper()
-	if os.Getenv("HERALD_BENCH") != "1" {
-		t.Skip("benchmark: set HERALD_BENCH=1 (or run bench/waves/run.sh)")
-	}
-}
+func needBench(t *testing.T) { benchkit.Need(t, "bench/waves/run.sh") }
 
-// envInt reads a positive integer setting, or def.
-func envInt(t *testing.T, name string, def int) int {
-	t.Helper()
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 {
-		t.Fatalf("%s=%q: want a positive integer", name, s)
-	}
-	return n
-}
+func envInt(t *testing.T, name string, def int) int { return benchkit.EnvInt(t, name, def) }
 
 // ---- smtp-sink, without a dump ----
 
