@@ -2,7 +2,6 @@ package inbox
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -62,11 +61,9 @@ func TestSandboxExistingThenIdle(t *testing.T) {
 				w.ignoreCaps = map[imap.Cap]bool{imap.CapMove: true}
 			}
 			w.o.IdleRestart = time.Hour // arrivals must come through EXISTS
-			// The early backlog (3 batches) is longer than ActionEvery: a
-			// second connection moves while the first fetches.
+			// The early backlog (3 batches) is longer than ActionEvery: it
+			// is moved in groups during the catch-up.
 			w.o.ActionEvery = 20
-			mover := newMoverLog()
-			w.log = slog.New(mover)
 			run(t, w)
 			eventually(t, "the early messages", func() bool { return h.processed() == len(early) })
 
@@ -104,9 +101,6 @@ func TestSandboxExistingThenIdle(t *testing.T) {
 			}
 			if n := reconnects.Load(); n != 0 {
 				t.Errorf("%d reconnects, want 0", n)
-			}
-			if mover.passes.Load() == 0 {
-				t.Error("the second connection did no actions during the catch-up")
 			}
 		})
 	}

@@ -77,22 +77,11 @@ type fetchResult struct {
 
 // pipeline fetches chunk i+1 while the handler commits chunk i. The
 // actions the chunks queued (flags, moves) run after every ActionEvery
-// messages and at the end, so that a backlog is moved with a few large
-// UID MOVEs instead of a few per chunk; the actions are durable rows, so
-// waiting loses nothing. In a catch-up longer than ActionEvery, a second
-// connection (mover) does them meanwhile; otherwise, and at the end, this
-// connection does, once a FETCH is over so that no two of its commands
-// overlap. Memory holds at most two batches.
+// messages and at the end, once a FETCH is over so that no two commands
+// overlap: a backlog is moved with a few large UID MOVEs instead of a few
+// per chunk, and the actions are durable rows, so waiting loses nothing.
+// Memory holds at most two batches.
 func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
-	var mv *mover
-	if len(chunks) > 1 && len(chunks)*s.w.o.Batch > s.w.o.ActionEvery {
-		mv = s.startMover(ctx)
-	}
-	defer func() {
-		if mv != nil {
-			mv.close()
-		}
-	}()
 	unmoved := 0 // messages processed since actions last ran
 	batch, err := s.fetchPrepared(ctx, chunks[0])
 	if err != nil {
@@ -131,16 +120,9 @@ func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
 			// The connection is gone: the actions wait for the next session.
 			return r.err
 		}
-		last := i == len(chunks)-1
-		if unmoved += len(chunks[i]); unmoved >= s.w.o.ActionEvery || last {
-			if last && mv != nil {
-				mv.close() // after its pass: never two connections acting
-				mv = nil
-			}
-			if mv == nil || !mv.signal() {
-				if err := s.runActions(ctx); err != nil {
-					return err
-				}
+		if unmoved += len(chunks[i]); unmoved >= s.w.o.ActionEvery || i == len(chunks)-1 {
+			if err := s.runActions(ctx); err != nil {
+				return err
 			}
 			unmoved = 0
 		}

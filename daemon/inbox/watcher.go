@@ -32,7 +32,7 @@ const (
 	DefaultBatch = 100
 	// DefaultActionEvery is how many messages of a catch-up are processed
 	// between two runs of the queued actions.
-	DefaultActionEvery = 1000
+	DefaultActionEvery = 5000
 	// maxActionGroup caps the UIDs of one STORE or MOVE, so that the
 	// command line stays short (Dovecot's imap_max_line_length is 64 KiB;
 	// 1,000 scattered UIDs take at most about 11 KiB).
@@ -125,9 +125,8 @@ type Options struct {
 	// Batch is the number of messages per Process call (default 100).
 	Batch int
 	// ActionEvery is how many messages a catch-up processes between two
-	// runs of the queued flags and moves (default 1,000); they also run at
-	// the end of every catch-up. A catch-up longer than that opens a
-	// second connection for them while it goes on fetching.
+	// runs of the queued flags and moves (default 5,000); they also run at
+	// the end of every catch-up.
 	ActionEvery int
 	// CommandTimeout bounds every IMAP command (default 60 s). A FETCH of
 	// a batch may take longer: it is cut only after this long without data.
