@@ -55,7 +55,7 @@ func AutoReply(in AutoReplyInput) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auto-reply to %s: %w", in.To, err)
 	}
-	b, err := write(f, body{text: in.Rendered.Text, html: in.Rendered.HTML})
+	b, err := write(nil, f, body{text: in.Rendered.Text, html: in.Rendered.HTML})
 	if err != nil {
 		return nil, fmt.Errorf("auto-reply to %s: %w", in.To, err)
 	}

@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"fmt"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -56,36 +55,32 @@ func encodedWords(s string, first int) []string {
 	const open, close = "=?utf-8?q?", "?="
 	limit := max(first, len(open)+len(close)+12) // room for one character
 	var words []string
-	var w strings.Builder
-	w.WriteString(open)
+	w := append(make([]byte, 0, lineMax), open...)
+	var buf [3 * utf8.UTFMax]byte
 	for _, r := range s {
-		enc := qRune(r)
-		if w.Len()+len(enc)+len(close) > limit && w.Len() > len(open) {
-			w.WriteString(close)
-			words = append(words, w.String())
-			w.Reset()
-			w.WriteString(open)
+		enc := appendQRune(buf[:0], r)
+		if len(w)+len(enc)+len(close) > limit && len(w) > len(open) {
+			words = append(words, string(append(w, close...)))
+			w = append(w[:0], open...)
 			limit = lineMax - 1
 		}
-		w.WriteString(enc)
+		w = append(w, enc...)
 	}
-	w.WriteString(close)
-	return append(words, w.String())
+	return append(words, string(append(w, close...)))
 }
 
-// qRune is r in Q encoding.
-func qRune(r rune) string {
+// appendQRune appends r in Q encoding to dst.
+func appendQRune(dst []byte, r rune) []byte {
 	switch {
 	case r == ' ':
-		return "_"
+		return append(dst, '_')
 	case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!*+-/", r)):
-		return string(r)
+		return append(dst, byte(r))
 	}
 	var buf [utf8.UTFMax]byte
 	n := utf8.EncodeRune(buf[:], r)
-	var sb strings.Builder
 	for _, b := range buf[:n] {
-		fmt.Fprintf(&sb, "=%02X", b)
+		dst = append(dst, '=', upperHex[b>>4], upperHex[b&15])
 	}
-	return sb.String()
+	return dst
 }

@@ -1,5 +1,8 @@
 package compose
 
+// upperHex are the hexadecimal digits of quoted-printable and Q words.
+const upperHex = "0123456789ABCDEF"
+
 // appendQP appends s to dst in quoted-printable (RFC 2045 §6.7), as
 // mime/quotedprintable's text mode writes it: "\n" and "\r\n" are line
 // breaks (written CRLF), every other control byte, "=" and non-ASCII
@@ -9,7 +12,7 @@ package compose
 // wave messages' bodies were the biggest cost of building them through
 // go-message's writers.
 func appendQP(dst []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
+	const hex = upperHex
 	const max = 76 // octets per line, the soft break's "=" included
 	n := 0         // octets on the current line
 	for i := 0; i < len(s); i++ {

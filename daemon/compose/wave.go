@@ -77,7 +77,11 @@ const icsFilename = "invite.ics"
 // second invitation. Both are base64 (RFC 6047 §2.5), as Exchange writes
 // them: the object's CRLF lines and folding arrive exactly, through
 // relays without 8BITMIME too.
-func Wave(in WaveInput) ([]byte, error) {
+func Wave(in WaveInput) ([]byte, error) { return AppendWave(nil, in) }
+
+// AppendWave is Wave appending the message to dst, a buffer to reuse
+// (its content is kept), and returns the extended buffer.
+func AppendWave(dst []byte, in WaveInput) ([]byte, error) {
 	f, err := in.fields()
 	if err != nil {
 		return nil, fmt.Errorf("wave message to %s: %w", in.To, err)
@@ -85,9 +89,9 @@ func Wave(in WaveInput) ([]byte, error) {
 	b := body{text: in.Rendered.Text, html: in.Rendered.HTML}
 	var raw []byte
 	if in.Event == nil {
-		raw, err = write(f, b)
+		raw, err = write(dst, f, b)
 	} else {
-		raw, err = writeInvitation(f, b, Invitation(ICSInput{
+		raw, err = writeInvitation(dst, f, b, Invitation(ICSInput{
 			Event:     *in.Event,
 			Organizer: in.From, OrganizerName: oneLine(in.FromName),
 			Attendee: in.To, AttendeeName: oneLine(in.ToName),
@@ -130,7 +134,7 @@ func (in *WaveInput) fields() (fields, error) {
 		in.Date = time.Now()
 	}
 
-	var f fields
+	f := make(fields, 0, 16) // a wave message's header has about 14
 	f.addAddress("From", oneLine(in.FromName), from)
 	f.addAddress("To", oneLine(in.ToName), to)
 	f.addAddress("Reply-To", "", from)
@@ -242,15 +246,15 @@ func mailtoEscape(addr string) string {
 // writeInvitation writes a message of headers f whose body is b's text
 // and HTML with the invitation ics as a third alternative, and ics again
 // as an attachment: the structure described at Wave.
-func writeInvitation(f fields, b body, ics []byte) ([]byte, error) {
+func writeInvitation(dst []byte, f fields, b body, ics []byte) ([]byte, error) {
 	f.addRaw("MIME-Version", "MIME-Version: 1.0")
 	f.add("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": newBoundary()}))
 	h, err := f.header()
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	mixed, err := message.CreateWriter(&buf, h)
+	buf := bytes.NewBuffer(dst)
+	mixed, err := message.CreateWriter(buf, h)
 	if err != nil {
 		return nil, err
 	}

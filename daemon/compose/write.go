@@ -155,7 +155,9 @@ type body struct {
 // byte in the shape go-message's writers give it (RFC 2046 §5.1.1):
 // building a wave message through them cost more than rendering its
 // templates.
-func write(f fields, b body) ([]byte, error) {
+//
+// The message is appended to dst, which may be a buffer to reuse.
+func write(dst []byte, f fields, b body) ([]byte, error) {
 	f.addRaw("MIME-Version", "MIME-Version: 1.0") // raw keeps the usual spelling
 	boundary := ""
 	if b.html == "" {
@@ -167,7 +169,10 @@ func write(f fields, b body) ([]byte, error) {
 	}
 	// Quoted-printable grows French or Spanish text by a few percent; the
 	// header and part headers are well under 2 KiB.
-	out := make([]byte, 0, 2048+(len(b.text)+len(b.html))*9/8)
+	out := dst
+	if need := len(out) + 2048 + (len(b.text)+len(b.html))*9/8; cap(out) < need {
+		out = append(make([]byte, 0, need), out...)
+	}
 	out, err := f.appendHeader(out)
 	if err != nil {
 		return nil, err

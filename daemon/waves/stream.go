@@ -61,6 +61,7 @@ func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Accoun
 		} else {
 			start := time.Now()
 			endErr, nextErr = st.End(ctx, cur.raw, acct.Address, to)
+			recycle(cur.raw) // End keeps none of it
 			if e.Metrics != nil {
 				e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(time.Since(start).Seconds())
 			}
