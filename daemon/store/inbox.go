@@ -291,17 +291,12 @@ func (t *InboxTx) insertActions() error {
 	now := ts(t.now)
 	for len(t.actions) > 0 {
 		n := min(len(t.actions), actionRows)
-		var q strings.Builder
-		q.WriteString(`INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at) VALUES `)
 		args := make([]any, 0, 9*n)
-		for i, a := range t.actions[:n] {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		for _, a := range t.actions[:n] {
 			args = append(args, a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, now, now)
 		}
-		if _, err := t.tx.ExecContext(t.ctx, q.String(), args...); err != nil {
+		q := multiRow(`INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at) VALUES `, 9, n, "")
+		if _, err := t.tx.ExecContext(t.ctx, q, args...); err != nil {
 			return err
 		}
 		t.actions = t.actions[n:]
