@@ -3,9 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // Candidate is a list member as the audience sees it, with what the
@@ -149,27 +152,10 @@ type DeliveryOutcome struct {
 	Tried bool
 }
 
-// recordOutcomeSQL writes one delivery's outcome (recordOutcome).
+// recordOutcomeSQL writes one delivery's outcome (and the try of a row
+// that DeliveryOutcome.Tried counts).
 const recordOutcomeSQL = `UPDATE deliveries SET state = ?, reason = ?, next_at = ?, sent_at = coalesce(?, sent_at),
 	tries = tries + ?, updated_at = ? WHERE id = ?`
-
-// recordOutcome writes o in tx (and the try of a row o.Tried counts).
-func recordOutcome(ctx context.Context, tx *sql.Tx, o *DeliveryOutcome, now time.Time) error {
-	var sentAt any
-	if o.State == DeliverySent {
-		sentAt = ts(now)
-	}
-	next := o.Next
-	if next.IsZero() {
-		next = now
-	}
-	tried := 0
-	if o.Tried {
-		tried = 1
-	}
-	_, err := tx.ExecContext(ctx, recordOutcomeSQL, o.State, truncate(o.Reason, 500), ts(next), sentAt, tried, ts(now), o.ID)
-	return err
-}
 
 // DueCursor walks a wave's due rows for Due: the pending ones first,
 // then those waiting for a retry, each in (next_at, id) order. The zero
@@ -264,15 +250,37 @@ const markSendingSQL = `UPDATE deliveries SET state = 'sending', tries = tries +
 // its outcome.
 func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome, ids []int64) ([]bool, error) {
 	marked := make([]bool, len(ids))
-	now := time.Now()
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	now := ts(time.Now())
+	bg := context.Background() // see driverTx; ctx is checked once, here
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	args := make([]driver.NamedValue, 7)
+	for i := range args {
+		args[i].Ordinal = i + 1
+	}
+	err := s.driverTx(func(c *sqlite3.SQLiteConn) error {
 		for i := range outcomes {
-			if err := recordOutcome(ctx, tx, &outcomes[i], now); err != nil {
+			o := &outcomes[i]
+			var sentAt any
+			if o.State == DeliverySent {
+				sentAt = now
+			}
+			next := now
+			if !o.Next.IsZero() {
+				next = ts(o.Next)
+			}
+			var tried int64
+			if o.Tried {
+				tried = 1
+			}
+			setArgs(args, o.State, truncate(o.Reason, 500), next, sentAt, tried, now, o.ID)
+			if _, err := c.ExecContext(bg, recordOutcomeSQL, args); err != nil {
 				return err
 			}
 		}
 		for i, id := range ids {
-			res, err := tx.ExecContext(ctx, markSendingSQL, ts(now), id)
+			res, err := c.ExecContext(bg, markSendingSQL, setArgs(args, now, id))
 			if err != nil {
 				return err
 			}
@@ -288,6 +296,15 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 		return nil, err
 	}
 	return marked, nil
+}
+
+// setArgs sets the values of args (Ordinal already set) and returns
+// those of them.
+func setArgs(args []driver.NamedValue, vs ...any) []driver.NamedValue {
+	for i, v := range vs {
+		args[i].Value = v
+	}
+	return args[:len(vs)]
 }
 
 // NextDue is when the earliest pending or retry row of a wave is due.

@@ -18,7 +18,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 )
 
 // Store is an open herald database.
@@ -31,6 +31,10 @@ type Store struct {
 	// watchers from wasting those sleeps. Other processes (the CLI) still
 	// meet busy_timeout.
 	wmu sync.Mutex
+	// w is the connection every write of this process goes through,
+	// under wmu: the pages a write changes stay in its cache from one
+	// write to the next, and driverTx needs a connection of its own.
+	w *sql.Conn
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
@@ -55,8 +59,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path}
-	if err := s.migrate(ctx); err != nil {
+	if s.w, err = db.Conn(ctx); err != nil {
 		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	return s, nil
@@ -82,11 +90,11 @@ func createPrivate(path string) error {
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.db.ExecContext(ctx, query, args...)
+	return s.w.ExecContext(ctx, query, args...)
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
@@ -94,12 +102,46 @@ func (s *Store) Path() string { return s.path }
 // DB exposes the handle to the store's sibling packages' tests.
 func (s *Store) DB() *sql.DB { return s.db }
 
+// driverTx runs f in one IMMEDIATE transaction on the writer connection,
+// straight through the driver, committed when f returns nil: for the
+// one write per wave message. database/sql would start a goroutine for
+// every transaction (to watch its context) and this process's busiest
+// writer pays for no such hand-off. f must run its statements with a
+// context that is never cancelled (context.Background): go-sqlite3 runs
+// a statement whose context can be cancelled on a goroutine of its own.
+func (s *Store) driverTx(f func(c *sqlite3.SQLiteConn) error) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.w.Raw(func(dc any) error {
+		c, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("store: unexpected driver connection %T", dc)
+		}
+		bg := context.Background()
+		if _, err := c.ExecContext(bg, "BEGIN IMMEDIATE", nil); err != nil {
+			return err
+		}
+		err := f(c)
+		if err == nil {
+			if _, err = c.ExecContext(bg, "COMMIT", nil); err == nil {
+				return nil
+			}
+		}
+		if !c.AutoCommit() { // still open: a failed statement or COMMIT may end it
+			if _, rerr := c.ExecContext(bg, "ROLLBACK", nil); rerr != nil {
+				err = errors.Join(err, rerr)
+			}
+		}
+		return err
+	})
+}
+
 // tx runs f in one transaction, committed when f returns nil. Transactions
 // begin IMMEDIATE (see the package doc), so keep f short.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
