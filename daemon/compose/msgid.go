@@ -2,13 +2,28 @@ package compose
 
 import (
 	"crypto/rand"
+	"encoding/base32"
+	"encoding/binary"
 	"strings"
+	"time"
 )
 
-// NewMessageID returns a new "<random@domain>" Message-ID (RFC 5322
-// §3.6.4) with 128 random bits, so that herald can record it before the
-// message is sent. domain may also be a whole address (decorte@un.org):
-// its domain is used. An empty domain gives "localhost".
+// idEncoding is base32 with its digits in ASCII order, so that ids sort
+// as the numbers they encode.
+var idEncoding = base32.NewEncoding("234567abcdefghijklmnopqrstuvwxyz").WithPadding(base32.NoPadding)
+
+// NewMessageID returns a new "<id@domain>" Message-ID (RFC 5322 §3.6.4),
+// so that herald can record it before the message is sent. domain may
+// also be a whole address (decorte@un.org): its domain is used. An empty
+// domain gives "localhost".
+//
+// The id is 26 characters: the time in milliseconds (48 bits), then 80
+// random bits. The random part keeps ids unguessable (a reply's
+// In-Reply-To finds its contact by it); the time in front makes ids made
+// one after another sort together, as a wave's outbox is planned: its
+// index of Message-IDs then grows at one end. With wholly random ids
+// every chunk of a plan rewrote pages all over that index (planning
+// 100,000 contacts took 2.1 s instead of 1.0).
 func NewMessageID(domain string) string {
 	if at := strings.LastIndexByte(domain, '@'); at >= 0 {
 		domain = domain[at+1:]
@@ -17,7 +32,10 @@ func NewMessageID(domain string) string {
 	if domain == "" || !validIDPart(domain) {
 		domain = "localhost"
 	}
-	return "<" + strings.ToLower(rand.Text()) + "@" + domain + ">"
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
+	rand.Read(b[6:]) // never fails (crypto/rand)
+	return "<" + idEncoding.EncodeToString(b[:]) + "@" + domain + ">"
 }
 
 // normID strips the angle brackets and blanks of a Message-ID and returns

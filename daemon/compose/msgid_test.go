@@ -3,6 +3,7 @@ package compose
 import (
 	"regexp"
 	"testing"
+	"time"
 )
 
 func TestNewMessageID(t *testing.T) {
@@ -25,5 +26,19 @@ func TestNewMessageID(t *testing.T) {
 	}
 	if normID(NewMessageID("un.org")) == "" {
 		t.Error("NewMessageID() is not a valid msg-id")
+	}
+}
+
+// Ids made a millisecond or more apart sort in the order they were made
+// (the outbox's index of Message-IDs grows at one end).
+func TestNewMessageIDSortsByTime(t *testing.T) {
+	prev := NewMessageID("un.org")
+	for range 5 {
+		time.Sleep(2 * time.Millisecond)
+		id := NewMessageID("un.org")
+		if id <= prev {
+			t.Fatalf("%s made after %s sorts before it", id, prev)
+		}
+		prev = id
 	}
 }

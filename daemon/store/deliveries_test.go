@@ -110,3 +110,29 @@ func BenchmarkCommitDeliveries(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDue reads a wave's due rows with their contacts, 64 a call,
+// as a wave's sender reads ahead of its sessions (per row).
+func BenchmarkDue(b *testing.B) {
+	ctx, cancel := context.WithCancel(context.Background()) // as the sender's
+	defer cancel()
+	const n = 10000
+	s := plannedOutbox(b, n)
+	if _, err := s.db.Exec(`UPDATE contacts SET language = 'en', organisation = 'City of Kampala', title = 'Mayor', city = 'Kampala', country = 'BE', fields = '{"delegation":"D-00001"}'`); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	var cur DueCursor
+	read := 0
+	for b.Loop() {
+		ds, err := s.Due(ctx, "bench", &cur, 64)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ds) == 0 {
+			cur = DueCursor{}
+		}
+		read += len(ds)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(read, 1)), "ns/row")
+}
