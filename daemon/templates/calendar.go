@@ -22,7 +22,11 @@ var calendars = map[string]*calendar{
 		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
 		// 16 November 2017: the day-month order read the same way worldwide.
 		date: func(c *calendar, t time.Time) string {
-			return strconv.Itoa(t.Day()) + " " + c.months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+			y, m, d := t.Date()
+			var buf [40]byte
+			b := strconv.AppendInt(buf[:0], int64(d), 10)
+			b = append(append(append(b, ' '), c.months[m-1]...), ' ')
+			return string(strconv.AppendInt(b, int64(y), 10))
 		},
 		at: ", ",
 	},
@@ -32,11 +36,16 @@ var calendars = map[string]*calendar{
 		weekdays: [7]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"},
 		// 16 novembre 2017; the first of the month is written "1er".
 		date: func(c *calendar, t time.Time) string {
-			day := strconv.Itoa(t.Day())
-			if t.Day() == 1 {
-				day = "1er"
+			y, m, d := t.Date()
+			var buf [40]byte
+			b := buf[:0]
+			if d == 1 {
+				b = append(b, "1er"...)
+			} else {
+				b = strconv.AppendInt(b, int64(d), 10)
 			}
-			return day + " " + c.months[t.Month()-1] + " " + strconv.Itoa(t.Year())
+			b = append(append(append(b, ' '), c.months[m-1]...), ' ')
+			return string(strconv.AppendInt(b, int64(y), 10))
 		},
 		at: " à ",
 	},
@@ -46,7 +55,11 @@ var calendars = map[string]*calendar{
 		weekdays: [7]string{"domingo", "lunes", "martes", "miércoles", "jueves", "viernes", "sábado"},
 		// 16 de noviembre de 2017
 		date: func(c *calendar, t time.Time) string {
-			return strconv.Itoa(t.Day()) + " de " + c.months[t.Month()-1] + " de " + strconv.Itoa(t.Year())
+			y, m, d := t.Date()
+			var buf [40]byte
+			b := strconv.AppendInt(buf[:0], int64(d), 10)
+			b = append(append(append(b, " de "...), c.months[m-1]...), " de "...)
+			return string(strconv.AppendInt(b, int64(y), 10))
 		},
 		at: ", ",
 	},

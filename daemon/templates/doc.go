@@ -30,6 +30,11 @@
 //
 // The .html file has no header block: it is the HTML body only.
 //
+// Load also compiles each template for Data (fast.go): Render then runs
+// it without text/template's reflection, with the same output byte for
+// byte, and the standard executor runs whatever the compiled program
+// does not do (and reports every execution error).
+//
 // Errors name the file and the line: header-block errors their own line,
 // template parse errors the line text/template reports, which is the line
 // in the file (the header block is accounted for). An error in a folded

@@ -25,11 +25,15 @@ type entry struct {
 	headers    []header // Subject first
 	text       *texttemplate.Template
 	html       *htmltemplate.Template // nil without NAME.LANG.html
+	// textProg and htmlProg are text and html compiled for the fast path
+	// (fast.go); nil where the standard executor runs the template.
+	textProg, htmlProg *program
 }
 
 type header struct {
 	name string
 	tmpl *texttemplate.Template
+	prog *program // nil: the standard executor runs it
 }
 
 // langRE accepts language tags such as en, fr, es, pt-BR, zh-Hant.
@@ -117,7 +121,7 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 			probs = append(probs, parseProblem(path, err))
 			continue
 		}
-		h := header{name: f.Name, tmpl: t}
+		h := header{name: f.Name, tmpl: t, prog: fastText(t, fm)}
 		if f.Name == "Subject" {
 			e.headers = append([]header{h}, e.headers...)
 		} else {
@@ -132,6 +136,7 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 		return append(probs, parseProblem(path, err))
 	}
 	e.text = t
+	e.textProg = fastText(t, fm)
 	return probs
 }
 
@@ -140,16 +145,32 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 // (an action inside an unquoted attribute, say) to load time.
 func (e *entry) compileHTML(path, src string) []Problem {
 	src = strings.TrimPrefix(src, "\ufeff")
-	t, err := htmltemplate.New(path).Funcs(funcMap(e.lang)).Option("missingkey=error").Parse(src)
+	fm := funcMap(e.lang)
+	t, err := htmltemplate.New(path).Funcs(fm).Option("missingkey=error").Parse(src)
 	if err != nil {
 		return []Problem{parseProblem(path, err)}
 	}
 	var he *htmltemplate.Error
-	if err := t.Execute(io.Discard, Data{}); errors.As(err, &he) {
+	err = t.Execute(io.Discard, Data{})
+	if errors.As(err, &he) {
 		return []Problem{parseProblem(path, he)}
 	}
 	e.html = t
+	// The tree is escaped once the dry run got as far as executing: it
+	// ran clean, or failed on the empty Data (an ExecError). Any other
+	// error leaves the template to the standard executor.
+	var ee texttemplate.ExecError
+	if err == nil || errors.As(err, &ee) {
+		e.htmlProg, _ = compileFast(t.Tree, fm, true)
+	}
 	return nil
+}
+
+// fastText compiles a text template for the fast path; nil when it
+// cannot.
+func fastText(t *texttemplate.Template, fm map[string]any) *program {
+	p, _ := compileFast(t.Tree, fm, false)
+	return p
 }
 
 func newText(path string, fm map[string]any) *texttemplate.Template {

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -80,15 +81,21 @@ func (s *Set) pick(name string, langs []string) *entry {
 // executed concurrently (text/template allows it); the times of data are
 // first moved into data.Location, where the date functions show them.
 func (e *entry) render(data Data) (*Rendered, error) {
+	return e.renderWith(data, true)
+}
+
+// renderWith is render; fast false runs only the standard executor (the
+// tests compare both).
+func (e *entry) renderWith(data Data, fast bool) (*Rendered, error) {
 	data.Lang = e.lang
 	inZone(&data)
 	r := &Rendered{Name: e.name, Lang: e.lang, Headers: map[string]string{}}
 	for _, h := range e.headers {
-		var sb strings.Builder
-		if err := h.tmpl.Execute(&sb, data); err != nil {
+		s, err := execute(h.prog, h.tmpl, &data, fast)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", h.name, err)
 		}
-		v := sanitizeHeader(sb.String())
+		v := sanitizeHeader(s)
 		if v == "" {
 			return nil, fmt.Errorf("%s renders empty", h.name)
 		}
@@ -98,19 +105,41 @@ func (e *entry) render(data Data) (*Rendered, error) {
 			r.Headers[h.name] = v
 		}
 	}
-	var sb strings.Builder
-	if err := e.text.Execute(&sb, data); err != nil {
+	s, err := execute(e.textProg, e.text, &data, fast)
+	if err != nil {
 		return nil, fmt.Errorf("text: %w", err)
 	}
-	r.Text = sb.String()
+	r.Text = s
 	if e.html != nil {
-		sb.Reset()
-		if err := e.html.Execute(&sb, data); err != nil {
+		s, err := execute(e.htmlProg, e.html, &data, fast)
+		if err != nil {
 			return nil, fmt.Errorf("html: %w", err)
 		}
-		r.HTML = sb.String()
+		r.HTML = s
 	}
 	return r, nil
+}
+
+// executor is a text/template or html/template template.
+type executor interface {
+	Execute(w io.Writer, data any) error
+}
+
+// execute runs the compiled program p when there is one and fast is set,
+// else, or when p fails (a nil pointer, a missing key: the standard
+// executor then reports it), the standard executor t.
+func execute(p *program, t executor, data *Data, fast bool) (string, error) {
+	if fast && p != nil {
+		if s, err := p.execute(data); err == nil {
+			return s, nil
+		}
+		fastFallbacks.Add(1)
+	}
+	var sb strings.Builder
+	if err := t.Execute(&sb, *data); err != nil {
+		return "", err
+	}
+	return sb.String(), nil
 }
 
 // normLang lower-cases a tag and accepts "_" for "-" (pt_BR).
