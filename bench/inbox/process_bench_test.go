@@ -37,7 +37,8 @@ func BenchmarkProcess(b *testing.B) {
 		b.Fatal(err)
 	}
 	msgs := corpus(10000, corpusSeed)
-	ctx := context.Background()
+	ctx, cancel := context.WithCancel(context.Background()) // as the watcher's
+	defer cancel()
 	var p *triage.Processor
 	mb := inbox.Mailbox{Account: cfg.Accounts[0].Name, Name: "INBOX"}
 	// A fresh database per 10,000 messages: the corpus has each

@@ -48,10 +48,16 @@ type InboxTx struct {
 }
 
 // Inbox runs f in one transaction. The actions f adds are inserted, in
-// order, when it returns.
+// order, when it returns. ctx can stop the transaction from starting,
+// not its statements: with a context that can be cancelled, the driver
+// runs each statement on a goroutine of its own to watch it, and a
+// batch's transaction is short.
 func (s *Store) Inbox(ctx context.Context, f func(*InboxTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		t := &InboxTx{tx: tx, ctx: ctx, now: time.Now(), batch: true}
+		t := &InboxTx{tx: tx, ctx: context.WithoutCancel(ctx), now: time.Now(), batch: true}
 		if err := f(t); err != nil {
 			return err
 		}
