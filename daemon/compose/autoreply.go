@@ -62,27 +62,35 @@ func AutoReply(in AutoReplyInput) ([]byte, error) {
 	return b, nil
 }
 
+// checkMessage checks what every message herald writes needs: plain
+// From and To addresses, a Message-ID and a rendered subject and text. It
+// returns the addresses bare and the id without its angle brackets.
+func checkMessage(fromAddr, toAddr, messageID string, r *templates.Rendered) (from, to, id string, err error) {
+	if from, err = bareAddress("from", fromAddr); err != nil {
+		return "", "", "", err
+	}
+	if to, err = bareAddress("to", toAddr); err != nil {
+		return "", "", "", err
+	}
+	if id = normID(messageID); id == "" {
+		return "", "", "", fmt.Errorf("message-id %q is not <left@right>; make one with NewMessageID", messageID)
+	}
+	if r == nil || strings.TrimSpace(r.Subject) == "" {
+		return "", "", "", errors.New("no subject: render the template first")
+	}
+	if r.Text == "" {
+		return "", "", "", errors.New("empty text body")
+	}
+	return from, to, id, nil
+}
+
 // fields checks in and lays out the reply's header.
 func (in *AutoReplyInput) fields() (fields, error) {
-	from, err := bareAddress("from", in.From)
+	from, to, id, err := checkMessage(in.From, in.To, in.MessageID, in.Rendered)
 	if err != nil {
 		return nil, err
-	}
-	to, err := bareAddress("to", in.To)
-	if err != nil {
-		return nil, err
-	}
-	id := normID(in.MessageID)
-	if id == "" {
-		return nil, fmt.Errorf("message-id %q is not <left@right>; make one with NewMessageID", in.MessageID)
 	}
 	c := in.Rendered
-	if c == nil || strings.TrimSpace(c.Subject) == "" {
-		return nil, errors.New("no subject: render the template first")
-	}
-	if c.Text == "" {
-		return nil, errors.New("empty text body")
-	}
 	date := in.Date
 	if date.IsZero() {
 		date = time.Now()

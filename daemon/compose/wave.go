@@ -107,26 +107,12 @@ func AppendWave(dst []byte, in WaveInput) ([]byte, error) {
 // fields checks in and lays out the message's header. It leaves From
 // and To bare and Date set in in, for the invitation.
 func (in *WaveInput) fields() (fields, error) {
-	from, err := bareAddress("from", in.From)
-	if err != nil {
-		return nil, err
-	}
-	to, err := bareAddress("to", in.To)
+	from, to, id, err := checkMessage(in.From, in.To, in.MessageID, in.Rendered)
 	if err != nil {
 		return nil, err
 	}
 	in.From, in.To = from, to
-	id := normID(in.MessageID)
-	if id == "" {
-		return nil, fmt.Errorf("message-id %q is not <left@right>; make one with NewMessageID", in.MessageID)
-	}
 	c := in.Rendered
-	if c == nil || strings.TrimSpace(c.Subject) == "" {
-		return nil, errors.New("no subject: render the template first")
-	}
-	if c.Text == "" {
-		return nil, errors.New("empty text body")
-	}
 	if in.Event != nil && in.Event.Start.IsZero() {
 		return nil, errors.New("the event has no start: set event.start to attach an invitation")
 	}
