@@ -91,35 +91,32 @@ func needBench(t *testing.T) { benchkit.Need(t, "bench/inbox/run.sh") }
 
 func envInt(t *testing.T, name string, def int) int { return benchkit.EnvInt(t, name, def) }
 
-// shippedTriage is the triage section of the shipped config.yaml, with
-// acknowledge set by the caller.
-const shippedTriage = `triage:
-  acknowledge: %t
-  ack_template: ack
-  ack_once_per: 168h
-  quarantine_folder: Triage/Unreadable
-  rules:
-    - name: visa
-      match:
-        subject: '(?i)\bvisas?\b|invitation letter|lettre d.invitation|carta de invitaci[oó]n'
-      category: visa
-      folder: Triage/Visa
-      ack_template: ack-visa
-    - name: press
-      match:
-        from: '(?i)@(reuters|afp|bbc|apnews)\.'
-      category: press
-      folder: Triage/Press
-      acknowledge: false
-    - name: speaking
-      match:
-        subject: '(?i)\b(speaker|speaking|panel|intervention|ponente|orateur)\b'
-      category: programme
-      folder: Triage/Programme
-  default:
-    category: general
-    folder: Triage/General
-`
+// shippedTriage is the triage section of the shipped config.yaml, as
+// this tree has it, with acknowledge as given.
+func shippedTriage(acknowledge bool) string {
+	b, err := os.ReadFile("../../config.yaml")
+	if err != nil {
+		panic(fmt.Sprintf("the shipped config: %v", err))
+	}
+	s := string(b)
+	i := strings.Index(s, "\ntriage:\n")
+	if i < 0 {
+		panic("the shipped config.yaml has no triage section")
+	}
+	s = s[i+1:]
+	// The section ends where the next top-level line starts.
+	for j := strings.Index(s, "\n") + 1; j > 0 && j < len(s); j += strings.Index(s[j:], "\n") + 1 {
+		if s[j] != ' ' && s[j] != '\n' {
+			s = s[:j]
+			break
+		}
+	}
+	const shipped = "\n  acknowledge: true\n"
+	if !strings.Contains(s, shipped) {
+		panic("the shipped triage section does not say acknowledge: true")
+	}
+	return strings.Replace(s, shipped, fmt.Sprintf("\n  acknowledge: %t\n", acknowledge), 1)
+}
 
 // benchConfig is a live (non-sandbox) config for one account on Dovecot
 // and smtp-sink, with the shipped account settings and triage rules.
@@ -156,7 +153,7 @@ accounts:
       connections: 2
       rate: 5/s
       sent_folder: Sent
-`+shippedTriage, filepath.Join(dir, "data", "herald.db"), templates, cmp.Or(os.Getenv("HERALD_BENCH_LOG_LEVEL"), "info"), heraldUser, imapPort, password, smtpPort, acknowledge)
+`+shippedTriage(acknowledge), filepath.Join(dir, "data", "herald.db"), templates, cmp.Or(os.Getenv("HERALD_BENCH_LOG_LEVEL"), "info"), heraldUser, imapPort, password, smtpPort)
 }
 
 // writeConfig writes benchConfig into dir and runs `herald check` on it.
