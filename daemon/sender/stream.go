@@ -33,7 +33,16 @@ type Stream struct {
 	granted time.Time
 	started time.Time      // when its envelope went out
 	dw      io.WriteCloser // its dot-writer, without PIPELINING
+	// exchange is how long the last message End finished took, from its
+	// envelope to the verdict on its content (Exchange).
+	exchange time.Duration
 }
+
+// Exchange is how long the message the last End finished took at the
+// server: from its envelope to the verdict on its content. Waits for a
+// rate token, a session or the daily cap before its envelope are not in
+// it, nor the next message's start in the same End.
+func (st *Stream) Exchange() time.Duration { return st.exchange }
 
 // Stream waits for a free session, as Send does, and lends it until Close.
 func (p *Pool) Stream(ctx context.Context) (*Stream, error) {
@@ -396,6 +405,7 @@ func (s *session) crossed(raw []byte, from, to string) (end, next *Error) {
 // daily cap unless the server may have it, and a slow-down heeded.
 func (st *Stream) ended(e *Error) error {
 	st.open, st.dw = false, nil
+	st.exchange = time.Since(st.started)
 	if e == nil {
 		st.report(st.started, nil)
 		return nil

@@ -345,6 +345,39 @@ func TestStreamSendsContentBeforeWaitingForToken(t *testing.T) {
 	}
 }
 
+// TestStreamExchangeLeavesOutTheWaitForAToken: Exchange is the finished
+// message's time at the server, not End's, which here also waits for the
+// next message's rate token until a timer started after the verdict
+// stops it.
+func TestStreamExchangeLeavesOutTheWaitForAToken(t *testing.T) {
+	f := startFake(t, nil)
+	ctx := timeout(t, 60*time.Second)
+	short, cancel := context.WithCancel(ctx)
+	defer cancel()
+	const wait = 300 * time.Millisecond
+	p := New(Options{Account: f.Account(1, config.Rate{N: 1, Per: time.Hour}, 0), OnSend: func(time.Duration, error) {
+		time.AfterFunc(wait, cancel)
+	}})
+	defer p.Close()
+	s, err := p.Stream(ctx)
+	if err != nil {
+		t.Fatalf("Stream() = %v", err)
+	}
+	defer s.Close()
+	if err := s.Begin(ctx, from, "a@example.org"); err != nil {
+		t.Fatalf("Begin = %v", err)
+	}
+	start := time.Now()
+	end, _ := s.End(short, message("a@example.org", 0), from, "b@example.org")
+	took := time.Since(start)
+	if end != nil {
+		t.Fatalf("End = %v", end)
+	}
+	if x := s.Exchange(); x <= 0 || x >= took || took < wait {
+		t.Errorf("Exchange() = %v for an End of %v that waited %v for a token", x, took, wait)
+	}
+}
+
 // TestStreamDailyCap: the next message past the cap is refused, the open
 // one is sent.
 func TestStreamDailyCap(t *testing.T) {

@@ -3,7 +3,6 @@ package waves
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sender"
@@ -59,11 +58,10 @@ func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Accoun
 		if cur == nil {
 			nextErr = st.Begin(ctx, acct.Address, to)
 		} else {
-			start := time.Now()
 			endErr, nextErr = st.End(ctx, cur.raw, acct.Address, to)
 			recycle(cur.raw) // End keeps none of it
 			if e.Metrics != nil {
-				e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(time.Since(start).Seconds())
+				e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(st.Exchange().Seconds())
 			}
 			if endErr == nil {
 				sent = &store.DeliveryOutcome{ID: cur.d.ID, State: store.DeliverySent}
