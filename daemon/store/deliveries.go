@@ -79,30 +79,16 @@ type PlannedRow struct {
 	MessageID string
 }
 
-// plannedRows is how many outbox rows one INSERT of AddPlanned writes
-// at most (9 parameters each).
-const plannedRows = 100
-
 // AddPlanned writes a chunk of a run's outbox in one transaction. Rows
 // already written (planning resumed after a crash) are left as they are.
 func (s *Store) AddPlanned(ctx context.Context, wave string, run int, rows []PlannedRow) error {
 	now := ts(time.Now())
-	args := make([]any, 0, 9*min(len(rows), plannedRows))
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		for len(rows) > 0 {
-			n := min(len(rows), plannedRows)
-			args = args[:0]
-			for _, r := range rows[:n] {
-				args = append(args, wave, run, r.ContactID, r.Email, r.State, r.Reason, r.MessageID, now, now)
-			}
-			q := multiRow(`INSERT INTO deliveries (wave, run, contact_id, email, state, reason, message_id, next_at, updated_at) VALUES `,
-				9, n, "ON CONFLICT (wave, run, contact_id) DO NOTHING")
-			if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-				return err
-			}
-			rows = rows[n:]
-		}
-		return nil
+		return insertRows(ctx, tx, `INSERT INTO deliveries (wave, run, contact_id, email, state, reason, message_id, next_at, updated_at) VALUES `,
+			"ON CONFLICT (wave, run, contact_id) DO NOTHING", 9, len(rows), func(args []any, i int) []any {
+				r := &rows[i]
+				return append(args, wave, run, r.ContactID, r.Email, r.State, r.Reason, r.MessageID, now, now)
+			})
 	})
 }
 
@@ -126,7 +112,7 @@ func (s *Store) RecoverSending(ctx context.Context, wave string) (int64, error) 
 	return res.RowsAffected()
 }
 
-// Delivery is an outbox row claimed for sending, with its contact.
+// Delivery is a due outbox row, read with its contact (Due).
 type Delivery struct {
 	ID        int64
 	Wave      string

@@ -287,25 +287,14 @@ func (t *InboxTx) AddAction(a Action) error {
 	return t.insertActions()
 }
 
-// actionRows is how many actions one INSERT writes at most (9 parameters
-// each, well under SQLite's limit of 32,766).
-const actionRows = 100
-
-// insertActions writes the queued actions, actionRows per statement (a
-// full statement's text is always the same, so it stays prepared).
+// insertActions writes the queued actions, many per statement.
 func (t *InboxTx) insertActions() error {
 	now := ts(t.now)
-	for len(t.actions) > 0 {
-		n := min(len(t.actions), actionRows)
-		args := make([]any, 0, 9*n)
-		for _, a := range t.actions[:n] {
-			args = append(args, a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, now, now)
-		}
-		q := multiRow(`INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at) VALUES `, 9, n, "")
-		if _, err := t.tx.ExecContext(t.ctx, q, args...); err != nil {
-			return err
-		}
-		t.actions = t.actions[n:]
-	}
-	return nil
+	err := insertRows(t.ctx, t.tx, `INSERT INTO actions (account, mailbox, uidvalidity, uid, kind, arg, message, next_at, created_at) VALUES `,
+		"", 9, len(t.actions), func(args []any, i int) []any {
+			a := &t.actions[i]
+			return append(args, a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, now, now)
+		})
+	t.actions = t.actions[:0]
+	return err
 }

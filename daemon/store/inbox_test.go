@@ -15,7 +15,7 @@ import (
 func TestInboxActionsWrittenAtCommit(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
-	n := 2*actionRows + 7
+	n := 2*rowsPerInsert + 7
 	err := s.Inbox(ctx, func(tx *InboxTx) error {
 		for i := range n {
 			id, err := tx.AddMessage(MessageRow{Account: "habitat", Direction: "in", Mailbox: "INBOX", UIDValidity: 9,
