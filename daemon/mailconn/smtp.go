@@ -135,7 +135,7 @@ func CheckSMTP(ctx context.Context, c config.SMTP) error {
 	return nil
 }
 
-// smtpTrace follows a CheckSMTP connection through its steps, so that an
+// smtpTrace follows a CheckSMTP or DialSMTP connection through its steps, so that an
 // error from go-mail can be told apart: dial, TLS, greeting/EHLO or auth.
 type smtpTrace struct {
 	security, host string

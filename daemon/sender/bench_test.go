@@ -73,11 +73,11 @@ func BenchmarkGoMailExtras(b *testing.B) {
 		b.Run(fmt.Sprintf("noop+rset=%v", extras), func(b *testing.B) {
 			sink := realserver.StartSMTPSink(b, realserver.SinkOptions{})
 			a := testAccount(sink.Host, sink.Port, 1, fast, 0)
-			mc, sc, err := mailconn.DialSMTP(timeout(b, time.Minute), a.SMTP, "")
+			_, sc, err := mailconn.DialSMTP(timeout(b, time.Minute), a.SMTP, "")
 			if err != nil {
 				b.Fatal(err)
 			}
-			s := &session{mc: mc, sc: sc}
+			s := &session{sc: sc}
 			defer s.quit(commandTimeout)
 			ctx := timeout(b, 10*time.Minute)
 			b.ResetTimer()

@@ -3,9 +3,11 @@
 // them, one token bucket for smtp.rate shared by all of them, slowed down
 // when the server asks, and the smtp.daily_cap counted in the store.
 //
-// It sends raw messages over go-mail's smtp.Client and never resends a
-// message whose end-of-data line may have reached the server: such a
-// failure comes back as an Uncertain *Error for the caller to record.
+// It dials with go-mail (mailconn.DialSMTP), sends raw messages on that
+// connection, pipelined when the server offers PIPELINING, and never
+// resends a message whose end-of-data line may have reached the server:
+// such a failure comes back as an Uncertain *Error for the caller to
+// record.
 package sender
 
 import (

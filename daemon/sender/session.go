@@ -6,7 +6,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/herald-mail/herald/daemon/config"
@@ -42,7 +41,6 @@ var usePipelining = true
 // session is one connection of the pool; sc is nil while not connected.
 // Only the goroutine holding it from the pool touches it.
 type session struct {
-	mc       *mail.Client
 	sc       *smtp.Client
 	lastUsed time.Time
 	// pipelining: the server offers PIPELINING (RFC 2920), and
@@ -52,13 +50,12 @@ type session struct {
 	buf        []byte // the message as sent, reused
 }
 
-// dial connects and authenticates (as triage's dialSMTP). go-mail heeds ctx
+// dial connects and authenticates (mailconn.DialSMTP). go-mail heeds ctx
 // only for the TCP connect; when ctx ends during the greeting, STARTTLS or
 // AUTH, dial returns at once and closes the late connection in the
 // background (go-mail's own timeout bounds that wait).
 func (s *session) dial(ctx context.Context, c config.SMTP) error {
 	type result struct {
-		mc  *mail.Client
 		sc  *smtp.Client
 		err error
 	}
@@ -73,7 +70,7 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		}()
 		secret, err := mailconn.Secret(ctx, c.Auth)
 		if err == nil {
-			r.mc, r.sc, err = mailconn.DialSMTP(ctx, c, secret)
+			_, r.sc, err = mailconn.DialSMTP(ctx, c, secret)
 		}
 		r.err = err
 	}()
@@ -82,7 +79,7 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		if r.err != nil {
 			return smtpError(CmdConnect, r.err)
 		}
-		s.mc, s.sc, s.lastUsed = r.mc, r.sc, time.Now()
+		s.sc, s.lastUsed = r.sc, time.Now()
 		s.pipelining, _ = s.sc.Extension("PIPELINING")
 		s.pipelining = s.pipelining && usePipelining
 		s.mailParams = ""
@@ -183,7 +180,7 @@ func (s *session) drop() {
 	if s.sc != nil {
 		s.sc.Close()
 	}
-	s.mc, s.sc = nil, nil
+	s.sc = nil
 }
 
 // quit ends the session politely (RFC 5321 §4.1.1.10) and closes it.

@@ -36,9 +36,10 @@ func (e *Engine) send(ctx context.Context, w *config.Wave) error {
 	}
 }
 
-// session sends rendered rows one at a time over one SMTP session. Its
-// next row is marked 'sending' in the same group commit as its last
-// row's outcome, and the SMTP transaction starts only after that commit.
+// session sends rendered rows over one SMTP session: through a stream
+// (stream) when the pool lends one, else one Send at a time. Either way
+// its next row is marked 'sending' in the same group commit as its last
+// row's outcome, and that row's content goes out only after the commit.
 // So a crash leaves at most one uncertain row per session.
 func (e *Engine) session(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, p *pass) (err error) {
 	if sp, ok := pool.(streamer); ok {
