@@ -43,7 +43,7 @@ func groupActions(acts []Action) (flags, moves, unknown []*actionGroup) {
 }
 
 // runActions performs the pending actions of this mailbox generation:
-// flags first, so that a message carries its keyword into the folder it is
+// flags first, so that a message carries its flags into the folder it is
 // moved to, then moves, one command per destination.
 func (s *session) runActions(ctx context.Context) error {
 	acts, err := s.w.o.Handler.Pending(ctx, s.mb)

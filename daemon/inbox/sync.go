@@ -28,7 +28,8 @@ var fetchOptions = &imap.FetchOptions{
 }
 
 // sync hands every message above the saved mark to the handler, batch by
-// batch, and performs the actions queued for this mailbox after each one.
+// batch, and performs the actions queued for this mailbox every
+// ActionEvery messages and at the end.
 func (s *session) sync(ctx context.Context) error {
 	last, err := s.w.o.Handler.LastUID(ctx, s.mb)
 	if err != nil {
