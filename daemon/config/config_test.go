@@ -209,6 +209,7 @@ func TestErrors(t *testing.T) {
 		{"log level", minimal + "log: {level: loud}\n", 6, "log.level", `"loud" is not one of debug, info, warn, error`},
 		{"empty match", minimal + "triage:\n  rules:\n    - {name: x, category: c}\n", 8, "triage.rules[0].match", "no match key"},
 		{"bad header regex", minimal + "triage:\n  rules:\n    - match:\n        header: {X-Foo: '['}\n", 9, "triage.rules[0].match.header.X-Foo", "invalid regular expression"},
+		{"bad ack exception", minimal + "triage:\n  ack_exceptions:\n    - '@forms\\.example\\.org$'\n    - '(relay'\n", 9, "triage.ack_exceptions[1]", "invalid regular expression: missing closing )"},
 		{"bad forward", minimal + "triage: {default: {forward: nobody}}\n", 6, "triage.default.forward", "not an email address"},
 		{"bad flag", minimal + "triage: {default: {flag: 'two words'}}\n", 6, "triage.default.flag", "not an IMAP keyword"},
 		{"bad digest cron", minimal + "triage: {digest: {cron: '@sometimes'}}\n", 6, "triage.digest.cron", "not a cron schedule"},
@@ -261,6 +262,18 @@ func TestEnvExpansion(t *testing.T) {
 	}
 	if re := c.Triage.Rules[0].Match.Subject; re.String() != "^(?i)x$" || !re.MatchString("X") {
 		t.Errorf("subject = %v", re)
+	}
+}
+
+// TestAckExceptions: triage.ack_exceptions arrive compiled, in order.
+func TestAckExceptions(t *testing.T) {
+	c := mustParse(t, minimal+"triage:\n  ack_exceptions: ['@forms\\.example\\.org$', '(?i)^relay@']\n")
+	var got []string
+	for _, re := range c.Triage.AckExceptions {
+		got = append(got, re.String())
+	}
+	if strings.Join(got, " ") != `@forms\.example\.org$ (?i)^relay@` || !c.Triage.AckExceptions[1].MatchString("Relay@x.org") {
+		t.Errorf("ack_exceptions = %q", got)
 	}
 }
 

@@ -164,6 +164,20 @@ func (d *decoder) strList(p *[]string) handler {
 	}
 }
 
+// regexList decodes a list of regular expressions; each bad one is
+// reported at its own item (key[i]).
+func (d *decoder) regexList(p *[]*regexp.Regexp) handler {
+	return func(n ast.Node, key string) {
+		d.sequence(n, key, func(_ int, item ast.Node, key string) {
+			var re *regexp.Regexp
+			d.regex(&re)(item, key)
+			if re != nil {
+				*p = append(*p, re)
+			}
+		})
+	}
+}
+
 func (d *decoder) strMap(p *map[string]string) handler {
 	return func(n ast.Node, key string) {
 		d.eachPair(n, key, func(pr pair, child string) {

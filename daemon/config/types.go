@@ -116,10 +116,11 @@ type Triage struct {
 	AckOncePer       time.Duration `yaml:"ack_once_per"`
 	QuarantineFolder string        `yaml:"quarantine_folder"`
 	// AckExceptions are sender patterns acknowledged even when none of our
-	// addresses is in To/Cc/Bcc/Resent-* (SPEC §4 "configured exception list").
-	AckExceptions []string    `yaml:"ack_exceptions"`
-	Rules         []Rule      `yaml:"rules"`
-	Default       RuleActions `yaml:"default"`
+	// addresses is in To/Cc/Bcc/Resent-* (SPEC §4 "configured exception
+	// list"), compiled when the file is read: a bad one is a located error.
+	AckExceptions []*regexp.Regexp `yaml:"-"`
+	Rules         []Rule           `yaml:"rules"`
+	Default       RuleActions      `yaml:"default"`
 	// Digest mails each account its enquiries without a human answer.
 	Digest Digest `yaml:"digest"`
 }

@@ -21,7 +21,8 @@ func FuzzIntent(f *testing.F) {
 	f.Add("Si, asistire con gusto ¿? ", "unsubscribe "+strings.Repeat("A", 40))
 	f.Add(strings.Repeat("maybe ", 500), "Re: [x] Refusé :")
 	f.Fuzz(func(t *testing.T, text, subject string) {
-		r := Intent(text, subject)
+		reply := ReplyText(text)
+		r := Intent(reply, subject)
 		switch r.Intent {
 		case "", Accepted, Declined, Maybe:
 		default:
@@ -38,7 +39,7 @@ func FuzzIntent(f *testing.F) {
 		if utf8.ValidString(text) && utf8.ValidString(subject) && !utf8.ValidString(r.Evidence) {
 			t.Fatalf("invalid UTF-8 in Evidence %q", r.Evidence)
 		}
-		IsUnsubscribe(subject, text)
+		IsUnsubscribe(subject, reply)
 		if tok := UnsubscribeTokenFromSubject(subject); tok != "" && !strings.Contains(subject, tok) {
 			t.Fatalf("token %q not in subject %q", tok, subject)
 		}

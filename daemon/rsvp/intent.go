@@ -59,11 +59,11 @@ type signal struct {
 	quote   string
 }
 
-// Intent reads the intent of a reply from its new text (pass
-// message.NewText or ReplyText; quoted lines, attributions and Outlook
-// header blocks left in are stripped again) and its subject, whose
-// Outlook-style "Accepted:", "Refusé :", "Aceptado:" prefix counts as
-// evidence. English, French and Spanish are read; accents are optional.
+// Intent reads the intent of a reply from its text (pass ReplyText's
+// result; quoted lines, attributions and Outlook header blocks it left in
+// are stripped) and its subject, whose Outlook-style "Accepted:",
+// "Refusé :", "Aceptado:" prefix counts as evidence. English, French and
+// Spanish are read; accents are optional.
 //
 // Negations beat the verbs they contain ("I will not be able to attend"
 // is declined, not accepted). Conflicting answers give Intent "" and Clear
@@ -71,8 +71,8 @@ type signal struct {
 // ("yes but"), partial or online attendance, a substitute or companion,
 // a negated acceptance ("don't count on me" reads declined), another
 // request, or a reply over 60 words keep the Intent but set Clear false.
-func Intent(newText, subject string) Result {
-	text := cleanText(newText)
+func Intent(reply, subject string) Result {
+	text := cleanReply(reply)
 	sents, sigs, nWords := collect(text, subject)
 	return decide(text, sents, sigs, nWords)
 }
@@ -276,14 +276,19 @@ func shortAnswer(body string) string {
 
 var nameConnector = map[string]bool{"of": true, "de": true, "la": true, "le": true, "du": true, "des": true, "del": true, "y": true, "et": true, "and": true, "the": true, "for": true, "à": true, "a": true, "van": true, "von": true}
 
+// maxSignatureLines is the most lines dropSignature removes (blank lines
+// at the end aside); IsUnsubscribe's pre-screen relies on it.
+const maxSignatureLines = 4
+
 // dropSignature removes the name and title lines a reply ends with
-// ("John Smith", "Mayor of Mechelen"): up to four lines of capitalised
-// words, never the whole reply, never a line that is itself an answer.
+// ("John Smith", "Mayor of Mechelen"): up to maxSignatureLines lines of
+// capitalised words, never the whole reply, never a line that is itself an
+// answer.
 func dropSignature(lines []string) []string {
 	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
 		lines = lines[:len(lines)-1]
 	}
-	for k := 0; k < 4 && len(lines) > 1; k++ {
+	for k := 0; k < maxSignatureLines && len(lines) > 1; k++ {
 		if !looksLikeName(lines[len(lines)-1]) {
 			break
 		}

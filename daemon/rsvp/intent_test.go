@@ -132,9 +132,9 @@ func TestIntent(t *testing.T) {
 		{"Count me in.\nFrom: X <x@y> Sent: Monday To: Y Subject: can you attend? Please decline if not.", "", Accepted, true, "en"},
 	}
 	for _, c := range cases {
-		r := Intent(c.text, c.subject)
+		r := Intent(ReplyText(c.text), c.subject)
 		if r.Intent != c.intent || r.Clear != c.clear || (c.lang != "" && r.Lang != c.lang) {
-			t.Errorf("Intent(%q, %q) = %+v, want intent %q clear %v lang %q", c.text, c.subject, r, c.intent, c.clear, c.lang)
+			t.Errorf("Intent(ReplyText(%q), %q) = %+v, want intent %q clear %v lang %q", c.text, c.subject, r, c.intent, c.clear, c.lang)
 		}
 	}
 }

@@ -9,10 +9,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Bounds on the text read. A body is cut at maxBody before quotes are
-// stripped (a bottom-posted answer may follow a long quote), and the new
-// text at maxText: a reply that long is far past maxWords anyway, and the
-// phrase tables cost time in proportion to the text.
+// Bounds on the text read. ReplyText cuts a body at maxBody before quotes
+// are stripped (a bottom-posted answer may follow a long quote, but not one
+// this long), and Intent and IsUnsubscribe cut the new text at maxText: a
+// reply that long is far past maxWords anyway, and the phrase tables cost
+// time in proportion to the text.
 const (
 	maxBody = 256 << 10
 	maxText = 4 << 10
@@ -21,8 +22,12 @@ const (
 // ReplyText returns what the sender wrote in a reply body: message.NewText,
 // and, when that is empty because the answer sits below the quote
 // (Thunderbird and mailing-list habit: "On … wrote:", quoted lines, then the
-// answer), the unquoted text after the first quoted line.
+// answer), the unquoted text after the first quoted line. Only the first
+// maxBody bytes of body are read. Intent and IsUnsubscribe take its result.
 func ReplyText(body string) string {
+	if len(body) > maxBody {
+		body = strings.ToValidUTF8(body[:maxBody], "")
+	}
 	if nt := message.NewText(body); nt != "" {
 		return nt
 	}
@@ -47,17 +52,9 @@ var (
 	inlineOutlook    = regexp.MustCompile(`(?i)^\s*\*?(from|de)\s?:.{1,200}\b(sent|envoy[ée]|enviado(?: el)?)\s?:`)
 )
 
-// cleanText strips, defensively, what is not the sender's new text: the
-// caller should pass message.NewText, but a raw body must not make quoted
-// invitation wording vote.
-func cleanText(s string) string {
-	if len(s) > maxBody {
-		s = strings.ToValidUTF8(s[:maxBody], "")
-	}
-	return cleanReply(ReplyText(s))
-}
-
-// cleanReply is cleanText for what ReplyText returned.
+// cleanReply strips, defensively, what ReplyText may have left of a quote
+// (quoted lines, an attribution, an Outlook header block), so that quoted
+// invitation wording never votes, and cuts the text at maxText.
 func cleanReply(s string) string {
 	if len(s) > maxText {
 		s = strings.ToValidUTF8(s[:maxText], "")

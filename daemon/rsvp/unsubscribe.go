@@ -50,22 +50,12 @@ func wordSet(s string) map[string]bool {
 // IsUnsubscribe reports a request to be taken off the lists (SPEC §4 class
 // 3): a subject that is essentially "unsubscribe" in English, French or
 // Spanish (including "unsubscribe TOKEN", the List-Unsubscribe mailto
-// subject herald sends), or a short new text that is essentially that
+// subject herald sends), or a short reply that is essentially that
 // request ("Please remove me from your list.", "Merci de me désinscrire",
-// "No deseo recibir más correos"). Pass message.NewText as newText. A
+// "No deseo recibir más correos"). Pass ReplyText's result as reply. A
 // request mixed with anything else ("I can't attend, please remove me")
 // is false: it goes to a human.
-func IsUnsubscribe(subject, newText string) bool {
-	return isUnsubscribe(subject, func() string { return cleanText(newText) })
-}
-
-// IsUnsubscribeReply is IsUnsubscribe for a text that is already
-// ReplyText's result, which it does not compute again.
-func IsUnsubscribeReply(subject, reply string) bool {
-	return isUnsubscribe(subject, func() string { return cleanReply(reply) })
-}
-
-func isUnsubscribe(subject string, text func() string) bool {
+func IsUnsubscribe(subject, reply string) bool {
 	s := subjectPrefix.ReplaceAllString(subject, "")
 	if tok := UnsubscribeTokenFromSubject(s); tok != "" {
 		s = strings.Replace(s, tok, " ", 1)
@@ -73,19 +63,20 @@ func isUnsubscribe(subject string, text func() string) bool {
 	if essentiallyUnsubscribe(normalize(s), 12) {
 		return true
 	}
-	t := text()
+	t := cleanReply(reply)
 	if t == "" {
 		return false
 	}
 	lines := strings.Split(t, "\n")
-	// dropSignature keeps at least the lines before the last four
-	// non-blank ones: a word outside the request's vocabulary there
-	// settles it before the costlier signature and phrase matching.
+	// dropSignature keeps at least the first line and every line before
+	// the last maxSignatureLines (trailing blank lines aside): a word
+	// outside the request's vocabulary there settles it before the
+	// costlier signature and phrase matching.
 	kept := len(lines)
 	for kept > 0 && strings.TrimSpace(lines[kept-1]) == "" {
 		kept--
 	}
-	for _, l := range lines[:max(kept-4, min(kept, 1))] {
+	for _, l := range lines[:max(kept-maxSignatureLines, min(kept, 1))] {
 		// Line by line (normalize keeps words within a line): an
 		// enquiry is usually settled by its first line or two.
 		if !onlyUnsubWords(normalize(l)) {

@@ -37,11 +37,8 @@ func TestIsUnsubscribe(t *testing.T) {
 		{"", "", false},
 	}
 	for _, c := range cases {
-		if got := IsUnsubscribe(c.subject, c.text); got != c.want {
-			t.Errorf("IsUnsubscribe(%q, %q) = %v, want %v", c.subject, c.text, got, c.want)
-		}
-		if got := IsUnsubscribeReply(c.subject, ReplyText(c.text)); got != c.want {
-			t.Errorf("IsUnsubscribeReply(%q, ReplyText(%q)) = %v, want %v", c.subject, c.text, got, c.want)
+		if got := IsUnsubscribe(c.subject, ReplyText(c.text)); got != c.want {
+			t.Errorf("IsUnsubscribe(%q, ReplyText(%q)) = %v, want %v", c.subject, c.text, got, c.want)
 		}
 	}
 }

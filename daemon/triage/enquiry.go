@@ -95,7 +95,7 @@ func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, er
 	if !ack {
 		return ReasonRuleOff, nil
 	}
-	policy := classify.Policy{OwnAddresses: r.p.ownAddresses(), LoopHeader: LoopHeader, Exceptions: r.p.exceptions}
+	policy := classify.Policy{OwnAddresses: r.p.own, LoopHeader: LoopHeader, Exceptions: r.p.Config.Triage.AckExceptions}
 	if why := classify.Suppress(r.x.m, policy); why != "" {
 		return why, nil
 	}

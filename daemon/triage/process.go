@@ -58,20 +58,20 @@ type Processor struct {
 	// Now is the clock (tests); nil means time.Now.
 	Now func() time.Time
 
-	compile    sync.Once
-	refRE      *regexp.Regexp   // an enquiry reference in a subject
-	exceptions []*regexp.Regexp // triage.ack_exceptions
+	compile sync.Once
+	refRE   *regexp.Regexp // an enquiry reference in a subject
+	own     []string       // the account's address and aliases, lowercased
 }
 
-// patterns compiles, once per Processor, what every message is matched
-// against.
+// patterns prepares, once per Processor, what every message is matched
+// against. The triage.ack_exceptions regexps are config's, compiled (and
+// checked, with their line) when the file was read.
 func (p *Processor) patterns() {
 	p.compile.Do(func() {
 		p.refRE = regexp.MustCompile(`\b` + regexp.QuoteMeta(p.Config.Event.RefPrefix) + `-\d{4,}\b`)
-		for _, e := range p.Config.Triage.AckExceptions {
-			if re, err := regexp.Compile(e); err == nil {
-				p.exceptions = append(p.exceptions, re)
-			}
+		p.own = []string{strings.ToLower(p.Account.Address)}
+		for _, a := range p.Account.Aliases {
+			p.own = append(p.own, strings.ToLower(a))
 		}
 	})
 }
@@ -220,13 +220,4 @@ func parse(f inbox.Fetched) (x parsed) {
 	x.lang = message.DetectLanguage(x.reply)
 	x.cls = classify.Classify(x.m)
 	return x
-}
-
-// ownAddresses are the account's address and aliases, lowercased.
-func (p *Processor) ownAddresses() []string {
-	out := []string{strings.ToLower(p.Account.Address)}
-	for _, a := range p.Account.Aliases {
-		out = append(out, strings.ToLower(a))
-	}
-	return out
 }

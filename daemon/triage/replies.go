@@ -106,7 +106,6 @@ func (r *recorder) bounceContacts() error {
 // reports whether the message was one.
 func (r *recorder) unsubscribe() (bool, error) {
 	m := r.x.m
-	newText := r.x.reply
 	var contactID int64
 	how := ""
 	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" && len(r.p.Secret) > 0 {
@@ -114,7 +113,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 			contactID, how = id, "List-Unsubscribe mailto"
 		}
 	}
-	if contactID == 0 && rsvp.IsUnsubscribeReply(m.Subject, newText) {
+	if contactID == 0 && rsvp.IsUnsubscribe(m.Subject, r.x.reply) {
 		d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
 		if err != nil {
 			return false, err
@@ -229,7 +228,7 @@ func (r *recorder) setRSVP(c *store.Contact, intent, evidence string) error {
 // more than 10 automatic messages to one address an hour.
 func (r *recorder) confirm(template string, c *store.Contact, msg int64) error {
 	to := classify.ReplyAddress(r.x.m)
-	policy := classify.Policy{OwnAddresses: r.p.ownAddresses(), LoopHeader: LoopHeader}
+	policy := classify.Policy{OwnAddresses: r.p.own, LoopHeader: LoopHeader}
 	if to == "" || classify.Suppress(r.x.m, policy) != "" {
 		return nil
 	}
