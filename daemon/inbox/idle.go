@@ -23,8 +23,9 @@ func (s *session) waitForChanges(ctx context.Context) error {
 }
 
 // idle waits in IDLE (RFC 2177). Every end of IDLE leads to a sync, the
-// restart included: imapmemserver does not report mail that arrived just
-// before IDLE began until something else happens.
+// restart included: a server that misses mail arriving just as IDLE
+// begins (go-imap's own server does; herald's sandbox works around it)
+// is caught up at the next restart.
 func (s *session) idle(ctx context.Context) error {
 	cmd, err := wait(ctx, s, s.c.Idle)
 	if err != nil {

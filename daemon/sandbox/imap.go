@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
@@ -54,7 +55,8 @@ func newAccount(acc Account, uidBase uint32) *account {
 	return a
 }
 
-// appendInbox stores raw in INBOX; sessions in IDLE are told at once.
+// appendInbox stores raw in INBOX; sessions in IDLE are told within
+// idleRecheck, almost always at once (see imapSession.Idle).
 func (a *account) appendInbox(raw []byte) error {
 	_, err := a.user.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{})
 	return err
@@ -125,6 +127,52 @@ var (
 	_ imapserver.SessionIMAP4rev2   = (*imapSession)(nil)
 	_ imapserver.SessionAppendLimit = (*imapSession)(nil)
 )
+
+// idleRecheck bounds how long an update queued for a session in IDLE can wait
+// before it is written (see Idle).
+const idleRecheck = 500 * time.Millisecond
+
+// Idle reports every mailbox update while the client idles, including one
+// queued just before or as IDLE began.
+//
+// The library's own Idle (imapserver.SessionTracker.Idle) only writes updates
+// it is woken for, and a session is woken only once Idle has registered it:
+// an update queued before that (a delivery racing the "+ idling"
+// continuation, or one since the last command's poll) was written only with
+// the next update or after the client restarted IDLE. So Idle here drains
+// the queue with Poll first, then runs the library's Idle in windows of
+// idleRecheck,
+// draining the queue again between windows: an update queued in the short gap
+// before a window's registration is written at the next drain, at most
+// idleRecheck later, and any other at once. Poll and the library's Idle run
+// one after the other on this goroutine, so updates keep their order.
+func (s *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	for {
+		if err := s.UserSession.Poll(w, true); err != nil {
+			return err
+		}
+		window := make(chan struct{})
+		go func() {
+			t := time.NewTimer(idleRecheck)
+			defer t.Stop()
+			select {
+			case <-stop:
+			case <-t.C:
+			}
+			close(window)
+		}()
+		if err := s.UserSession.Idle(w, window); err != nil {
+			return err
+		}
+		// The library's Idle returns at once when no mailbox is selected.
+		<-window
+		select {
+		case <-stop:
+			return nil
+		default:
+		}
+	}
+}
 
 // Login accepts an account address or name with Password.
 func (s *imapSession) Login(username, password string) error {
