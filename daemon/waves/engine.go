@@ -21,7 +21,10 @@ import (
 )
 
 // Sender delivers one raw message to one recipient: the account's SMTP
-// pool (daemon/sender).
+// pool (daemon/sender). A Sender that also lends whole sessions
+// (streamer, as *sender.Pool does) gets a wave's messages through them,
+// one round trip per message; Send alone serves any other (the tests'
+// fakes).
 type Sender interface {
 	Send(ctx context.Context, from, to string, raw []byte) error
 }
