@@ -17,8 +17,8 @@ import (
 // a wave's CPU went there. compileFast turns a parse tree into a program
 // for the one static type templates see, Data, at load time: field names
 // become indexes, functions are called directly, html/template's escapers
-// are reproduced (escape.go), and every expression has a static type, so
-// that strings never go through an interface.
+// are reproduced (fast_escape.go), and every expression has a static
+// type, so that strings never go through an interface.
 //
 // The program does exactly what the standard executor does, byte for
 // byte, for the subset of the template language it accepts; anything
@@ -28,12 +28,17 @@ import (
 // pointer, a missing map key) or panic makes render run the standard
 // executor again for that part, so that errors are the standard ones.
 //
+// The only map reachable from Data is map[string]string (Contact.Fields)
+// and no slice has string elements: the compiler declines other maps and
+// ranging over strings rather than carry code no template can reach.
+//
 // Semantics followed (text/template's exec.go):
 //   - A field chain resolves each name once, at compile time: a struct
-//     field (through at most one pointer, nil being an error), or a key of
-//     a map[string]T, a missing key being an error (missingkey=error, the
-//     option load.go sets on every template). A name that is also a method
-//     of the type, of its pointer or of an embedded field is declined.
+//     field (through at most one pointer, nil being an error), or a key
+//     of a map[string]string, a missing key being an error
+//     (missingkey=error, the option load.go sets on every template). A
+//     name that is also a method of the type, of its pointer or of an
+//     embedded field is declined.
 //   - if/with/range test truth as text/template's isTrue; with sets dot;
 //     range walks slices and arrays, setting dot and its variables.
 //   - Variables are resolved lexically to slots; text/template's stack
@@ -44,8 +49,8 @@ import (
 //     fmt.Fprint of text/template's printableValue.
 //   - Functions: funcMap's func(time.Time) string, func(string) string and
 //     func(any, ...any) any (called directly, the result's dynamic type
-//     checked), and the builtins printf, print, println, len, index (one
-//     map key) and not.
+//     checked), and the builtins printf, print, println, len, index (a
+//     map[string]string by one string key) and not.
 
 // fastFallbacks counts parts whose program failed at run time and that
 // the standard executor ran again; tests read it.
@@ -64,8 +69,11 @@ type val struct {
 	s  string
 }
 
-// state is one execution's: the output, the variables and the data
-// (held here so that fields are addressable without an allocation).
+// state is one execution's: the output, the variables and a copy of the
+// data. The program reads the data through reflect.ValueOf(&s.data), a
+// pointer into the pooled state: taking the caller's *Data there would
+// make the caller's Data (248 bytes) escape to the heap, and passing it by
+// value would box it, an allocation per execution either way.
 type state struct {
 	buf  []byte
 	vars []val
@@ -83,27 +91,20 @@ var statePool = sync.Pool{New: func() any { return new(state) }}
 // maxPooledBuf is the largest output buffer kept for another execution.
 const maxPooledBuf = 256 << 10
 
-// errFast is panicked at run time where the standard executor would fail;
-// the caller then runs the standard executor, which reports the error.
-type errFast struct{ msg string }
+// fallback is panicked at run time where the standard executor would
+// fail; the caller then runs the standard executor, which reports the
+// error.
+type fallback struct{}
 
-func (e errFast) Error() string { return e.msg }
+func fail() { panic(fallback{}) }
 
-func failf(format string, args ...any) {
-	panic(errFast{fmt.Sprintf(format, args...)})
-}
-
-// execute runs p on data. Any failure is returned as an error, never a
-// panic.
-func (p *program) execute(data *Data) (out string, err error) {
+// execute runs p on data. ok is false when p failed (fallback or any
+// other panic, which execute recovers): the standard executor must run.
+func (p *program) execute(data *Data) (out string, ok bool) {
 	s := statePool.Get().(*state)
 	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(errFast); ok {
-				err = e
-			} else {
-				err = fmt.Errorf("fast template: panic: %v", r)
-			}
+		if recover() != nil {
+			out, ok = "", false
 		}
 		s.data = Data{}
 		clear(s.vars)
@@ -121,7 +122,7 @@ func (p *program) execute(data *Data) (out string, err error) {
 	s.vars[0] = root
 	s.buf = s.buf[:0]
 	s.run(p.nodes, root)
-	return string(s.buf), nil
+	return string(s.buf), true
 }
 
 func (s *state) run(nodes []node, dot val) {
@@ -171,7 +172,7 @@ func (n *printNode) exec(s *state, dot val) {
 	default:
 		iface, ok := printableValue(v.rv)
 		if !ok {
-			failf("can't print value of type %s", v.rv.Type())
+			fail()
 		}
 		fmt.Fprint(s, iface)
 	}
@@ -200,12 +201,7 @@ type ifNode struct {
 
 func (n *ifNode) exec(s *state, dot val) {
 	v := n.e.eval(s, dot)
-	var t bool
-	if n.str {
-		t = v.s != ""
-	} else {
-		t, _ = isTrue(v.rv)
-	}
+	t := truth(v, n.str)
 	switch {
 	case t && n.with:
 		s.run(n.list, v)
@@ -216,10 +212,10 @@ func (n *ifNode) exec(s *state, dot val) {
 	}
 }
 
-// rangeNode is {{range}} over a slice or an array.
+// rangeNode is {{range}} over a slice or an array, of elements that are
+// not strings.
 type rangeNode struct {
 	e                 expr
-	elemStr           bool
 	idxSlot, elemSlot int // -1 when not declared
 	list, elseList    []node
 }
@@ -232,11 +228,7 @@ func (n *rangeNode) exec(s *state, dot val) {
 		return
 	}
 	for i := 0; i < l; i++ {
-		ev := v.Index(i)
-		el := val{rv: ev}
-		if n.elemStr {
-			el = val{s: ev.String()}
-		}
+		el := val{rv: v.Index(i)}
 		if n.idxSlot >= 0 {
 			s.vars[n.idxSlot] = val{rv: reflect.ValueOf(i)}
 		}
@@ -286,14 +278,12 @@ const (
 	stepField     stepKind = iota // a struct's field
 	stepPtrField                  // a field through a pointer, nil an error
 	stepMapString                 // a key of a map[string]string, missing an error
-	stepMap                       // a key of another map[string]T
 )
 
 type step struct {
 	kind  stepKind
-	index int
-	key   string
-	keyV  reflect.Value
+	index int    // stepField, stepPtrField
+	key   string // stepMapString
 }
 
 // fieldExpr is .A.B.C from dot or a variable.
@@ -316,22 +306,16 @@ func (e *fieldExpr) eval(s *state, dot val) val {
 			v = v.Field(st.index)
 		case stepPtrField:
 			if v.IsNil() {
-				failf("nil pointer evaluating %s", v.Type())
+				fail()
 			}
 			v = v.Elem().Field(st.index)
 		case stepMapString:
 			m, _ := reflect.TypeAssert[map[string]string](v)
 			x, ok := m[st.key]
 			if !ok {
-				failf("map has no entry for key %q", st.key)
+				fail()
 			}
 			return val{s: x} // a string: the last step
-		case stepMap:
-			x := v.MapIndex(st.keyV)
-			if !x.IsValid() {
-				failf("map has no entry for key %q", st.key)
-			}
-			v = x
 		}
 	}
 	if e.str {
@@ -362,7 +346,7 @@ type timeFuncExpr struct {
 func (e *timeFuncExpr) eval(s *state, dot val) val {
 	t, ok := reflect.TypeAssert[time.Time](e.arg.eval(s, dot).rv)
 	if !ok {
-		failf("not a time.Time")
+		fail()
 	}
 	return val{s: e.fn(t)}
 }
@@ -395,7 +379,7 @@ func (e *anyFuncExpr) eval(s *state, dot val) val {
 	}
 	r := e.fn(first, rest...)
 	if r == nil || reflect.TypeOf(r) != e.want {
-		failf("function result of type %T, want %s", r, e.want)
+		fail()
 	}
 	if e.want == stringType {
 		return val{s: r.(string)}
@@ -450,33 +434,13 @@ func (e *lenExpr) eval(s *state, dot val) val {
 	return val{rv: reflect.ValueOf(v.rv.Len())}
 }
 
-// indexExpr is the builtin index of a map by one key. A missing key gives
-// the zero value, as in text/template.
-type indexExpr struct {
-	item, key expr
-	strMap    bool // map[string]string
-	keyStr    bool
-	elem      reflect.Type
-}
+// indexExpr is the builtin index of a map[string]string by a string key. A
+// missing key gives "", the zero value, as in text/template.
+type indexExpr struct{ item, key expr }
 
 func (e *indexExpr) eval(s *state, dot val) val {
-	item, key := e.item.eval(s, dot), e.key.eval(s, dot)
-	if e.strMap {
-		m, _ := reflect.TypeAssert[map[string]string](item.rv)
-		return val{s: m[key.s]}
-	}
-	kv := key.rv
-	if e.keyStr {
-		kv = reflect.ValueOf(key.s)
-	}
-	x := item.rv.MapIndex(kv)
-	if !x.IsValid() {
-		x = reflect.Zero(e.elem)
-	}
-	if e.elem == stringType {
-		return val{s: x.String()}
-	}
-	return val{rv: x}
+	m, _ := reflect.TypeAssert[map[string]string](e.item.eval(s, dot).rv)
+	return val{s: m[e.key.eval(s, dot).s]}
 }
 
 // notExpr is the builtin not.
@@ -486,14 +450,7 @@ type notExpr struct {
 }
 
 func (e *notExpr) eval(s *state, dot val) val {
-	v := e.arg.eval(s, dot)
-	var t bool
-	if e.str {
-		t = v.s != ""
-	} else {
-		t, _ = isTrue(v.rv)
-	}
-	return val{rv: reflect.ValueOf(!t)}
+	return val{rv: reflect.ValueOf(!truth(e.arg.eval(s, dot), e.str))}
 }
 
 // escExpr is one of html/template's escapers applied to a value.
@@ -510,6 +467,16 @@ func (e *escExpr) eval(s *state, dot val) val {
 		in = stringifyValue(v.rv)
 	}
 	return val{s: e.fn(in)}
+}
+
+// truth is the truth of v, of static type string when str, as if/with and
+// not test it.
+func truth(v val, str bool) bool {
+	if str {
+		return v.s != ""
+	}
+	t, _ := isTrue(v.rv)
+	return t
 }
 
 // isTrue is text/template's.

@@ -127,11 +127,11 @@ func (c *compiler) action(pipe *parse.PipeNode, dot reflect.Type) node {
 		// action without one means the tree is not what we expect.
 		last := pipe.Cmds[len(pipe.Cmds)-1]
 		id, ok := last.Args[0].(*parse.IdentifierNode)
-		if !ok || escapers[id.Ident] == nil || c.funcs[id.Ident] != nil {
+		if !ok || escapers[id.Ident].fn == nil || c.funcs[id.Ident] != nil {
 			decline("HTML action without an escaper: %s", pipe)
 		}
 		// The common last escaper writes straight into the output.
-		if htmlTextEscapers[id.Ident] && len(last.Args) == 1 && len(pipe.Cmds) > 1 {
+		if escapers[id.Ident].text && len(last.Args) == 1 && len(pipe.Cmds) > 1 {
 			in := c.commands(pipe.Cmds[:len(pipe.Cmds)-1], dot)
 			if in.t == stringType {
 				return &escPrintNode{in.e}
@@ -206,11 +206,11 @@ func (c *compiler) rangeOver(r *parse.RangeNode, dot reflect.Type) node {
 		decline("range with variables and else")
 	}
 	v := c.commands(pipe.Cmds, dot)
-	if k := v.t.Kind(); k != reflect.Slice && k != reflect.Array {
+	if k := v.t.Kind(); k != reflect.Slice && k != reflect.Array || v.t.Elem() == stringType {
 		decline("range over %s", v.t)
 	}
 	elem := v.t.Elem()
-	n := &rangeNode{e: v.e, elemStr: elem == stringType, idxSlot: -1, elemSlot: -1}
+	n := &rangeNode{e: v.e, idxSlot: -1, elemSlot: -1}
 	switch len(pipe.Decl) {
 	case 0:
 	case 1:
@@ -282,20 +282,10 @@ func (c *compiler) command(cmd *parse.CommandNode, dot reflect.Type, final *type
 	if len(cmd.Args) > 1 || final != nil {
 		decline("arguments to a non-function %s", first)
 	}
-	switch n := first.(type) {
-	case *parse.FieldNode, *parse.VariableNode, *parse.DotNode, *parse.StringNode, *parse.NumberNode:
-		return c.operand(n, dot)
-	case *parse.PipeNode:
-		if len(n.Decl) > 0 {
-			decline("declaration in parentheses")
-		}
-		return c.commands(n.Cmds, dot)
-	}
-	decline("command %s", first)
-	return typed{}
+	return c.operand(first, dot)
 }
 
-// operand compiles an argument.
+// operand compiles an argument, or a command that is not a call.
 func (c *compiler) operand(n parse.Node, dot reflect.Type) typed {
 	switch n := n.(type) {
 	case *parse.DotNode:
@@ -348,19 +338,14 @@ func (c *compiler) chain(recv typed, idents []string) typed {
 			st.kind = stepPtrField
 			st.index, t = structField(t.Elem(), name)
 		case reflect.Map:
-			if t.Key() != stringType {
+			if t != mapStringString {
 				decline("field %s of %s", name, t)
 			}
-			st.key = name
-			if t == mapStringString {
-				if i != len(idents)-1 {
-					decline("field %s of a string", idents[i+1])
-				}
-				st.kind = stepMapString
-			} else {
-				st.kind, st.keyV = stepMap, reflect.ValueOf(name)
+			if i != len(idents)-1 {
+				decline("field %s of a string", idents[i+1])
 			}
-			t = t.Elem()
+			st.kind, st.key = stepMapString, name
+			t = stringType
 		default:
 			decline("field %s of %s", name, t)
 		}
@@ -404,7 +389,7 @@ func (c *compiler) call(name string, argNodes []parse.Node, dot reflect.Type, fi
 		return c.userCall(name, fn, args)
 	}
 	if c.html {
-		if esc := escapers[name]; esc != nil {
+		if esc := escapers[name].fn; esc != nil {
 			if len(args) != 1 {
 				decline("%s with %d arguments", name, len(args))
 			}
@@ -446,11 +431,10 @@ func (c *compiler) call(name string, argNodes []parse.Node, dot reflect.Type, fi
 			decline("index with %d arguments", len(args))
 		}
 		item, key := args[0], args[1]
-		if item.t.Kind() != reflect.Map || !key.t.AssignableTo(item.t.Key()) {
+		if item.t != mapStringString || key.t != stringType {
 			decline("index of %s by %s", item.t, key.t)
 		}
-		return typed{&indexExpr{item: item.e, key: key.e, strMap: item.t == mapStringString && key.t == stringType,
-			keyStr: key.t == stringType, elem: item.t.Elem()}, item.t.Elem()}
+		return typed{&indexExpr{item.e, key.e}, stringType}
 	case "not":
 		if len(args) != 1 {
 			decline("not with %d arguments", len(args))

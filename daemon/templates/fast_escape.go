@@ -18,30 +18,30 @@ import (
 // filterFailsafe is what html/template writes in place of an unsafe value.
 const filterFailsafe = "ZgotmplZ"
 
-// escapers maps the identifiers html/template adds to actions to their
-// function on plain text.
-var escapers = map[string]func(string) string{
-	// For plain text, htmlEscaper, attrEscaper and rcdataEscaper are all
-	// htmlReplacer(s, htmlReplacementTable, true).
-	"_html_template_htmlescaper":    htmlEscapeString,
-	"_html_template_attrescaper":    htmlEscapeString,
-	"_html_template_rcdataescaper":  htmlEscapeString,
-	"_html_template_nospaceescaper": htmlNospaceEscapeString,
-	"_html_template_urlfilter":      urlFilterString,
-	"_html_template_urlnormalizer":  func(s string) string { return urlProcess(s, true) },
-	"_html_template_urlescaper":     func(s string) string { return urlProcess(s, false) },
-	"_html_template_commentescaper": func(string) string { return "" },
+// escaper is one of html/template's escapers for plain text.
+type escaper struct {
+	fn   func(string) string
+	text bool // fn is htmlEscapeString, which appendHTMLEscaped writes in place
 }
 
-// htmlTextEscapers are the escapers that are htmlEscapeString.
-var htmlTextEscapers = map[string]bool{
-	"_html_template_htmlescaper":   true,
-	"_html_template_attrescaper":   true,
-	"_html_template_rcdataescaper": true,
+// escapers maps the identifiers html/template adds to actions to their
+// function on plain text.
+var escapers = map[string]escaper{
+	// For plain text, htmlEscaper, attrEscaper and rcdataEscaper are all
+	// htmlReplacer(s, htmlReplacementTable, true).
+	"_html_template_htmlescaper":    {htmlEscapeString, true},
+	"_html_template_attrescaper":    {htmlEscapeString, true},
+	"_html_template_rcdataescaper":  {htmlEscapeString, true},
+	"_html_template_nospaceescaper": {fn: htmlNospaceEscapeString},
+	"_html_template_urlfilter":      {fn: urlFilterString},
+	"_html_template_urlnormalizer":  {fn: func(s string) string { return urlProcess(s, true) }},
+	"_html_template_urlescaper":     {fn: func(s string) string { return urlProcess(s, false) }},
+	"_html_template_commentescaper": {fn: func(string) string { return "" }},
 }
 
 // htmlReplacementTable is html/template's: the runes escaped in a text
-// node or a quoted attribute value.
+// node or a quoted attribute value. template.HTMLEscapeString and
+// html.EscapeString are no substitutes: neither escapes '+'.
 var htmlReplacementTable = [...]string{
 	0:    "\uFFFD",
 	'"':  "&#34;",

@@ -151,18 +151,12 @@ func (e *entry) compileHTML(path, src string) []Problem {
 		return []Problem{parseProblem(path, err)}
 	}
 	var he *htmltemplate.Error
-	err = t.Execute(io.Discard, Data{})
-	if errors.As(err, &he) {
+	if err := t.Execute(io.Discard, Data{}); errors.As(err, &he) {
 		return []Problem{parseProblem(path, he)}
 	}
 	e.html = t
-	// The tree is escaped once the dry run got as far as executing: it
-	// ran clean, or failed on the empty Data (an ExecError). Any other
-	// error leaves the template to the standard executor.
-	var ee texttemplate.ExecError
-	if err == nil || errors.As(err, &ee) {
-		e.htmlProg, _ = compileFast(t.Tree, fm, true)
-	}
+	// Safe: escaping fails only as above or on a nil Tree, which compileFast declines.
+	e.htmlProg, _ = compileFast(t.Tree, fm, true)
 	return nil
 }
 

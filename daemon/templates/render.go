@@ -81,17 +81,11 @@ func (s *Set) pick(name string, langs []string) *entry {
 // executed concurrently (text/template allows it); the times of data are
 // first moved into data.Location, where the date functions show them.
 func (e *entry) render(data Data) (*Rendered, error) {
-	return e.renderWith(data, true)
-}
-
-// renderWith is render; fast false runs only the standard executor (the
-// tests compare both).
-func (e *entry) renderWith(data Data, fast bool) (*Rendered, error) {
 	data.Lang = e.lang
 	inZone(&data)
 	r := &Rendered{Name: e.name, Lang: e.lang, Headers: map[string]string{}}
 	for _, h := range e.headers {
-		s, err := execute(h.prog, h.tmpl, &data, fast)
+		s, err := execute(h.prog, h.tmpl, &data)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", h.name, err)
 		}
@@ -105,13 +99,13 @@ func (e *entry) renderWith(data Data, fast bool) (*Rendered, error) {
 			r.Headers[h.name] = v
 		}
 	}
-	s, err := execute(e.textProg, e.text, &data, fast)
+	s, err := execute(e.textProg, e.text, &data)
 	if err != nil {
 		return nil, fmt.Errorf("text: %w", err)
 	}
 	r.Text = s
 	if e.html != nil {
-		s, err := execute(e.htmlProg, e.html, &data, fast)
+		s, err := execute(e.htmlProg, e.html, &data)
 		if err != nil {
 			return nil, fmt.Errorf("html: %w", err)
 		}
@@ -125,12 +119,12 @@ type executor interface {
 	Execute(w io.Writer, data any) error
 }
 
-// execute runs the compiled program p when there is one and fast is set,
-// else, or when p fails (a nil pointer, a missing key: the standard
-// executor then reports it), the standard executor t.
-func execute(p *program, t executor, data *Data, fast bool) (string, error) {
-	if fast && p != nil {
-		if s, err := p.execute(data); err == nil {
+// execute runs the compiled program p when there is one, else, or when p
+// fails (a nil pointer, a missing key: the standard executor then reports
+// it), the standard executor t.
+func execute(p *program, t executor, data *Data) (string, error) {
+	if p != nil {
+		if s, ok := p.execute(data); ok {
 			return s, nil
 		}
 		fastFallbacks.Add(1)
