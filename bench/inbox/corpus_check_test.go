@@ -31,12 +31,8 @@ func TestCorpus(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	templates, err := filepath.Abs("../../templates")
-	if err != nil {
-		t.Fatal(err)
-	}
 	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(benchConfig(dir, templates, 143, 25, false)), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(benchConfig(t, dir, 143, 25, false)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := config.Load(path)

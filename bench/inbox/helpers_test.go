@@ -32,6 +32,7 @@ import (
 
 	"github.com/herald-mail/herald/bench/internal/benchkit"
 	"github.com/herald-mail/herald/daemon/realserver"
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 const (
@@ -44,8 +45,6 @@ const (
 
 var (
 	heraldBin string
-	// srcRoot is the tree herald was built from; its templates are used.
-	srcRoot string
 	// srcDesc names that tree in the results.
 	srcDesc string
 )
@@ -71,11 +70,8 @@ func TestMain(m *testing.M) {
 // buildHerald builds cmd/herald from this tree into dir. HERALD_BENCH_DESC,
 // when set (run.sh does, for a snapshot), names the tree in the results.
 func buildHerald(dir string) error {
-	repo, err := filepath.Abs("../..")
-	if err != nil {
-		return err
-	}
-	srcRoot, srcDesc = repo, os.Getenv("HERALD_BENCH_DESC")
+	repo := testconfig.RepoRoot()
+	srcDesc = os.Getenv("HERALD_BENCH_DESC")
 	if srcDesc == "" {
 		commit, _ := exec.Command("git", "-C", repo, "rev-parse", "--short", "HEAD").Output()
 		srcDesc = "commit " + strings.TrimSpace(string(commit))
@@ -83,6 +79,7 @@ func buildHerald(dir string) error {
 			srcDesc += " plus the working tree's uncommitted changes"
 		}
 	}
+	var err error
 	heraldBin, err = benchkit.Build(repo, dir)
 	return err
 }
@@ -91,77 +88,25 @@ func needBench(t *testing.T) { benchkit.Need(t, "bench/inbox/run.sh") }
 
 func envInt(t *testing.T, name string, def int) int { return benchkit.EnvInt(t, name, def) }
 
-// shippedTriage is the triage section of the shipped config.yaml, as
-// this tree has it, with acknowledge as given.
-func shippedTriage(acknowledge bool) string {
-	b, err := os.ReadFile("../../config.yaml")
+// benchConfig is a live (non-sandbox) config in dir for one account on
+// Dovecot and smtp-sink, with the repository's templates and the shipped
+// account settings (2 SMTP connections, 5/s) and triage rules.
+func benchConfig(tb testing.TB, dir string, imapPort, smtpPort int, acknowledge bool) string {
+	tb.Helper()
+	triage, err := testconfig.ShippedTriage(acknowledge)
 	if err != nil {
-		panic(fmt.Sprintf("the shipped config: %v", err))
+		tb.Fatal(err)
 	}
-	s := string(b)
-	i := strings.Index(s, "\ntriage:\n")
-	if i < 0 {
-		panic("the shipped config.yaml has no triage section")
-	}
-	s = s[i+1:]
-	// The section ends where the next top-level line starts.
-	for j := strings.Index(s, "\n") + 1; j > 0 && j < len(s); j += strings.Index(s[j:], "\n") + 1 {
-		if s[j] != ' ' && s[j] != '\n' {
-			s = s[:j]
-			break
-		}
-	}
-	const shipped = "\n  acknowledge: true\n"
-	if !strings.Contains(s, shipped) {
-		panic("the shipped triage section does not say acknowledge: true")
-	}
-	return strings.Replace(s, shipped, fmt.Sprintf("\n  acknowledge: %t\n", acknowledge), 1)
-}
-
-// benchConfig is a live (non-sandbox) config for one account on Dovecot
-// and smtp-sink, with the shipped account settings and triage rules.
-func benchConfig(dir, templates string, imapPort, smtpPort int, acknowledge bool) string {
-	return fmt.Sprintf(`database: %s
-timezone: Europe/Brussels
-templates: %s
-sandbox: false
-log: {level: %s, format: text}
-http: {listen: "127.0.0.1:0"}
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
-  - name: habitat
-    address: %s
-    from_name: UN-Habitat focal point
-    language: en
-    aliases: [gccm@un.org]
-    imap:
-      host: 127.0.0.1
-      port: %d
-      security: none
-      password: %s
-      watch: [INBOX]
-    smtp:
-      host: 127.0.0.1
-      port: %d
-      security: none
-      connections: 2
-      rate: 5/s
-      sent_folder: Sent
-`+shippedTriage(acknowledge), filepath.Join(dir, "data", "herald.db"), templates, cmp.Or(os.Getenv("HERALD_BENCH_LOG_LEVEL"), "info"), heraldUser, imapPort, password, smtpPort)
+	habitat := testconfig.Habitat{Address: heraldUser, Password: password, IMAPPort: imapPort, SMTPPort: smtpPort, Connections: 2, Rate: "5/s"}
+	return testconfig.Head(filepath.Join(dir, "data", "herald.db"), testconfig.RepoTemplates(), false, cmp.Or(os.Getenv("HERALD_BENCH_LOG_LEVEL"), "info")) +
+		"accounts:\n" + habitat.YAML() + "\n" + triage
 }
 
 // writeConfig writes benchConfig into dir and runs `herald check` on it.
 func writeConfig(t *testing.T, dir string, imapPort, smtpPort int, acknowledge bool) string {
 	t.Helper()
 	path := filepath.Join(dir, "config.yaml")
-	cfg := benchConfig(dir, filepath.Join(srcRoot, "templates"), imapPort, smtpPort, acknowledge)
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(benchConfig(t, dir, imapPort, smtpPort, acknowledge)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	out, err := exec.Command(heraldBin, "--config", path, "check").CombinedOutput()

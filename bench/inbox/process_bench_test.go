@@ -24,12 +24,8 @@ import (
 //	go test ./bench/inbox -run '^$' -bench Process -benchtime 10000x -count 5
 func BenchmarkProcess(b *testing.B) {
 	dir := b.TempDir()
-	templates, err := filepath.Abs("../../templates")
-	if err != nil {
-		b.Fatal(err)
-	}
 	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(benchConfig(dir, templates, 143, 25, false)), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(benchConfig(b, dir, 143, 25, false)), 0o600); err != nil {
 		b.Fatal(err)
 	}
 	cfg, err := config.Load(path)

@@ -15,8 +15,9 @@
 # HERALD_BENCH_OUT=FILE appends the Markdown tables to FILE;
 # HERALD_BENCH_REV=HEAD (or any commit) measures a clean `git archive`
 # snapshot of that commit instead of the working tree, with this tree's
-# bench/inbox and bench/internal copied in: the numbers in docs/BENCHMARKS.md were taken so,
-# since work in progress in a shared tree may not even build.
+# bench/inbox, bench/internal and daemon/testconfig copied in: the numbers
+# in docs/BENCHMARKS.md were taken so, since work in progress in a shared
+# tree may not even build.
 set -eu
 cd "$(dirname "$0")/../.."
 export HERALD_BENCH=1
@@ -29,8 +30,9 @@ if [ -n "${HERALD_BENCH_REV:-}" ]; then
 	trap 'rm -rf "$snap"' EXIT
 	git archive --format=tar "$HERALD_BENCH_REV" | tar -x -C "$snap"
 	mkdir -p "$snap/bench"
-	rm -rf "$snap/bench/inbox" "$snap/bench/internal"
+	rm -rf "$snap/bench/inbox" "$snap/bench/internal" "$snap/daemon/testconfig"
 	cp -R bench/inbox bench/internal "$snap/bench/"
+	cp -R daemon/testconfig "$snap/daemon/"
 	HERALD_BENCH_DESC="commit $(git rev-parse --short "$HERALD_BENCH_REV") (clean snapshot)"
 	export HERALD_BENCH_DESC
 	cd "$snap"

@@ -25,22 +25,15 @@ import (
 	"time"
 
 	"github.com/herald-mail/herald/bench/internal/benchkit"
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
-var (
-	heraldBin string
-	repoRoot  string
-)
+var heraldBin string
 
 func TestMain(m *testing.M) {
 	if !benchkit.Enabled() {
 		os.Exit(m.Run())
 	}
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		panic(err)
-	}
-	repoRoot = root
 	if bin := os.Getenv("HERALD_BENCH_BIN"); bin != "" {
 		// A binary built elsewhere, e.g. from a patched copy of the tree.
 		heraldBin = bin
@@ -50,7 +43,7 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
-	if heraldBin, err = benchkit.Build(root, dir); err != nil {
+	if heraldBin, err = benchkit.Build(testconfig.RepoRoot(), dir); err != nil {
 		fmt.Fprintln(os.Stderr, "build herald:", err)
 		os.Exit(1)
 	}
@@ -133,20 +126,8 @@ func freePort(t *testing.T) int {
 // bench templates, one list and one one-shot wave of the bench template.
 func writeConfig(t *testing.T, dir string, smtpPort, sessions int) string {
 	t.Helper()
-	cfg := fmt.Sprintf(`database: %s
-timezone: Europe/Brussels
-templates: %s
-sandbox: false
-log: {level: warn, format: text}
-http: {listen: "127.0.0.1:0"}
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
+	head := testconfig.Head(filepath.Join(dir, "herald.db"), filepath.Join(testconfig.RepoRoot(), "bench", "waves", "templates"), false, "warn")
+	cfg := head + fmt.Sprintf(`accounts:
   - name: habitat
     address: decorte@un.org
     from_name: UN-Habitat focal point
@@ -162,7 +143,7 @@ waves:
     list: invitees
     template: bench
     at: 2017-09-01T09:00:00+02:00
-`, filepath.Join(dir, "herald.db"), filepath.Join(repoRoot, "bench", "waves", "templates"), smtpPort, sessions)
+`, smtpPort, sessions)
 	path := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

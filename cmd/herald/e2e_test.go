@@ -24,6 +24,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 var heraldBin string
@@ -50,7 +52,7 @@ func TestMain(m *testing.M) {
 func sandboxConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	return writeConfig(t, dir, configHead(dir, repoTemplates(t), true)+`accounts:
+	return writeConfig(t, dir, configHead(dir, testconfig.RepoTemplates(), true)+`accounts:
   - name: habitat
     address: decorte@un.org
     aliases: [gccm@un.org]

@@ -36,6 +36,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/classify"
 	"github.com/herald-mail/herald/daemon/realserver"
+	"github.com/herald-mail/herald/daemon/testconfig"
 	"github.com/herald-mail/herald/daemon/triage"
 )
 
@@ -134,7 +135,7 @@ func tail(s string, n int) string {
 // sections (YAML, already indented), and checks it with `herald check`.
 func writeLiveConfig(t *testing.T, dir, accounts, triageYAML string) string {
 	t.Helper()
-	return writeConfig(t, dir, configHead(dir, repoTemplates(t), false)+"accounts:\n"+accounts+"\ntriage:\n"+triageYAML+"\n", true)
+	return writeConfig(t, dir, configHead(dir, testconfig.RepoTemplates(), false)+"accounts:\n"+accounts+"\ntriage:\n"+triageYAML+"\n", true)
 }
 
 // liveEnquiry is one element of `herald enquiries --json` (SPEC §2).
@@ -614,30 +615,15 @@ func TestInboxExactlyOnceDovecot(t *testing.T) {
 
 	// SPEC §3 sent_folder: this Dovecot has no Sent folder; herald must
 	// create it on its first APPEND.
-	const sent = "Sent"
+	const sent = testconfig.SentFolder
 	if boxes, err := dvMailboxes(admin); err != nil {
 		t.Fatal(err)
 	} else if slices.Contains(boxes, sent) {
 		t.Fatalf("Dovecot already has %q: %v", sent, boxes)
 	}
 	dir := t.TempDir()
-	cfg := writeLiveConfig(t, dir, fmt.Sprintf(`  - name: habitat
-    address: decorte@un.org
-    from_name: UN-Habitat focal point
-    language: en
-    aliases: [gccm@un.org]
-    imap:
-      host: 127.0.0.1
-      port: %d
-      security: none
-      username: %s
-      password: %s
-      watch: [INBOX]
-    smtp:
-      host: 127.0.0.1
-      port: %d
-      security: none
-      sent_folder: %s`, proxy.port(), user, pass, sink.Port, sent), `  acknowledge: true
+	habitat := testconfig.Habitat{Address: user, Password: pass, IMAPPort: proxy.port(), SMTPPort: sink.Port}
+	cfg := writeLiveConfig(t, dir, habitat.YAML(), `  acknowledge: true
   ack_template: ack
   ack_once_per: 168h
   quarantine_folder: Triage/Unreadable

@@ -30,6 +30,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/herald-mail/herald/daemon/realserver"
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 // ---- contacts, config and the CLI ----
@@ -94,7 +95,7 @@ type waveConfig struct {
 // repository's templates; it checks it with `herald check`.
 func writeWaveConfig(t *testing.T, dir string, o waveConfig) string {
 	t.Helper()
-	return writeConfig(t, dir, configHead(dir, repoTemplates(t), false)+fmt.Sprintf(`accounts:
+	return writeConfig(t, dir, configHead(dir, testconfig.RepoTemplates(), false)+fmt.Sprintf(`accounts:
   - name: habitat
     address: decorte@un.org
     from_name: UN-Habitat focal point

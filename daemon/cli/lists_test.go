@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 // testConfig writes a sandbox config with the lists mayors (from a file)
@@ -15,31 +17,16 @@ import (
 func testConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	templates, err := filepath.Abs("../../templates")
-	if err != nil {
-		t.Fatal(err)
-	}
 	os.MkdirAll(filepath.Join(dir, "lists"), 0o700)
 	writeFile(t, filepath.Join(dir, "lists", "mayors.csv"), "email,name\n")
-	cfg := fmt.Sprintf(`database: data/herald.db
-timezone: Europe/Brussels
-templates: %s
-sandbox: true
-event:
-  name: Global Conference on Cities and Migrants
-  ref_prefix: GCCM
-  start: 2017-11-16T09:00:00+01:00
-  end: 2017-11-17T17:00:00+01:00
-  venue: Lamot Congress Centre, Mechelen, Belgium
-  url: https://example.org/gccm
-accounts:
+	cfg := testconfig.Head("data/herald.db", testconfig.RepoTemplates(), true, "info") + `accounts:
   - name: habitat
     address: decorte@un.org
 lists:
   - name: mayors
     file: lists/mayors.csv
   - name: press
-`, templates)
+`
 	path := filepath.Join(dir, "config.yaml")
 	writeFile(t, path, cfg)
 	return path
