@@ -227,8 +227,10 @@ func TestCaptureErrorAnswers451(t *testing.T) {
 // times idleRecheck, the longest an update can wait, with room for -race.
 const idleSeenWithin = 10 * idleRecheck
 
-func TestIdleSeesDelivery(t *testing.T) {
-	sb := startSandbox(t, &outbox{})
+// idleWatch logs in as contact, selects INBOX and reports the EXISTS
+// counts the server sends from then on.
+func idleWatch(t *testing.T, sb *Sandbox) (*imapclient.Client, <-chan uint32) {
+	t.Helper()
 	exists := make(chan uint32, 10)
 	c := dialIMAP(t, sb, &imapclient.UnilateralDataHandler{
 		// Runs on the client's reader goroutine: only hand the data over.
@@ -242,6 +244,36 @@ func TestIdleSeesDelivery(t *testing.T) {
 		t.Fatalf("Login().Wait() = %v", err)
 	}
 	selectMailbox(t, c, "INBOX")
+	return c, exists
+}
+
+// wantExists waits for the next EXISTS, which must be want.
+func wantExists(t *testing.T, exists <-chan uint32, want uint32) {
+	t.Helper()
+	select {
+	case n := <-exists:
+		if n != want {
+			t.Errorf("EXISTS %d, want %d", n, want)
+		}
+	case <-time.After(idleSeenWithin):
+		t.Fatalf("no EXISTS %d during IDLE within %v", want, idleSeenWithin)
+	}
+}
+
+// endIdle ends an IDLE command.
+func endIdle(t *testing.T, idle *imapclient.IdleCommand) {
+	t.Helper()
+	if err := idle.Close(); err != nil {
+		t.Fatalf("IdleCommand.Close() = %v", err)
+	}
+	if err := idle.Wait(); err != nil {
+		t.Fatalf("IdleCommand.Wait() = %v", err)
+	}
+}
+
+func TestIdleSeesDelivery(t *testing.T) {
+	sb := startSandbox(t, &outbox{})
+	c, exists := idleWatch(t, sb)
 	idle, err := c.Idle()
 	if err != nil {
 		t.Fatalf("Idle() = %v", err)
@@ -253,20 +285,8 @@ func TestIdleSeesDelivery(t *testing.T) {
 	if err := s.SendMail("a@outside.test", []string{"contact@conf.test"}, strings.NewReader(testMessage("idle", "idle@x"))); err != nil {
 		t.Fatalf("SendMail() = %v", err)
 	}
-	select {
-	case n := <-exists:
-		if n != 1 {
-			t.Errorf("EXISTS %d, want 1", n)
-		}
-	case <-time.After(idleSeenWithin):
-		t.Fatalf("no EXISTS during IDLE within %v", idleSeenWithin)
-	}
-	if err := idle.Close(); err != nil {
-		t.Fatalf("IdleCommand.Close() = %v", err)
-	}
-	if err := idle.Wait(); err != nil {
-		t.Fatalf("IdleCommand.Wait() = %v", err)
-	}
+	wantExists(t, exists, 1)
+	endIdle(t, idle)
 }
 
 // TestIdleSeesDeliveryQueuedBeforeIdle delivers between SELECT and IDLE, with
@@ -275,18 +295,7 @@ func TestIdleSeesDelivery(t *testing.T) {
 // recheck (the tour's "inject again"), must be reported too.
 func TestIdleSeesDeliveryQueuedBeforeIdle(t *testing.T) {
 	sb := startSandbox(t, &outbox{})
-	exists := make(chan uint32, 10)
-	c := dialIMAP(t, sb, &imapclient.UnilateralDataHandler{
-		Mailbox: func(data *imapclient.UnilateralDataMailbox) {
-			if data.NumMessages != nil {
-				exists <- *data.NumMessages
-			}
-		},
-	})
-	if err := c.Login("contact@conf.test", Password).Wait(); err != nil {
-		t.Fatalf("Login().Wait() = %v", err)
-	}
-	selectMailbox(t, c, "INBOX")
+	c, exists := idleWatch(t, sb)
 	if err := sb.Deliver("contact", []byte(testMessage("before idle", "before@x"))); err != nil {
 		t.Fatalf("Deliver() = %v", err)
 	}
@@ -294,31 +303,14 @@ func TestIdleSeesDeliveryQueuedBeforeIdle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Idle() = %v", err)
 	}
-	wantExists := func(want uint32) {
-		t.Helper()
-		select {
-		case n := <-exists:
-			if n != want {
-				t.Errorf("EXISTS %d, want %d", n, want)
-			}
-		case <-time.After(idleSeenWithin):
-			t.Fatalf("no EXISTS %d during IDLE within %v", want, idleSeenWithin)
-		}
-	}
-	wantExists(1)
+	wantExists(t, exists, 1)
 
 	time.Sleep(idleRecheck + idleRecheck/2)
 	if err := sb.Deliver("contact", []byte(testMessage("during idle", "during@x"))); err != nil {
 		t.Fatalf("Deliver() = %v", err)
 	}
-	wantExists(2)
-
-	if err := idle.Close(); err != nil {
-		t.Fatalf("IdleCommand.Close() = %v", err)
-	}
-	if err := idle.Wait(); err != nil {
-		t.Fatalf("IdleCommand.Wait() = %v", err)
-	}
+	wantExists(t, exists, 2)
+	endIdle(t, idle)
 	select {
 	case n := <-exists:
 		t.Errorf("extra EXISTS %d after IDLE", n)

@@ -255,13 +255,7 @@ func TestStreamAbort(t *testing.T) {
 	p := New(Options{Account: f.Account(1, fast, 100), Store: st})
 	defer p.Close()
 	ctx := timeout(t, 60*time.Second)
-	s, err := p.Stream(ctx)
-	if err != nil {
-		t.Fatalf("Stream() = %v", err)
-	}
-	if err := s.Begin(ctx, from, "dropped@example.org"); err != nil {
-		t.Fatalf("Begin = %v", err)
-	}
+	s := beginStream(t, ctx, p, "dropped@example.org")
 	s.Abort()
 	if _, ends := chain(ctx, s, "kept@example.org"); ends[0] != nil {
 		t.Errorf("End after Abort = %v", ends[0])
@@ -283,13 +277,7 @@ func TestStreamHandsOverToWaitingSend(t *testing.T) {
 	p := New(Options{Account: f.Account(1, fast, 0)})
 	defer p.Close()
 	ctx := timeout(t, 60*time.Second)
-	s, err := p.Stream(ctx)
-	if err != nil {
-		t.Fatalf("Stream() = %v", err)
-	}
-	if err := s.Begin(ctx, from, "a@example.org"); err != nil {
-		t.Fatalf("Begin = %v", err)
-	}
+	s := beginStream(t, ctx, p, "a@example.org")
 	sent := make(chan error, 1)
 	go func() { sent <- p.Send(ctx, from, "ack@example.org", message("ack@example.org", 9)) }()
 	eventually(t, "Send to wait for the session", func() bool { return p.waiting.Load() == 1 })
@@ -328,14 +316,8 @@ func TestStreamSendsContentBeforeWaitingForToken(t *testing.T) {
 		}
 	}})
 	defer p.Close()
-	s, err := p.Stream(ctx)
-	if err != nil {
-		t.Fatalf("Stream() = %v", err)
-	}
+	s := beginStream(t, ctx, p, "a@example.org")
 	defer s.Close()
-	if err := s.Begin(ctx, from, "a@example.org"); err != nil {
-		t.Fatalf("Begin = %v", err)
-	}
 	end, next := s.End(short, message("a@example.org", 0), from, "b@example.org")
 	if end != nil || !errors.Is(next, context.Canceled) || verdicts != 1 {
 		t.Errorf("End = %v, %v after %d verdicts; want nil, the wait for a token cancelled, 1", end, next, verdicts)
@@ -359,14 +341,8 @@ func TestStreamExchangeLeavesOutTheWaitForAToken(t *testing.T) {
 		time.AfterFunc(wait, cancel)
 	}})
 	defer p.Close()
-	s, err := p.Stream(ctx)
-	if err != nil {
-		t.Fatalf("Stream() = %v", err)
-	}
+	s := beginStream(t, ctx, p, "a@example.org")
 	defer s.Close()
-	if err := s.Begin(ctx, from, "a@example.org"); err != nil {
-		t.Fatalf("Begin = %v", err)
-	}
 	start := time.Now()
 	end, _ := s.End(short, message("a@example.org", 0), from, "b@example.org")
 	took := time.Since(start)
@@ -404,14 +380,8 @@ func TestStreamContextEnds(t *testing.T) {
 	p := New(Options{Account: f.Account(1, fast, 0)})
 	defer p.Close()
 	ctx, cancel := context.WithCancel(timeout(t, 60*time.Second))
-	s, err := p.Stream(ctx)
-	if err != nil {
-		t.Fatalf("Stream() = %v", err)
-	}
+	s := beginStream(t, ctx, p, "slow@example.org")
 	defer s.Close()
-	if err := s.Begin(ctx, from, "slow@example.org"); err != nil {
-		t.Fatalf("Begin = %v", err)
-	}
 	go func() { <-entered; cancel() }()
 	end, next := s.End(ctx, message("slow@example.org", 0), from, "b@example.org")
 	if e := wantError(t, end); !e.Uncertain || !errors.Is(e, context.Canceled) {
@@ -430,14 +400,8 @@ func TestStreamEndAfterContextEnded(t *testing.T) {
 	p := New(Options{Account: f.Account(1, fast, 100), Store: st})
 	defer p.Close()
 	ctx, cancel := context.WithCancel(timeout(t, 60*time.Second))
-	s, err := p.Stream(ctx)
-	if err != nil {
-		t.Fatalf("Stream() = %v", err)
-	}
+	s := beginStream(t, ctx, p, "a@example.org")
 	defer s.Close()
-	if err := s.Begin(ctx, from, "a@example.org"); err != nil {
-		t.Fatalf("Begin = %v", err)
-	}
 	cancel()
 	end, next := s.End(ctx, message("a@example.org", 0), from, "b@example.org")
 	if !errors.Is(end, context.Canceled) || !errors.Is(next, context.Canceled) {
@@ -449,4 +413,18 @@ func TestStreamEndAfterContextEnded(t *testing.T) {
 	if n, _ := st.SendCount(context.Background(), "test", time.Now().UTC().Format(time.DateOnly)); n != 0 {
 		t.Errorf("daily count = %d, want 0", n)
 	}
+}
+
+// beginStream takes a stream of p and begins a message to to on it; the
+// caller closes it.
+func beginStream(t *testing.T, ctx context.Context, p *Pool, to string) *Stream {
+	t.Helper()
+	s, err := p.Stream(ctx)
+	if err != nil {
+		t.Fatalf("Stream() = %v", err)
+	}
+	if err := s.Begin(ctx, from, to); err != nil {
+		t.Fatalf("Begin = %v", err)
+	}
+	return s
 }

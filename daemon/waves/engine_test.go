@@ -2,6 +2,7 @@ package waves
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -362,9 +363,8 @@ func TestGroupCommitKeepsOneRowSendingPerSession(t *testing.T) {
 	var mu sync.Mutex
 	var problems []string
 	f.fake.fail = func(to string) error {
-		var sending, mine int
-		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE email = ?) FROM deliveries WHERE state = 'sending'`, to).
-			Scan(&sending, &mine); err != nil {
+		sending, mine, err := sendingRows(db, to)
+		if err != nil {
 			return err
 		}
 		mu.Lock()
@@ -386,4 +386,12 @@ func TestGroupCommitKeepsOneRowSendingPerSession(t *testing.T) {
 	for _, p := range problems[:min(len(problems), 10)] {
 		t.Error(p)
 	}
+}
+
+// sendingRows counts the outbox's rows in state 'sending', and those of
+// them addressed to to.
+func sendingRows(db *sql.DB, to string) (all, toTo int, err error) {
+	err = db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE email = ?) FROM deliveries WHERE state = 'sending'`, to).
+		Scan(&all, &toTo)
+	return all, toTo, err
 }

@@ -50,9 +50,8 @@ func TestStreamKeepsOneRowSendingPerSession(t *testing.T) {
 	var mu sync.Mutex
 	var problems []string
 	check := func(cmd, to string) error {
-		var sending, mine int
-		if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE email = ?) FROM deliveries WHERE state = 'sending'`, to).
-			Scan(&sending, &mine); err != nil {
+		sending, mine, err := sendingRows(db, to)
+		if err != nil {
 			return err
 		}
 		mu.Lock()
