@@ -49,9 +49,6 @@ func (a *Anchored) MatchString(s string) bool {
 	return a.re.MatchString(s)
 }
 
-// Regexp returns the compiled expression.
-func (a *Anchored) Regexp() *regexp.Regexp { return a.re }
-
 // firstBytes adds to set every byte a match of re can begin with, and
 // reports whether re can match the empty string (then the caller must also
 // look at what follows).

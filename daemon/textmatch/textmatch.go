@@ -42,12 +42,9 @@ func MustCompile(expr string) *Regexp {
 	return &Regexp{re: re, anchors: anchors}
 }
 
-// Regexp returns the compiled expression.
-func (r *Regexp) Regexp() *regexp.Regexp { return r.re }
-
-// Screened reports whether the screen lets the text through; folded is
+// screened reports whether the screen lets the text through; folded is
 // Fold of it. When false, MatchString is false too.
-func (r *Regexp) Screened(folded string) bool {
+func (r *Regexp) screened(folded string) bool {
 	if r.anchors == nil {
 		return true
 	}
@@ -61,7 +58,7 @@ func (r *Regexp) Screened(folded string) bool {
 
 // Match reports whether s matches; folded must be Fold(s).
 func (r *Regexp) Match(s, folded string) bool {
-	return r.Screened(folded) && r.re.MatchString(s)
+	return r.screened(folded) && r.re.MatchString(s)
 }
 
 // MatchString folds s and reports whether it matches. Callers that test
