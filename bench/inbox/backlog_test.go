@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/herald-mail/herald/bench/internal/benchkit"
 	"github.com/herald-mail/herald/daemon/realserver"
 )
 
@@ -102,7 +103,7 @@ func TestBacklog(t *testing.T) {
 	}
 	report := backlogReport(n, herald, filter, about)
 	fmt.Print(report)
-	writeOut(t, report)
+	benchkit.Out(t, report)
 }
 
 func rate(n int, d time.Duration) float64 { return float64(n) / d.Seconds() }
@@ -270,22 +271,6 @@ func backlogReport(n int, herald, filter []backlogRun, about string) string {
 	fmt.Fprintf(&b, "| **median** | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n",
 		median(hc), median(hd), median(ho), median(fc), median(fd), median(fo))
 	return b.String()
-}
-
-// writeOut appends a report to the file HERALD_BENCH_OUT names, if any.
-func writeOut(t *testing.T, report string) {
-	path := os.Getenv("HERALD_BENCH_OUT")
-	if path == "" {
-		return
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(report); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // perfRecord, when HERALD_BENCH_PERF names a file, samples pid's stacks

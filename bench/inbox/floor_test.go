@@ -9,6 +9,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/herald-mail/herald/bench/internal/benchkit"
 )
 
 // floorResult is one pass of the floor diagnosis.
@@ -65,7 +67,7 @@ func TestFetchFloor(t *testing.T) {
 		col(func(x floorResult) time.Duration { return x.moveDovecot }))
 	fmt.Fprintf(&b, "| both | %.2f | %.0f | | |\n", fetch+move, float64(n)/(fetch+move))
 	fmt.Print(b.String())
-	writeOut(t, b.String())
+	benchkit.Out(t, b.String())
 }
 
 // floor runs one pass on a fresh Dovecot INBOX holding msgs.

@@ -508,17 +508,7 @@ func selfCPU() time.Duration {
 // ---- statistics ----
 
 // median of xs (xs is not modified).
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
+func median[T int | float64 | time.Duration](xs []T) T { return benchkit.Median(xs) }
 
 // percentile is the nearest-rank percentile p (0-100) of xs.
 func percentile(xs []time.Duration, p float64) time.Duration {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"github.com/herald-mail/herald/bench/internal/benchkit"
 )
 
 // replayMode is one way of replaying herald's IMAP actions.
@@ -67,7 +69,7 @@ func TestDovecotKeywords(t *testing.T) {
 		fmt.Fprintf(&b, "| %s | %.2f | %.2f | %.2f | %.1f |\n", mode.name, median(total), median(first), median(last), median(index))
 	}
 	fmt.Print(b.String())
-	writeOut(t, b.String())
+	benchkit.Out(t, b.String())
 }
 
 // replay runs one mode on a fresh Dovecot INBOX holding msgs.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"github.com/herald-mail/herald/bench/internal/benchkit"
 	"github.com/herald-mail/herald/daemon/realserver"
 )
 
@@ -120,7 +121,7 @@ func TestAckLatency(t *testing.T) {
 	}
 	report := latencyReport(count, every, results, about)
 	fmt.Print(report)
-	writeOut(t, report)
+	benchkit.Out(t, report)
 }
 
 // appendEvery APPENDs msgs to mailbox one every `every`; it returns when

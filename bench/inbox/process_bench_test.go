@@ -16,8 +16,12 @@ import (
 )
 
 // BenchmarkProcess is herald's handler alone, without IMAP: the backlog's
-// messages decided and recorded by triage.Processor in batches of 100, as
-// the watcher hands them over, on a fresh database. One op is one message;
+// messages decided and recorded by triage.Processor in batches of 100, on
+// a fresh database. The batches are not prepared (inbox.Preparer) as the
+// watcher prepares them on every CPU ahead of Process: each is parsed in
+// Process, in parallel too, so the parse is on the critical path here
+// while the watcher overlaps it with the previous batch's commit. One op
+// is one message;
 // it bounds what `herald run` can reach on this machine whatever the
 // server does. Go benchmarks do not run in `go test ./...`.
 //

@@ -17,7 +17,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -255,27 +254,13 @@ func loadavg() string {
 	return f[0]
 }
 
-func median[T int | float64 | time.Duration](xs []T) T {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
+func median[T int | float64 | time.Duration](xs []T) T { return benchkit.Median(xs) }
 
 // report appends Markdown to HERALD_BENCH_OUT when set, and logs it.
 func report(t *testing.T, md string) {
 	t.Helper()
 	t.Log("\n" + md)
-	if path := os.Getenv("HERALD_BENCH_OUT"); path != "" {
-		f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		fmt.Fprintln(f, md)
-	}
+	benchkit.Out(t, md+"\n")
 }
 
 // messageSize renders the wave for one contact with `waves preview`.

@@ -1,14 +1,17 @@
 // Package benchkit is what the benchmark packages under bench/ share: the
 // HERALD_BENCH gate that keeps them out of `go test ./...`, their integer
-// settings, and the herald binary built from the tree.
+// settings, the herald binary built from the tree, medians and the
+// HERALD_BENCH_OUT report file.
 package benchkit
 
 import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // Enabled reports whether HERALD_BENCH=1: the benchmarks take minutes.
@@ -45,4 +48,34 @@ func Build(root, dir string) (string, error) {
 	build.Dir = root
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	return bin, build.Run()
+}
+
+// Median is the median of xs (xs is not modified); 0 for none.
+func Median[T int | float64 | time.Duration](xs []T) T {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// Out appends report to the file HERALD_BENCH_OUT names, if any.
+func Out(t testing.TB, report string) {
+	t.Helper()
+	path := os.Getenv("HERALD_BENCH_OUT")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(report); err != nil {
+		t.Fatal(err)
+	}
 }
