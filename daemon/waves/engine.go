@@ -16,16 +16,18 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/metrics"
+	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
 )
 
-// Sender delivers one raw message to one recipient: the account's SMTP
-// pool (daemon/sender). A Sender that also lends whole sessions
-// (streamer, as *sender.Pool does) gets a wave's messages through them,
-// one round trip per message; Send alone serves any other (the tests'
-// fakes).
+// Sender is the account's SMTP pool (daemon/sender's *Pool). The engine
+// sends a wave's messages through the sessions Stream lends, one round
+// trip per message; Send, one message at a time, is for the pool's other
+// users (acknowledgements, digests), which the daemon hands the same
+// pools.
 type Sender interface {
+	Stream(ctx context.Context) (*sender.Stream, error)
 	Send(ctx context.Context, from, to string, raw []byte) error
 }
 

@@ -36,68 +36,18 @@ func (e *Engine) send(ctx context.Context, w *config.Wave) error {
 	}
 }
 
-// session sends rendered rows over one SMTP session: through a stream
-// (stream) when the pool lends one, else one Send at a time. Either way
-// its next row is marked 'sending' in the same group commit as its last
-// row's outcome, and that row's content goes out only after the commit.
-// So a crash leaves at most one uncertain row per session.
-func (e *Engine) session(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, p *pass) (err error) {
-	if sp, ok := pool.(streamer); ok {
-		if st, serr := sp.Stream(ctx); serr == nil {
-			return e.stream(ctx, w, acct, st, p)
-		}
-		// Closed or stopping: Send says so for each row.
-	}
-	var req commitReq
-	var sent *store.DeliveryOutcome // accepted by the server, recorded with the next mark
-	defer func() {
-		if sent != nil {
-			if _, rerr := p.ob.commit(&req, sent, 0); rerr != nil {
-				e.Log.Error("cannot record delivery result", "wave", w.Name, "delivery", sent.ID, "err", rerr)
-				err = errors.Join(err, rerr)
-			}
-		}
-	}()
-	for {
-		it, ok, err := p.next(ctx)
-		if err != nil || !ok {
-			return err
-		}
-		marked, err := p.ob.commit(&req, sent, it.d.ID)
-		if err != nil {
-			return err // sent, if any, is recorded on the way out
-		}
-		sent = nil
-		if !marked {
-			continue // no longer due, or stopping
-		}
-		d := &it.d
-		d.Tries++
-		start := time.Now()
-		err = pool.Send(ctx, acct.Address, d.Contact.Email, it.raw)
-		if e.Metrics != nil {
-			e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(time.Since(start).Seconds())
-		}
-		if err == nil {
-			sent = &store.DeliveryOutcome{ID: d.ID, State: store.DeliverySent}
-			if e.Metrics != nil && e.Metrics.Deliveries != nil {
-				e.Metrics.Deliveries.WithLabelValues(w.Name, store.DeliverySent).Inc()
-			}
-			continue
-		}
-		if e.failed(ctx, w, p, d, err, true) {
-			return nil
-		}
-	}
-}
-
 // failed records err, the failure of row d, and reports whether the
-// session must stop: ctx ended (a marked row goes back to the queue
-// unless the server may have taken it; an unmarked one stays as it is),
-// the wave paused itself, or the daily cap is reached. A row refused
-// before it was marked gets the try its mark would have counted.
+// session must stop: ctx ended or the pool was closed (a marked row goes
+// back to the queue unless the server may have taken it; an unmarked one
+// stays as it is), the wave paused itself, or the daily cap is reached.
+// A row refused before it was marked gets the try its mark would have
+// counted.
 func (e *Engine) failed(ctx context.Context, w *config.Wave, p *pass, d *store.Delivery, err error, marked bool) bool {
-	if ctx.Err() != nil && !errors.Is(err, sender.ErrDailyCap) {
+	closed := errors.Is(err, sender.ErrClosed)
+	if (ctx.Err() != nil || closed) && !errors.Is(err, sender.ErrDailyCap) {
+		if closed {
+			p.stop.force() // the daemon is stopping: the rest stays due
+		}
 		var se *sender.Error
 		if marked && (!errors.As(err, &se) || !se.Uncertain) {
 			e.result(ctx, w, p.ob, d, store.DeliveryOutcome{ID: d.ID, State: store.DeliveryPending, Reason: "interrupted"})
@@ -230,7 +180,7 @@ func (s *stopCheck) check(ctx context.Context) (bool, error) {
 }
 
 // force stops every worker for the rest of this send (the engine paused
-// the wave itself, or the daily cap is reached).
+// the wave itself, the daily cap is reached, or the pool was closed).
 func (s *stopCheck) force() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -9,15 +9,27 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// streamer is a Sender that lends a session for messages sent back to
-// back, each one's content in the same write as the next one's envelope
-// (daemon/sender's Pool).
-type streamer interface {
-	Stream(ctx context.Context) (*sender.Stream, error)
+// session sends rendered rows over one SMTP session the pool lends until
+// none is left, the wave is stopped or ctx ends. A pool that is closed, or
+// a ctx that ends, before it lends one means the daemon is stopping: the
+// rows stay due, for the next process, and that is no error.
+func (e *Engine) session(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, p *pass) error {
+	st, err := pool.Stream(ctx)
+	switch {
+	case err == nil:
+		return e.stream(ctx, w, acct, st, p)
+	case ctx.Err() != nil:
+		return nil
+	case errors.Is(err, sender.ErrClosed):
+		p.stop.force() // no other pass either
+		return nil
+	}
+	return err
 }
 
-// stream is session over a sender.Stream: one round trip and one group
-// commit per message. Per row k:
+// stream is session's loop over st, each message's content in the same
+// write as the next one's envelope: one round trip and one group commit
+// per message. Per row k:
 //
 //  1. write k's content and end-of-data line, and the envelope (MAIL,
 //     RCPT, DATA) of row k+1, in one write; read the verdict on k and
@@ -25,11 +37,12 @@ type streamer interface {
 //  2. commit k's outcome and k+1's mark 'sending' together;
 //  3. only then does k+1's content go out, in the next step 1.
 //
-// So, as in session, a row is 'sending' before any byte of its content
-// is written, and at most one row per session is 'sending'. An envelope
-// delivers nothing (RFC 5321 §3.3): one sent for a row that is then not
-// marked (no longer due, stopping) is aborted, and a row whose envelope
-// is refused gets its outcome without ever being 'sending'.
+// So a row is 'sending' before any byte of its content is written, and at
+// most one row per session is 'sending': a crash leaves at most one
+// uncertain row per session. An envelope delivers nothing (RFC 5321
+// §3.3): one sent for a row that is then not marked (no longer due,
+// stopping) is aborted, and a row whose envelope is refused gets its
+// outcome without ever being 'sending'.
 func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Account, st *sender.Stream, p *pass) (err error) {
 	defer st.Close()
 	var req commitReq

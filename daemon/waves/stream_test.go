@@ -2,9 +2,6 @@ package waves
 
 import (
 	"fmt"
-	"io"
-	"log"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -16,33 +13,12 @@ import (
 	"github.com/herald-mail/herald/daemon/sender"
 )
 
-// checkSession is a go-smtp session that runs check at each RCPT and
-// after each message's content.
-type checkSession struct {
-	check func(cmd, to string) error
-	to    string
-}
-
-func (s *checkSession) Reset()                                 { s.to = "" }
-func (s *checkSession) Logout() error                          { return nil }
-func (s *checkSession) Mail(string, *gosmtp.MailOptions) error { return nil }
-func (s *checkSession) Rcpt(to string, _ *gosmtp.RcptOptions) error {
-	s.to = to
-	return s.check("RCPT", to)
-}
-func (s *checkSession) Data(r io.Reader) error {
-	if _, err := io.ReadAll(r); err != nil {
-		return err
-	}
-	return s.check(".", s.to)
-}
-
 // TestStreamKeepsOneRowSendingPerSession is TestGroupCommitKeepsOneRowSendingPerSession
-// through the account's real pool, which pipelines each message's content
-// with the next one's envelope: whenever a message's content has reached
-// the server its row is 'sending', and no more rows are 'sending' than
-// there are sessions. A refused envelope fails or defers its row, with the
-// try counted, without it ever going out.
+// with refused envelopes. The account's pool pipelines each message's
+// content with the next one's envelope: whenever a message's content has
+// reached the server its row is 'sending', and no more rows are 'sending'
+// than there are sessions. A refused envelope fails or defers its row,
+// with the try counted, without it ever going out.
 func TestStreamKeepsOneRowSendingPerSession(t *testing.T) {
 	f := newFixture(t, 200, config.Wave{Name: "invitation"})
 	db := f.st.DB()
@@ -70,23 +46,7 @@ func TestStreamKeepsOneRowSendingPerSession(t *testing.T) {
 		}
 		return nil
 	}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
-		return &checkSession{check: check}, nil
-	}))
-	srv.Domain = "fake.test"
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	acct := &f.cfg.Accounts[0]
-	acct.SMTP.Host, acct.SMTP.Port, acct.SMTP.Security = "127.0.0.1", l.Addr().(*net.TCPAddr).Port, "none"
-	acct.SMTP.Rate = config.Rate{N: 100000, Per: time.Second}
-	pool := sender.New(sender.Options{Account: *acct})
-	defer pool.Close()
-	f.engine.Senders["habitat"] = pool
+	f.fake.failWith(check)
 
 	if err := f.run("invitation"); err != nil {
 		t.Fatalf("RunWave() = %v", err)
@@ -109,5 +69,50 @@ func TestStreamKeepsOneRowSendingPerSession(t *testing.T) {
 	}
 	for _, p := range problems[:min(len(problems), 10)] {
 		t.Error(p)
+	}
+}
+
+// TestClosedPoolLeavesRowsDue: a pool closed under a wave (the daemon
+// stopping) ends the run without an error and without touching the rows
+// it did not send: they stay due, no try counted, for the next process.
+// Closed before the run, the pool lends no session; closed during it, it
+// refuses the next envelope.
+func TestClosedPoolLeavesRowsDue(t *testing.T) {
+	for _, during := range []bool{false, true} {
+		t.Run(fmt.Sprintf("during=%v", during), func(t *testing.T) {
+			f := newFixture(t, 30, config.Wave{Name: "invitation"})
+			pool := f.engine.Senders["habitat"].(*sender.Pool)
+			if during {
+				var once sync.Once
+				f.fake.failWith(func(cmd, _ string) error {
+					if cmd == "." {
+						// Close waits for the sessions: it cannot finish
+						// before this message's verdict.
+						once.Do(func() { go pool.Close(); time.Sleep(100 * time.Millisecond) })
+					}
+					return nil
+				})
+			} else {
+				pool.Close()
+			}
+			if err := f.run("invitation"); err != nil {
+				t.Fatalf("RunWave() = %v", err)
+			}
+			c := f.counts("invitation")
+			if c.Sent+c.Pending != 30 || c.Pending == 0 || c.Failed != 0 || c.Uncertain != 0 {
+				t.Errorf("counts = %+v, want the rows not sent pending", c)
+			}
+			var touched int
+			if err := f.st.DB().QueryRow(`SELECT count(*) FROM deliveries WHERE state != 'sent' AND (state != 'pending' OR tries != 0)`).
+				Scan(&touched); err != nil {
+				t.Fatal(err)
+			}
+			if touched != 0 {
+				t.Errorf("%d rows not sent were touched, want none", touched)
+			}
+			if sent, _ := f.fake.messages(); len(sent) != c.Sent {
+				t.Errorf("the server got %d messages, the outbox says %d sent", len(sent), c.Sent)
+			}
+		})
 	}
 }
