@@ -12,9 +12,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/store"
-	gomail "github.com/wneessen/go-mail"
 )
 
 func init() {
@@ -116,26 +116,18 @@ func (f *injectFlags) message(stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := gomail.NewMsg()
-	if err := m.From(f.from); err != nil {
+	from, err := mail.ParseAddress(f.from)
+	if err != nil {
 		return nil, usagef("--from %q: %v", f.from, err)
 	}
-	if err := m.To(f.to); err != nil {
-		return nil, usagef("--to %q: %v", f.to, err)
+	raw, err := compose.Plain(compose.PlainInput{
+		From: from.Address, FromName: from.Name, To: f.to, Subject: f.subject,
+		MessageID: compose.NewMessageID(from.Address), InReplyTo: f.inReplyTo, Text: body,
+	})
+	if err != nil {
+		return nil, usagef("%v", err)
 	}
-	m.Subject(f.subject)
-	if id := strings.Trim(f.inReplyTo, "<> "); id != "" {
-		m.SetGenHeader(gomail.HeaderInReplyTo, "<"+id+">")
-		m.SetGenHeader(gomail.HeaderReferences, "<"+id+">")
-	}
-	m.SetDate()
-	m.SetMessageID()
-	m.SetBodyString(gomail.TypeTextPlain, body)
-	var buf bytes.Buffer
-	if _, err := m.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("compose message: %w", err)
-	}
-	return buf.Bytes(), nil
+	return raw, nil
 }
 
 func (f *injectFlags) body(stdin io.Reader) (string, error) {

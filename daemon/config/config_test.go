@@ -382,3 +382,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "127.8.9.1": true, "::1": true, "::ffff:127.0.0.1": true, "localhost": true,
+		"0.0.0.0": false, "": false, "::": false, "10.0.0.1": false, "192.0.2.1": false,
+		"LocalHost": true, "localhost.example.org": false, "bad": false,
+	} {
+		if got := IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v", host, got)
+		}
+	}
+}

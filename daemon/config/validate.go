@@ -96,7 +96,7 @@ func (v *validator) http() {
 	host, port, err := net.SplitHostPort(h.Listen)
 	if err != nil || !validPort(port, true) {
 		v.errorf("http.listen", "%q is not host:port; write e.g. 127.0.0.1:8025", h.Listen)
-	} else if !isLoopback(host) && h.Token == "" {
+	} else if !IsLoopback(host) && h.Token == "" {
 		v.errorf("http.listen", "%s is reachable from other machines; set http.token or listen on 127.0.0.1", h.Listen)
 	}
 	if h.PublicURL != "" {
@@ -139,13 +139,18 @@ func (v *validator) loopback(key, addr string) {
 		v.errorf(key, "%q is not host:port; write e.g. 127.0.0.1:1143", addr)
 		return
 	}
-	if !isLoopback(host) {
+	if !IsLoopback(host) {
 		v.errorf(key, "%s is not a loopback address; the sandbox listens on 127.0.0.1 or ::1 only", addr)
 	}
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
+// IsLoopback reports whether host, the host of a listen address
+// (127.0.0.1, ::1, localhost), only accepts connections from this
+// machine. It is herald's one loopback check: config validation uses it
+// for http.listen and the sandbox addresses, the sandbox again when it
+// listens.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") { // host names are case-insensitive
 		return true
 	}
 	ip := net.ParseIP(host)

@@ -43,6 +43,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
 )
 
 // Password is the password of every sandbox account, for IMAP and SMTP.
@@ -229,7 +231,7 @@ func listenLoopback(ctx context.Context, server, addr string) (net.Listener, err
 	if err != nil {
 		return nil, fmt.Errorf("sandbox %s address %q: %w", server, addr, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !config.IsLoopback(host) {
 		return nil, fmt.Errorf("sandbox %s address %q is not on loopback; use 127.0.0.1:PORT (every sandbox account has the password %q)", server, addr, Password)
 	}
 	ln, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)

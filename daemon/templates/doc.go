@@ -30,10 +30,11 @@
 //
 // The .html file has no header block: it is the HTML body only.
 //
-// Load also compiles each template for Data (fast.go): Render then runs
-// it without text/template's reflection, with the same output byte for
-// byte, and the standard executor runs whatever the compiled program
-// does not do (and reports every execution error).
+// Load parses every template once; Render executes the parsed templates,
+// text/template for headers and text, html/template for the HTML body,
+// and nothing else: its contextual escaping is what keeps a list's values
+// from adding markup or links to a message (docs/BENCHMARKS.md says why
+// the compiled executor that once sped this up was removed).
 //
 // Errors name the file and the line: header-block errors their own line,
 // template parse errors the line text/template reports, which is the line

@@ -25,15 +25,11 @@ type entry struct {
 	headers    []header // Subject first
 	text       *texttemplate.Template
 	html       *htmltemplate.Template // nil without NAME.LANG.html
-	// textProg and htmlProg are text and html compiled for the fast path
-	// (fast.go); nil where the standard executor runs the template.
-	textProg, htmlProg *program
 }
 
 type header struct {
 	name string
 	tmpl *texttemplate.Template
-	prog *program // nil: the standard executor runs it
 }
 
 // langRE accepts language tags such as en, fr, es, pt-BR, zh-Hant.
@@ -121,7 +117,7 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 			probs = append(probs, parseProblem(path, err))
 			continue
 		}
-		h := header{name: f.Name, tmpl: t, prog: fastText(t, fm)}
+		h := header{name: f.Name, tmpl: t}
 		if f.Name == "Subject" {
 			e.headers = append([]header{h}, e.headers...)
 		} else {
@@ -136,7 +132,6 @@ func (e *entry) compileText(path string, src []byte) []Problem {
 		return append(probs, parseProblem(path, err))
 	}
 	e.text = t
-	e.textProg = fastText(t, fm)
 	return probs
 }
 
@@ -155,16 +150,7 @@ func (e *entry) compileHTML(path, src string) []Problem {
 		return []Problem{parseProblem(path, he)}
 	}
 	e.html = t
-	// Safe: escaping fails only as above or on a nil Tree, which compileFast declines.
-	e.htmlProg, _ = compileFast(t.Tree, fm, true)
 	return nil
-}
-
-// fastText compiles a text template for the fast path; nil when it
-// cannot.
-func fastText(t *texttemplate.Template, fm map[string]any) *program {
-	p, _ := compileFast(t.Tree, fm, false)
-	return p
 }
 
 func newText(path string, fm map[string]any) *texttemplate.Template {

@@ -1,11 +1,13 @@
 package templates
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Rendered is one template executed for one recipient.
@@ -77,15 +79,19 @@ func (s *Set) pick(name string, langs []string) *entry {
 	return nil
 }
 
-// render executes e's parts. The compiled templates are shared and
-// executed concurrently (text/template allows it); the times of data are
+// render executes e's parts. The parsed templates are shared and
+// executed concurrently (text/template and html/template allow it; the
+// HTML one was escaped at load, see compileHTML); the times of data are
 // first moved into data.Location, where the date functions show them.
 func (e *entry) render(data Data) (*Rendered, error) {
 	data.Lang = e.lang
 	inZone(&data)
+	buf := bufs.Get().(*bytes.Buffer)
+	defer putBuf(buf)
+	dot := any(data) // boxed once for the three or four executions
 	r := &Rendered{Name: e.name, Lang: e.lang, Headers: map[string]string{}}
 	for _, h := range e.headers {
-		s, err := execute(h.prog, h.tmpl, &data)
+		s, err := execute(buf, h.tmpl, dot)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", h.name, err)
 		}
@@ -99,13 +105,13 @@ func (e *entry) render(data Data) (*Rendered, error) {
 			r.Headers[h.name] = v
 		}
 	}
-	s, err := execute(e.textProg, e.text, &data)
+	s, err := execute(buf, e.text, dot)
 	if err != nil {
 		return nil, fmt.Errorf("text: %w", err)
 	}
 	r.Text = s
 	if e.html != nil {
-		s, err := execute(e.htmlProg, e.html, &data)
+		s, err := execute(buf, e.html, dot)
 		if err != nil {
 			return nil, fmt.Errorf("html: %w", err)
 		}
@@ -119,21 +125,28 @@ type executor interface {
 	Execute(w io.Writer, data any) error
 }
 
-// execute runs the compiled program p when there is one, else, or when p
-// fails (a nil pointer, a missing key: the standard executor then reports
-// it), the standard executor t.
-func execute(p *program, t executor, data *Data) (string, error) {
-	if p != nil {
-		if s, ok := p.execute(data); ok {
-			return s, nil
-		}
-		fastFallbacks.Add(1)
-	}
-	var sb strings.Builder
-	if err := t.Execute(&sb, *data); err != nil {
+// execute runs t into buf, reset first, and returns what it wrote.
+func execute(buf *bytes.Buffer, t executor, dot any) (string, error) {
+	buf.Reset()
+	if err := t.Execute(buf, dot); err != nil {
 		return "", err
 	}
-	return sb.String(), nil
+	return buf.String(), nil
+}
+
+// bufs holds the buffers renders write into: a wave renders one message
+// per row, and a buffer grown to a message's size once is reused instead
+// of growing a new one part by part.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooled is the largest buffer put back in bufs, so that one huge
+// render does not pin its memory.
+const maxPooled = 64 << 10
+
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= maxPooled {
+		bufs.Put(b)
+	}
 }
 
 // normLang lower-cases a tag and accepts "_" for "-" (pt_BR).

@@ -1,16 +1,13 @@
 package triage
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
-	gomail "github.com/wneessen/go-mail"
 
 	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
@@ -94,21 +91,14 @@ func (d *Digest) message(waiting []templates.EnquiryData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := gomail.NewMsg()
-	if err := m.FromFormat("herald", d.Account.Address); err != nil {
-		return nil, err
-	}
-	if err := m.To(d.Account.Address); err != nil {
-		return nil, err
-	}
-	m.Subject(r.Subject)
-	m.SetGenHeader("Auto-Submitted", "auto-generated") // RFC 3834 §5: a periodic report
-	m.SetGenHeader(LoopHeader, d.Account.Address)
-	m.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
-	m.SetDate()
-	m.SetMessageIDWithValue(strings.Trim(compose.NewMessageID(d.Account.Address), "<>"))
-	m.SetBodyString(gomail.TypeTextPlain, r.Text)
-	var buf bytes.Buffer
-	_, err = m.WriteTo(&buf)
-	return buf.Bytes(), err
+	return compose.Plain(compose.PlainInput{
+		From: d.Account.Address, FromName: "herald", To: d.Account.Address,
+		Subject: r.Subject, MessageID: compose.NewMessageID(d.Account.Address),
+		Fields: []compose.Field{
+			{Name: "Auto-Submitted", Value: "auto-generated"}, // RFC 3834 §5: a periodic report
+			{Name: LoopHeader, Value: d.Account.Address},
+			{Name: "X-Auto-Response-Suppress", Value: "All"},
+		},
+		Text: r.Text,
+	})
 }
