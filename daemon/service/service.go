@@ -143,7 +143,11 @@ func Panicked(log *slog.Logger, m *metrics.Metrics, component string, r any) err
 	}
 	log.Error("panic", "component", component, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 	if e, ok := r.(error); ok {
-		return fmt.Errorf("panic: %w", e)
+		return fmt.Errorf("%w: %w", ErrPanic, e)
 	}
-	return fmt.Errorf("panic: %v", r)
+	return fmt.Errorf("%w: %v", ErrPanic, r)
 }
+
+// ErrPanic is wrapped by the errors Safe and Panicked return for a panic,
+// to tell them from the function's own errors.
+var ErrPanic = errors.New("panic")

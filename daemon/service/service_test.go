@@ -87,7 +87,7 @@ func TestPanicHelpersLogAndCount(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 
 	err := Safe(log, m, "waves", func() error { panic("template bug") })
-	if err == nil || !strings.Contains(err.Error(), "panic: template bug") {
+	if !errors.Is(err, ErrPanic) || err.Error() != "panic: template bug" {
 		t.Errorf("Safe(panic) = %v, want the panic as an error", err)
 	}
 	want := errors.New("plain failure")
@@ -95,7 +95,7 @@ func TestPanicHelpersLogAndCount(t *testing.T) {
 		t.Errorf("Safe(error) = %v, want %v", err, want)
 	}
 	boom := errors.New("boom")
-	if err := Safe(log, m, "web", func() error { panic(boom) }); !errors.Is(err, boom) {
+	if err := Safe(log, m, "web", func() error { panic(boom) }); !errors.Is(err, boom) || !errors.Is(err, ErrPanic) {
 		t.Errorf("Safe(panic(error)) = %v, want it wrapped", err)
 	}
 
