@@ -73,8 +73,11 @@ type Account struct {
 
 // Auth holds the credentials shared by the IMAP and SMTP sections.
 type Auth struct {
-	Username        string `yaml:"username"`
-	Password        string `yaml:"password"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// PasswordCommand and TokenCommand are kept as written, ${VAR} and
+	// all: the shell that runs them expands variables from the
+	// environment, so a value is never parsed as shell code.
 	PasswordCommand string `yaml:"password_command"`
 	// Mechanism is "" (PLAIN/LOGIN with Password) or "xoauth2" (TokenCommand).
 	Mechanism    string `yaml:"auth"`
