@@ -27,6 +27,9 @@ type Config struct {
 
 	// Location is Timezone resolved (not a YAML key).
 	Location *time.Location `yaml:"-"`
+	// Warnings are what is allowed but unwise, in line order, located
+	// like errors (not a YAML key): `herald check` prints them.
+	Warnings Errors `yaml:"-"`
 }
 
 // Sandbox is `sandbox: true|false` or `sandbox: {imap: ADDR, smtp: ADDR}` (SPEC §9).
