@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -200,6 +201,19 @@ func (c *Config) Account(name string) *Account {
 		}
 	}
 	return nil
+}
+
+// ListsOf returns the lists that account's waves send to, each once, in
+// config order: what an unsubscribe from that account leaves (SPEC §4
+// step 3, "every list of that account").
+func (c *Config) ListsOf(account string) []string {
+	var out []string
+	for _, w := range c.Waves {
+		if w.Account == account && !slices.Contains(out, w.List) {
+			out = append(out, w.List)
+		}
+	}
+	return out
 }
 
 // List returns the list named name, or nil.
