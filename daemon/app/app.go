@@ -153,6 +153,7 @@ func (d *Daemon) serve(ctx context.Context, hup <-chan os.Signal) error {
 	webDone := make(chan struct{})
 	go func() {
 		defer close(webDone)
+		defer service.Recover(d.log, d.metrics, "app")
 		sup.Run(runCtx, d.web)
 	}()
 	gen, err := d.startGeneration(runCtx, sup, d.cfg.Load())
@@ -204,6 +205,7 @@ func (d *Daemon) startGeneration(ctx context.Context, sup *service.Supervisor, c
 	}
 	go func() {
 		defer close(g.done)
+		defer service.Recover(d.log, d.metrics, "app")
 		defer cleanup()
 		sup.Run(gctx, comps...)
 	}()

@@ -40,7 +40,7 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 	for i := range cfg.Accounts {
 		a := &cfg.Accounts[i]
 		pools[a.Name] = sender.New(sender.Options{Account: *a, Store: d.store, Location: cfg.Location,
-			Log: d.log.With("component", "sender", "account", a.Name)})
+			Log: d.log.With("component", "sender", "account", a.Name), Metrics: d.metrics})
 		acks := triage.NewSender(cfg, a, d.store, tmpl, pools[a.Name], d.log, d.metrics)
 		comps = append(comps, acks, &triage.Answered{Config: cfg, Account: a, Store: d.store, Log: d.log, Health: d.health})
 		if cfg.Triage.Digest.Cron != "" {
@@ -48,7 +48,7 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 		}
 		for _, mbox := range a.IMAP.Watch {
 			proc := &triage.Processor{
-				Config: cfg, Account: a, Store: d.store, Log: d.log, Secret: secret,
+				Config: cfg, Account: a, Store: d.store, Log: d.log, Metrics: d.metrics, Secret: secret,
 				Queued: acks.Kick,
 				Seen: func(kind, suppressed string) {
 					d.metrics.MessagesSeen.WithLabelValues(a.Name, kind).Inc()
@@ -58,7 +58,7 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 				},
 			}
 			comps = append(comps, inbox.New(inbox.Options{
-				Account: *a, Mailbox: mbox, Handler: proc, Health: d.health, Log: d.log,
+				Account: *a, Mailbox: mbox, Handler: proc, Health: d.health, Log: d.log, Metrics: d.metrics,
 				OnReconnect: func() { d.metrics.IMAPReconnects.WithLabelValues(a.Name, mbox).Inc() },
 			}))
 		}

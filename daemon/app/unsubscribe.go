@@ -5,33 +5,35 @@ import (
 	"slices"
 
 	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/waves"
 	"github.com/herald-mail/herald/daemon/web"
 )
 
-// oneClick is the web server's Unsubscriber: the token names a list and a
-// contact; the contact leaves every list of the accounts that send to that
-// list (SPEC §4 step 3: "every list of that account").
+// oneClick is the web server's Unsubscriber: the token names a contact,
+// the account whose wave sent the message and its list; the contact
+// leaves every list of that account (SPEC §4 step 3: "every list of that
+// account"), and no other account's.
 type oneClick struct{ d *Daemon }
 
-func (o oneClick) contact(ctx context.Context, token string) (*store.Contact, string, error) {
+func (o oneClick) contact(ctx context.Context, token string) (*store.Contact, compose.UnsubscribeTarget, error) {
 	secret, err := waves.Secret(ctx, o.d.store)
 	if err != nil {
-		return nil, "", err
+		return nil, compose.UnsubscribeTarget{}, err
 	}
-	list, id, ok := compose.ParseUnsubscribeToken(secret, token)
+	t, ok := compose.ParseUnsubscribeToken(secret, token)
 	if !ok {
-		return nil, "", web.ErrBadToken
+		return nil, t, web.ErrBadToken
 	}
-	c, err := o.d.store.ContactByID(ctx, id)
+	c, err := o.d.store.ContactByID(ctx, t.Contact)
 	if err != nil {
-		return nil, "", err
+		return nil, t, err
 	}
 	if c == nil {
-		return nil, "", web.ErrBadToken
+		return nil, t, web.ErrBadToken
 	}
-	return c, list, nil
+	return c, t, nil
 }
 
 // Check implements web.Unsubscriber.
@@ -45,31 +47,41 @@ func (o oneClick) Check(ctx context.Context, token string) (string, error) {
 
 // Unsubscribe implements web.Unsubscriber.
 func (o oneClick) Unsubscribe(ctx context.Context, token string) (string, error) {
-	c, list, err := o.contact(ctx, token)
+	c, t, err := o.contact(ctx, token)
 	if err != nil {
 		return "", err
 	}
-	lists := o.accountLists(list)
-	err = o.d.store.Inbox(ctx, func(t *store.InboxTx) error {
-		_, err := t.Unsubscribe(c.ID, lists, "one-click link", "List-Unsubscribe https (RFC 8058)")
+	lists := unsubscribeLists(o.d.cfg.Load(), t)
+	err = o.d.store.Inbox(ctx, func(tx *store.InboxTx) error {
+		_, err := tx.Unsubscribe(c.ID, lists, "one-click link", "List-Unsubscribe https (RFC 8058)")
 		return err
 	})
 	return c.Email, err
 }
 
-// accountLists are the lists of every account that sends to list.
-func (o oneClick) accountLists(list string) []string {
-	cfg := o.d.cfg.Load()
-	accounts := map[string]bool{}
-	for _, w := range cfg.Waves {
-		if w.List == list {
-			accounts[w.Account] = true
+// unsubscribeLists are the lists a token unsubscribes from: its list and
+// every other list its account's waves send to. A token from before
+// tokens named the account (or whose account is gone from the config)
+// stands for the one account that sends to its list; when several do,
+// which one sent the message is unknown, so it leaves only that list.
+func unsubscribeLists(cfg *config.Config, t compose.UnsubscribeTarget) []string {
+	account := t.Account
+	if account == "" || cfg.Account(account) == nil {
+		account = ""
+		for _, w := range cfg.Waves {
+			if w.List != t.List {
+				continue
+			}
+			if account != "" && account != w.Account {
+				return []string{t.List}
+			}
+			account = w.Account
 		}
 	}
-	out := []string{list}
-	for _, w := range cfg.Waves {
-		if accounts[w.Account] && !slices.Contains(out, w.List) {
-			out = append(out, w.List)
+	out := []string{t.List}
+	for _, l := range cfg.ListsOf(account) {
+		if !slices.Contains(out, l) {
+			out = append(out, l)
 		}
 	}
 	return out

@@ -36,6 +36,10 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Warnings do not fail the check: herald runs with them.
+	for _, w := range cfg.Warnings {
+		fmt.Fprintln(e.stderr, warningLine(w))
+	}
 	tmpl, err := templates.Load(cfg.Templates)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errConfig, err)
@@ -66,6 +70,14 @@ func runCheck(e *env, args []string) error {
 		return fmt.Errorf("%d of %d connections failed", failed, 2*len(cfg.Accounts))
 	}
 	return nil
+}
+
+// warningLine is w as a config error prints, marked as a warning:
+// "file:line: key: warning: msg".
+func warningLine(w *config.Error) string {
+	c := *w
+	c.Msg = "warning: " + c.Msg
+	return c.Error()
 }
 
 // report runs one connection check with a deadline and prints its line.

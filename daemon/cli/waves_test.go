@@ -117,3 +117,19 @@ func TestCheckReadsListFiles(t *testing.T) {
 		t.Errorf("check created the database folder: %v", err)
 	}
 }
+
+// TestCheckWarns: a short http.token is a warning with file, line and key
+// on stderr, and the check still passes.
+func TestCheckWarns(t *testing.T) {
+	cfg := testConfig(t)
+	src, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, cfg, strings.Replace(string(src), `http: {listen: "127.0.0.1:0"}`, `http: {listen: "127.0.0.1:0", token: short}`, 1))
+	code, out, errOut := herald(t, cfg, "check")
+	want := cfg + ":6: http.token: warning: only 5 characters; use at least 32"
+	if code != ExitOK || !strings.Contains(errOut, want) || !strings.Contains(out, ": ok (") {
+		t.Errorf("check = %d, want 0 and %q\n%s%s", code, want, out, errOut)
+	}
+}

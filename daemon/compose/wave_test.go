@@ -24,7 +24,7 @@ func waveInput() WaveInput {
 		ToName:      "Maria Lopez",
 		MessageID:   "<wave.invitation.42@un.org>",
 		Date:        time.Date(2017, 10, 2, 10, 30, 0, 0, time.FixedZone("", 2*3600)),
-		Unsubscribe: UnsubscribeToken(testSecret, "invitation", 42),
+		Unsubscribe: UnsubscribeToken(testSecret, "habitat", "mayors", 42),
 		WaveHeader:  "X-Herald-Wave",
 		WaveValue:   "invitation/1",
 		Rendered: &templates.Rendered{
@@ -173,9 +173,9 @@ func TestWaveHeaders(t *testing.T) {
 
 // TestWaveListUnsubscribe: the mailto form always, the https link and
 // one-click Post only with a public URL (RFC 2369, RFC 8058 §3.1), and
-// both carry a token that reads back to (wave, contact).
+// both carry a token that reads back to (account, list, contact).
 func TestWaveListUnsubscribe(t *testing.T) {
-	tok := UnsubscribeToken(testSecret, "invitation", 42)
+	tok := UnsubscribeToken(testSecret, "habitat", "mayors", 42)
 	tests := []struct {
 		name, public, from string
 		want               string
@@ -239,8 +239,8 @@ func checkUnsubscribeURL(t *testing.T, s, from string) {
 			t.Errorf("link path = %q", u.Path)
 		}
 	}
-	if wave, id, ok := ParseUnsubscribeToken(testSecret, tok); !ok || wave != "invitation" || id != 42 {
-		t.Errorf("token in %s = %q, %d, %v", s, wave, id, ok)
+	if got, ok := ParseUnsubscribeToken(testSecret, tok); !ok || got != (UnsubscribeTarget{"habitat", "mayors", 42}) {
+		t.Errorf("token in %s = %+v, %v", s, got, ok)
 	}
 }
 

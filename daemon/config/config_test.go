@@ -194,6 +194,7 @@ func TestErrors(t *testing.T) {
 		{"no credentials", strings.Replace(minimal, "sandbox: true", "sandbox: false", 1) + "    imap: {host: i}\n    smtp: {host: s}\n", 6, "accounts[0].imap.password", "no credentials"},
 		{"xoauth2 without command", minimal + "    smtp: {auth: xoauth2}\n", 6, "accounts[0].smtp.auth", "needs token_command"},
 		{"unknown auth", minimal + "    smtp: {auth: cram-md5}\n", 6, "accounts[0].smtp.auth", `"cram-md5" is not supported`},
+		{"command env unset", minimal + "    imap: {password_command: 'pass show ${NOPE}'}\n", 6, "accounts[0].imap.password_command", "environment variable NOPE is not set"},
 		{"password twice", minimal + "    imap: {password: a, password_command: b}\n", 6, "accounts[0].imap.password_command", "not both"},
 		{"bad port", minimal + "    imap: {port: 70000}\n", 6, "accounts[0].imap.port", "not a TCP port"},
 		{"bad number", minimal + "    smtp: {connections: many}\n", 6, "accounts[0].smtp.connections", `"many" is not a whole number`},
@@ -262,6 +263,23 @@ func TestEnvExpansion(t *testing.T) {
 	}
 	if re := c.Triage.Rules[0].Match.Subject; re.String() != "^(?i)x$" || !re.MatchString("X") {
 		t.Errorf("subject = %v", re)
+	}
+}
+
+// TestCommandsKeepTheirVariables: password_command and token_command go
+// to the shell as written; the shell expands ${VAR} from the environment.
+func TestCommandsKeepTheirVariables(t *testing.T) {
+	vars := env(map[string]string{"PW": "x; rm -rf ~", "TOK": "$(id)"})
+	src := minimal + "    imap: {password_command: 'printf %s \"${PW}\" $${HOME}'}\n    smtp: {auth: xoauth2, token_command: 'oauth2 ${TOK}'}\n"
+	c, err := Parse(filepath.Join(dir, "t.yaml"), []byte(src), vars)
+	if err != nil {
+		t.Fatalf("Parse = %v", err)
+	}
+	if got := c.Accounts[0].IMAP.PasswordCommand; got != `printf %s "${PW}" $${HOME}` {
+		t.Errorf("password_command = %q, want it as written", got)
+	}
+	if got := c.Accounts[0].SMTP.TokenCommand; got != "oauth2 ${TOK}" {
+		t.Errorf("token_command = %q, want it as written", got)
 	}
 }
 

@@ -294,20 +294,31 @@ func (d *decoder) sequence(n ast.Node, key string, f func(i int, item ast.Node, 
 // text returns a scalar's text with ${VAR} expanded; ok is false when the
 // value is null or not a scalar (the latter is reported).
 func (d *decoder) text(n ast.Node, key string) (s string, ok bool) {
+	s, at, ok := d.scalar(n, key)
+	if !ok {
+		return "", false
+	}
+	return d.expand(s, at, key)
+}
+
+// scalar returns a scalar's text as written, and the node it was read
+// from; ok is false when the value is null or not a scalar (the latter is
+// reported).
+func (d *decoder) scalar(n ast.Node, key string) (s string, at ast.Node, ok bool) {
 	n = d.resolve(n, key)
 	if isNull(n) {
-		return "", false
+		return "", n, false
 	}
 	switch v := n.(type) {
 	case *ast.StringNode:
-		return d.expand(v.Value, v, key)
+		return v.Value, v, true
 	case *ast.LiteralNode:
-		return d.expand(v.Value.Value, v, key)
+		return v.Value.Value, v, true
 	case *ast.MappingNode, *ast.SequenceNode:
 		d.errorf(n, key, "expected a single value, got %s", kind(n))
-		return "", false
+		return "", n, false
 	default:
 		// Numbers and booleans: their source text, which holds no ${.
-		return v.GetToken().Value, true
+		return v.GetToken().Value, v, true
 	}
 }

@@ -66,3 +66,30 @@ func validVarName(s string) bool {
 	}
 	return true
 }
+
+// envRefs lists the NAMEs of the plain ${NAME} references in s, for the
+// values herald hands to a shell unexpanded. "$${" and "\${" are not
+// references to a shell ($$ is its process ID; \$ a literal $), and
+// other forms (${X:-y}, $X) are the shell's business.
+func envRefs(s string) []string {
+	var names []string
+	for at := 0; ; {
+		i := strings.Index(s[at:], "${")
+		if i < 0 {
+			return names
+		}
+		i += at
+		at = i + 2
+		if i > 0 && (s[i-1] == '$' || s[i-1] == '\\') {
+			continue
+		}
+		end := strings.IndexByte(s[at:], '}')
+		if end < 0 {
+			return names
+		}
+		if name := s[at : at+end]; validVarName(name) {
+			names = append(names, name)
+		}
+		at += end + 1
+	}
+}

@@ -51,6 +51,7 @@ func Parse(path string, data []byte, env func(string) (string, bool)) (*Config, 
 		d.errs.sortByLine()
 		return nil, d.errs
 	}
+	c.Warnings.sortByLine()
 	return c, nil
 }
 

@@ -22,6 +22,27 @@ func (d *decoder) str(p *string) handler {
 	}
 }
 
+// command is str for password_command and token_command, which herald
+// runs with `sh -c`: ${VAR} is not substituted into the text, where a
+// value holding `;` or `$(...)` would become shell code, but left for the
+// shell, which expands it from the environment herald passes on, as
+// data. A variable that is not set is still reported here, as anywhere
+// else in the file.
+func (d *decoder) command(p *string) handler {
+	return func(n ast.Node, key string) {
+		s, at, ok := d.scalar(n, key)
+		if !ok {
+			return
+		}
+		for _, name := range envRefs(s) {
+			if _, set := d.env(name); !set {
+				d.errorf(at, key, "environment variable %s is not set; export it or remove ${%s}", name, name)
+			}
+		}
+		*p = s
+	}
+}
+
 func (d *decoder) integer(p *int) handler {
 	return func(n ast.Node, key string) {
 		s, ok := d.text(n, key)

@@ -94,9 +94,9 @@ func (d *decoder) authFields(a *Auth) map[string]handler {
 	return map[string]handler{
 		"username":         d.str(&a.Username),
 		"password":         d.str(&a.Password),
-		"password_command": d.str(&a.PasswordCommand),
+		"password_command": d.command(&a.PasswordCommand),
 		"auth":             d.str(&a.Mechanism),
-		"token_command":    d.str(&a.TokenCommand),
+		"token_command":    d.command(&a.TokenCommand),
 	}
 }
 

@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 )
 
@@ -27,6 +28,9 @@ type Config struct {
 
 	// Location is Timezone resolved (not a YAML key).
 	Location *time.Location `yaml:"-"`
+	// Warnings are what is allowed but unwise, in line order, located
+	// like errors (not a YAML key): `herald check` prints them.
+	Warnings Errors `yaml:"-"`
 }
 
 // Sandbox is `sandbox: true|false` or `sandbox: {imap: ADDR, smtp: ADDR}` (SPEC §9).
@@ -73,8 +77,11 @@ type Account struct {
 
 // Auth holds the credentials shared by the IMAP and SMTP sections.
 type Auth struct {
-	Username        string `yaml:"username"`
-	Password        string `yaml:"password"`
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+	// PasswordCommand and TokenCommand are kept as written, ${VAR} and
+	// all: the shell that runs them expands variables from the
+	// environment, so a value is never parsed as shell code.
 	PasswordCommand string `yaml:"password_command"`
 	// Mechanism is "" (PLAIN/LOGIN with Password) or "xoauth2" (TokenCommand).
 	Mechanism    string `yaml:"auth"`
@@ -194,6 +201,19 @@ func (c *Config) Account(name string) *Account {
 		}
 	}
 	return nil
+}
+
+// ListsOf returns the lists that account's waves send to, each once, in
+// config order: what an unsubscribe from that account leaves (SPEC §4
+// step 3, "every list of that account").
+func (c *Config) ListsOf(account string) []string {
+	var out []string
+	for _, w := range c.Waves {
+		if w.Account == account && !slices.Contains(out, w.List) {
+			out = append(out, w.List)
+		}
+	}
+	return out
 }
 
 // List returns the list named name, or nil.

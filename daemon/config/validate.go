@@ -26,6 +26,7 @@ func validate(c *Config, d *decoder) {
 	v.lists()
 	v.waves()
 	v.templates()
+	v.warnings()
 }
 
 // errorf records a problem at key, unless decoding already reported one

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime/debug"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"github.com/herald-mail/herald/daemon/mailconn"
+	"github.com/herald-mail/herald/daemon/service"
 )
 
 // fetchOptions ask for the whole message without setting \Seen (BODY.PEEK[],
@@ -97,8 +97,7 @@ func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
 				var r fetchResult
 				defer func() {
 					if p := recover(); p != nil {
-						s.log.Error("panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-						r.err = fmt.Errorf("panic fetching: %v", p)
+						r.err = fmt.Errorf("fetching: %w", service.Panicked(s.log, s.w.o.Metrics, s.w.Name(), p))
 					}
 					next <- r
 				}()

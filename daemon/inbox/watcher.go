@@ -23,6 +23,7 @@ import (
 	"github.com/herald-mail/herald/daemon/backoff"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/mailconn"
+	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/service"
 )
 
@@ -122,6 +123,9 @@ type Options struct {
 	Health *service.Health
 	// Log is the logger; nil means slog.Default().
 	Log *slog.Logger
+	// Metrics counts panics recovered in the watcher's goroutines; may be
+	// nil.
+	Metrics *metrics.Metrics
 	// Batch is the number of messages per Process call (default 100).
 	Batch int
 	// ActionEvery is how many messages a catch-up processes between two

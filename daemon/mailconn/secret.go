@@ -21,8 +21,10 @@ var secretTimeout = SecretTimeout
 
 // Secret returns the password of a, or its OAuth token when Mechanism is
 // "xoauth2". A command (password_command, token_command) runs with `sh -c`
-// for at most SecretTimeout; the secret is the first line of its stdout,
-// trimmed. Errors never include the secret.
+// exactly as written in the config, in herald's environment (so the shell,
+// not herald, expands $VAR and ${VAR}, and a value is never code), for at
+// most SecretTimeout; the secret is the first line of its stdout, trimmed.
+// Errors never include the secret.
 func Secret(ctx context.Context, a config.Auth) (string, error) {
 	switch a.Mechanism {
 	case "":

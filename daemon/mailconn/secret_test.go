@@ -2,11 +2,14 @@ package mailconn
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 func TestSecret(t *testing.T) {
@@ -65,5 +68,36 @@ func TestSecretCommandTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Secret took %v to time out", d)
+	}
+}
+
+// A variable in password_command reaches the shell as data: config keeps
+// the command as written and the shell expands the variable from the
+// environment, so a value holding shell syntax runs nothing.
+func TestSecretCommandVariablesAreNotCode(t *testing.T) {
+	dir := t.TempDir()
+	pwned := filepath.Join(dir, "pwned")
+	value := "s3cret; touch " + pwned + " $(touch " + pwned + ")"
+	t.Setenv("HERALD_TEST_PW", value)
+	src := testconfig.Head("h.db", testconfig.RepoTemplates(), false, "info") + "accounts:\n  - name: a\n    address: a@example.org\n" +
+		"    imap: {host: imap.example.org, username: a, password_command: 'printf \"%s\\n\" ${HERALD_TEST_PW}'}\n" +
+		"    smtp: {host: smtp.example.org}\n"
+	cfg, err := config.Parse(filepath.Join(dir, "config.yaml"), []byte(src), os.LookupEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Accounts[0].IMAP.PasswordCommand; got != `printf "%s\n" ${HERALD_TEST_PW}` {
+		t.Fatalf("password_command = %q, want it as written", got)
+	}
+	got, err := Secret(context.Background(), cfg.Accounts[0].IMAP.Auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unquoted, the shell splits the value into words, but never runs them.
+	if got != "s3cret;" {
+		t.Errorf("Secret = %q, want the first word of the value", got)
+	}
+	if _, err := os.Stat(pwned); err == nil {
+		t.Fatal("a variable's value ran as a shell command")
 	}
 }

@@ -38,13 +38,13 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/service"
 )
 
 // Password is the password of every sandbox account, for IMAP and SMTP.
@@ -210,11 +210,7 @@ func (s *Sandbox) goServe(server string, serve func() error) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer func() {
-			if v := recover(); v != nil {
-				s.log.Error("sandbox server panicked", "server", server, "panic", v, "stack", string(debug.Stack()))
-			}
-		}()
+		defer service.Recover(s.log, nil, "sandbox "+server)
 		if err := serve(); err != nil && !s.closing.Load() && !errors.Is(err, net.ErrClosed) {
 			s.log.Error("sandbox server stopped", "server", server, "err", err)
 		}

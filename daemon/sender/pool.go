@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -35,6 +36,8 @@ type Options struct {
 	Location *time.Location
 	// Log receives the pool's warnings; nil discards them.
 	Log *slog.Logger
+	// Metrics counts panics recovered in the pool's goroutines; may be nil.
+	Metrics *metrics.Metrics
 	// OnSend, if set, runs after each message handed to the server, with
 	// how long the SMTP exchange took (waits for a token or a session
 	// excluded) and Send's error.
@@ -87,7 +90,7 @@ func New(o Options) *Pool {
 		closing: make(chan struct{}),
 	}
 	for range conns {
-		p.free <- &session{}
+		p.free <- &session{log: log, metrics: o.Metrics}
 	}
 	return p
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/mailconn"
+	"github.com/herald-mail/herald/daemon/metrics"
+	"github.com/herald-mail/herald/daemon/service"
 )
 
 // Timeouts of one transaction. go-mail sets a single deadline when it
@@ -41,6 +44,8 @@ var usePipelining = true
 // session is one connection of the pool; sc is nil while not connected.
 // Only the goroutine holding it from the pool touches it.
 type session struct {
+	log      *slog.Logger     // a panic in dial's goroutine
+	metrics  *metrics.Metrics // may be nil
 	sc       *smtp.Client
 	lastUsed time.Time
 	// pipelining: the server offers PIPELINING (RFC 2920), and
@@ -64,7 +69,7 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		var r result
 		defer func() {
 			if v := recover(); v != nil {
-				r.err = fmt.Errorf("panic in go-mail dial: %v", v)
+				r.err = fmt.Errorf("go-mail dial: %w", service.Panicked(s.log, s.metrics, "sender", v))
 			}
 			done <- r
 		}()
@@ -91,11 +96,11 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		}
 		return nil
 	case <-ctx.Done():
-		go func() {
+		service.Go(s.log, s.metrics, "sender", func() {
 			if r := <-done; r.sc != nil {
 				r.sc.Close()
 			}
-		}()
+		})
 		return ctx.Err()
 	}
 }

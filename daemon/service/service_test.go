@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -75,4 +77,66 @@ func TestHealthReportNamesTheSickComponent(t *testing.T) {
 	if ok, _ := h.Report(); !ok {
 		t.Error("Report() not ok after removing the failing component")
 	}
+}
+
+// The helpers every goroutine uses: a panic is one error line with the
+// stack and one count under the component, and never a crash.
+func TestPanicHelpersLogAndCount(t *testing.T) {
+	m := metrics.New("test")
+	var buf safeBuffer
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+
+	err := Safe(log, m, "waves", func() error { panic("template bug") })
+	if !errors.Is(err, ErrPanic) || err.Error() != "panic: template bug" {
+		t.Errorf("Safe(panic) = %v, want the panic as an error", err)
+	}
+	want := errors.New("plain failure")
+	if err := Safe(log, m, "waves", func() error { return want }); err != want {
+		t.Errorf("Safe(error) = %v, want %v", err, want)
+	}
+	boom := errors.New("boom")
+	if err := Safe(log, m, "web", func() error { panic(boom) }); !errors.Is(err, boom) || !errors.Is(err, ErrPanic) {
+		t.Errorf("Safe(panic(error)) = %v, want it wrapped", err)
+	}
+
+	done := make(chan struct{})
+	Go(log, m, "sender", func() { defer close(done); panic("dial bug") })
+	<-done
+	// Go's recovery runs after f's deferred close; wait for its count.
+	for testutil.ToFloat64(m.Panics.WithLabelValues("sender")) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+
+	for comp, n := range map[string]float64{"waves": 1, "web": 1, "sender": 1} {
+		if got := testutil.ToFloat64(m.Panics.WithLabelValues(comp)); got != n {
+			t.Errorf("panics{%s} = %v, want %v", comp, got, n)
+		}
+	}
+	out := buf.String()
+	for _, s := range []string{"level=ERROR", "component=waves", `panic="template bug"`, "TestPanicHelpersLogAndCount", "component=sender"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("log lacks %q:\n%s", s, out)
+		}
+	}
+	// nil logger and metrics (a CLI path) are allowed.
+	if err := Safe(nil, nil, "cli", func() error { panic("x") }); err == nil {
+		t.Error("Safe(nil, nil) swallowed the panic's error")
+	}
+}
+
+type safeBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -73,6 +74,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // createPrivate makes sure the file exists with mode 0600 before SQLite
 // opens it, so contact data is never world-readable even for an instant.
 // The -wal and -shm files inherit the main file's permissions in SQLite.
+// An existing file that others may read (a copy, a restore, a umask of
+// 022 in an older herald) is made private again, with a warning.
 func createPrivate(path string) error {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -83,7 +86,29 @@ func createPrivate(path string) error {
 	if err != nil {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
-	return f.Close()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		makePrivate(p)
+	}
+	return nil
+}
+
+// makePrivate takes group and other permissions off p, if it exists.
+// Failing to (a file owned by another user) is a warning, not a reason to
+// refuse to start.
+func makePrivate(p string) {
+	fi, err := os.Stat(p)
+	if err != nil || fi.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	log := slog.Default().With("component", "store", "file", p, "mode", fmt.Sprintf("%#o", fi.Mode().Perm()))
+	if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+		log.Warn("database file is readable by other users and could not be made private; chmod 600 it", "err", err)
+		return
+	}
+	log.Warn("database file was readable by other users; made it private (mode 0600)")
 }
 
 // exec runs one write statement outside a transaction.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,5 +175,46 @@ func TestRuntime(t *testing.T) {
 	s.ClearRuntime(ctx, RuntimeSandboxSMTP)
 	if _, ok, _ := s.Runtime(ctx, RuntimeSandboxSMTP); ok {
 		t.Fatal("ClearRuntime left the key")
+	}
+}
+
+// An existing database (and its WAL files) that others may read is made
+// private again, with a warning that says so.
+func TestOpenMakesALooseDatabasePrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	// A WAL file left by a crash; SQLite removes it on a clean close.
+	if err := os.WriteFile(path+"-wal", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path+"-wal", 0o664); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
+
+	s, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(0644 file) = %v", err)
+	}
+	s.Close()
+	if fi, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	} else if fi.Mode().Perm() != 0o600 {
+		t.Errorf("database mode = %o, want 600", fi.Mode().Perm())
+	}
+	out := logs.String()
+	for _, want := range []string{"level=WARN", "made it private", "herald.db mode=0644", "herald.db-wal mode=0664"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("warning lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -17,7 +17,9 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/rsvp"
+	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -47,6 +49,8 @@ type Processor struct {
 	Account *config.Account
 	Store   *store.Store
 	Log     *slog.Logger
+	// Metrics counts a parser's recovered panics; may be nil.
+	Metrics *metrics.Metrics
 	// Secret verifies the unsubscribe tokens of List-Unsubscribe mailtos.
 	Secret []byte
 	// Queued is called after a commit that queued mail to send (acks,
@@ -136,7 +140,7 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 	for i, f := range batch {
 		x, ok := f.Prepared.(parsed)
 		if !ok || x.f.UID != f.UID {
-			ps = parseAll(batch)
+			ps = p.parseAll(batch)
 			break
 		}
 		ps[i] = x
@@ -174,7 +178,7 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 // Prepare implements inbox.Preparer: the batch is parsed while the one
 // before it is committed.
 func (p *Processor) Prepare(batch []inbox.Fetched) {
-	for i, x := range parseAll(batch) {
+	for i, x := range p.parseAll(batch) {
 		x.f.Prepared = nil
 		batch[i].Prepared = x
 	}
@@ -184,7 +188,7 @@ var _ inbox.Preparer = (*Processor)(nil)
 
 // parseAll parses a batch on every CPU: decoding, classifying and reading
 // the text of each message is independent of the others and of the store.
-func parseAll(batch []inbox.Fetched) []parsed {
+func (p *Processor) parseAll(batch []inbox.Fetched) []parsed {
 	ps := make([]parsed, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), len(batch))
 	var next atomic.Int64
@@ -192,7 +196,7 @@ func parseAll(batch []inbox.Fetched) []parsed {
 	for range workers {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
-				ps[i] = parse(batch[i])
+				ps[i] = p.parse(batch[i])
 			}
 		})
 	}
@@ -200,14 +204,14 @@ func parseAll(batch []inbox.Fetched) []parsed {
 	return ps
 }
 
-func parse(f inbox.Fetched) (x parsed) {
+func (p *Processor) parse(f inbox.Fetched) (x parsed) {
 	sum := sha256.Sum256(f.Raw)
 	x = parsed{f: f, hash: hex.EncodeToString(sum[:])}
 	defer func() {
 		// A message that trips a bug in a decoder is quarantined like
 		// one that cannot be parsed, and the watcher carries on.
-		if p := recover(); p != nil {
-			x.m, x.err = nil, fmt.Errorf("parser failed: %v", p)
+		if v := recover(); v != nil {
+			x.m, x.err = nil, fmt.Errorf("parser failed: %w", service.Panicked(p.Log, p.Metrics, "triage", v))
 		}
 	}()
 	x.m, x.err = message.Parse(f.Raw)

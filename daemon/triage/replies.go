@@ -21,22 +21,15 @@ const (
 	FolderUnsubscribe   = "Triage/Unsubscribe"
 )
 
-// accountWaves and accountLists are the waves of this account and the
-// lists they send to: an unsubscribe applies to those lists, and replies
-// map only to those waves.
-func (p *Processor) accountWaves() (waves, lists []string) {
-	seen := map[string]bool{}
+// accountWaves are the waves of this account: replies map only to those
+// (an unsubscribe leaves the lists they send to, config.ListsOf).
+func (p *Processor) accountWaves() (waves []string) {
 	for _, w := range p.Config.Waves {
-		if w.Account != p.Account.Name {
-			continue
-		}
-		waves = append(waves, w.Name)
-		if !seen[w.List] {
-			seen[w.List] = true
-			lists = append(lists, w.List)
+		if w.Account == p.Account.Name {
+			waves = append(waves, w.Name)
 		}
 	}
-	return waves, lists
+	return waves
 }
 
 // ourDelivery maps a message to the wave message it answers by its
@@ -46,7 +39,7 @@ func (r *recorder) ourDelivery(ids []string) (*store.SentDelivery, error) {
 	if err != nil || d == nil {
 		return nil, err
 	}
-	waves, _ := r.p.accountWaves()
+	waves := r.p.accountWaves()
 	for _, w := range waves {
 		if w == d.Wave {
 			return d, nil
@@ -108,9 +101,15 @@ func (r *recorder) unsubscribe() (bool, error) {
 	m := r.x.m
 	var contactID int64
 	how := ""
+	account := r.p.Account.Name // whose lists the contact leaves
 	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" && len(r.p.Secret) > 0 {
-		if _, id, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok); ok {
-			contactID, how = id, "List-Unsubscribe mailto"
+		if t, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok); ok {
+			contactID, how = t.Contact, "List-Unsubscribe mailto"
+			if t.Account != "" && r.p.Config.Account(t.Account) != nil {
+				// The token says which account sent the message, even if
+				// the mail reached another one's inbox.
+				account = t.Account
+			}
 		}
 	}
 	if contactID == 0 && rsvp.IsUnsubscribe(m.Subject, r.x.reply) {
@@ -133,7 +132,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 	if err != nil || c == nil {
 		return false, err
 	}
-	_, lists := r.p.accountWaves()
+	lists := r.p.Config.ListsOf(account)
 	if len(lists) == 0 {
 		lists = nil // an account without waves: every list the contact is on
 	}
@@ -184,7 +183,7 @@ func (r *recorder) answer() (bool, error) {
 		if err != nil || c == nil {
 			return false, err
 		}
-		waves, _ := r.p.accountWaves()
+		waves := r.p.accountWaves()
 		if d, err = r.tx.LastDeliveryTo(c.ID, waves); err != nil || d == nil {
 			return false, err
 		}

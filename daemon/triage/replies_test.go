@@ -155,7 +155,7 @@ func TestUnsubscribeByReplyAndMailto(t *testing.T) {
 	w := newWaveFixture(t, "maire@dakar.example", "mayor@kampala.example")
 	w.deliver(reply("maire@dakar.example", w.msgIDs["maire@dakar.example"], "Re: Invitation",
 		"Merci de me retirer de votre liste de diffusion."))
-	token := compose.UnsubscribeToken(w.p.Secret, "mayors", w.contact("mayor@kampala.example").ID)
+	token := compose.UnsubscribeToken(w.p.Secret, "habitat", "mayors", w.contact("mayor@kampala.example").ID)
 	w.deliver(fmt.Sprintf("Return-Path: <mayor@kampala.example>\nFrom: mayor@kampala.example\nTo: decorte@un.org\nSubject: unsubscribe %s\nMessage-ID: <u1@kampala.example>\n\n", token))
 	for _, e := range []string{"maire@dakar.example", "mayor@kampala.example"} {
 		if got := w.memberStatus(e, "mayors"); got != "unsubscribed" {
@@ -176,6 +176,24 @@ func TestUnsubscribeByReplyAndMailto(t *testing.T) {
 	}
 	if confirm != 2 {
 		t.Errorf("unsubscribe confirmations = %d, want 2 (one per contact): %v", confirm, w.ackTemplates())
+	}
+}
+
+// A mailto token names the account whose wave sent the message: the
+// contact leaves that account's lists, even when the mail reaches another
+// account's inbox, and keeps the lists of the account that received it.
+func TestUnsubscribeMailtoLeavesOnlyItsAccountsLists(t *testing.T) {
+	w := newWaveFixture(t, "mayor@kampala.example")
+	cfg := w.p.Config
+	cfg.Accounts = append(cfg.Accounts, config.Account{Name: "iom", Address: "ipopp@iom.int"})
+	cfg.Waves = append(cfg.Waves, config.Wave{Name: "press-day", Account: "iom", List: "press", Template: "invitation"})
+	token := compose.UnsubscribeToken(w.p.Secret, "iom", "press", w.contact("mayor@kampala.example").ID)
+	w.deliver(fmt.Sprintf("From: mayor@kampala.example\nTo: decorte@un.org\nSubject: unsubscribe %s\nMessage-ID: <u2@kampala.example>\n\n", token))
+	if got := w.memberStatus("mayor@kampala.example", "press"); got != "unsubscribed" {
+		t.Errorf("press (iom's list): %q, want unsubscribed", got)
+	}
+	if got := w.memberStatus("mayor@kampala.example", "mayors"); got != "subscribed" {
+		t.Errorf("mayors (habitat's list): %q, want subscribed", got)
 	}
 }
 

@@ -93,7 +93,7 @@ func (e *Engine) Run(ctx context.Context) error {
 				go func() {
 					defer wg.Done()
 					defer e.release(w.Name)
-					err := e.tick(ctx, w)
+					err := e.recovered("tick", func() error { return e.tick(ctx, w) })
 					switch {
 					case err == nil || ctx.Err() != nil:
 					case errors.Is(err, ErrLeased):

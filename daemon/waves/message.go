@@ -35,7 +35,7 @@ func recycle(raw []byte) {
 // the contact's language, then the account's, then English.
 func (e *Engine) message(w *config.Wave, acct *config.Account, d *store.Delivery) ([]byte, error) {
 	c := &d.Contact
-	token := compose.UnsubscribeToken(e.Secret, w.List, c.ID)
+	token := compose.UnsubscribeToken(e.Secret, w.Account, w.List, c.ID)
 	data := templates.Data{
 		Contact: &templates.Contact{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
 			Title: c.Title, City: c.City, Country: c.Country, Fields: c.Fields},

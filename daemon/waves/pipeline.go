@@ -2,12 +2,15 @@ package waves
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
-	"runtime/debug"
 	"sync"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/metrics"
+	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -101,6 +104,9 @@ type outbox struct {
 	busy    bool // a session is committing
 	outcome []store.DeliveryOutcome
 	ids     []int64
+
+	log     *slog.Logger // a commit's panic; nil: slog.Default
+	metrics *metrics.Metrics
 }
 
 // commitReq asks the outbox to record outcome (if not nil) and mark the
@@ -163,8 +169,9 @@ func (o *outbox) write(batch []*commitReq) {
 		// Every request gets an answer, or its session would wait for
 		// ever: a panic fails them all (and then their pass).
 		if r := recover(); r != nil {
+			err := service.Panicked(o.log, o.metrics, "waves", r)
 			for _, b := range batch {
-				b.err, b.marked = fmt.Errorf("commit: panic: %v", r), false
+				b.err, b.marked = fmt.Errorf("commit: %w", err), false
 			}
 		}
 	}()
@@ -221,6 +228,7 @@ func (e *Engine) runPass(ctx context.Context, w *config.Wave, acct *config.Accou
 	ctx, cancel := context.WithCancel(ctx) // the sessions' and the outbox's
 	defer cancel()
 	ob := newOutbox(ctx, e.Store, workers)
+	ob.log, ob.metrics = e.Log, e.Metrics
 
 	// The readers ahead stop when the sessions do: their rows stay pending.
 	rctx, rcancel := context.WithCancel(ctx)
@@ -278,15 +286,10 @@ func (e *Engine) runPass(ctx context.Context, w *config.Wave, acct *config.Accou
 // stack and counted: a bug met by one of a pass's goroutines (a template,
 // the MIME writer, a session) fails that row or that pass, not the
 // daemon.
-func (e *Engine) recovered(what string, f func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			e.Log.Error("panic", "component", "waves", "in", what, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			if e.Metrics != nil {
-				e.Metrics.Panics.WithLabelValues("waves").Inc()
-			}
-			err = fmt.Errorf("%s: panic: %v", what, r)
-		}
-	}()
-	return f()
+func (e *Engine) recovered(what string, f func() error) error {
+	err := service.Safe(e.Log, e.Metrics, "waves", f)
+	if errors.Is(err, service.ErrPanic) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return err
 }

@@ -43,7 +43,13 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 	defer stop()
 	var renew sync.WaitGroup
 	renew.Add(1)
-	go func() { defer renew.Done(); e.renewLease(ctx, w.Name) }()
+	go func() {
+		defer renew.Done()
+		// Without renewal the lease would lapse mid-run: a panic stops the run.
+		if e.recovered("lease", func() error { e.renewLease(ctx, w.Name); return nil }) != nil {
+			stop()
+		}
+	}()
 	defer func() {
 		stop()
 		renew.Wait()

@@ -86,6 +86,35 @@ func TestOneClickPostAndScannerSafeGet(t *testing.T) {
 	}
 }
 
+// TestUnsubscribePageHeaders: no other site may frame the page (its
+// button unsubscribes), it loads nothing but its own style, and the token
+// in its URL goes to no other site as a Referer — on every answer.
+func TestUnsubscribePageHeaders(t *testing.T) {
+	ts, _ := unsubServer(t, "")
+	for _, r := range []struct{ method, path string }{{"GET", "/u/good"}, {"POST", "/u/good"}, {"GET", "/u/forged"}} {
+		req, _ := http.NewRequest(r.method, ts.URL+r.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		csp := resp.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"frame-ancestors 'none'", "default-src 'none'", "form-action 'self'", "base-uri 'none'", "style-src 'sha256-"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s %s: Content-Security-Policy %q lacks %q", r.method, r.path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "script-src") {
+			t.Errorf("%s %s: Content-Security-Policy %q allows more than the page needs", r.method, r.path, csp)
+		}
+		for h, want := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff"} {
+			if got := resp.Header.Get(h); got != want {
+				t.Errorf("%s %s: %s = %q, want %q", r.method, r.path, h, got, want)
+			}
+		}
+	}
+}
+
 // TestUnsubscribePageInChromium opens the page in real headless Chromium,
 // checks what a person sees, clicks the button, and checks the result.
 func TestUnsubscribePageInChromium(t *testing.T) {
@@ -122,6 +151,12 @@ func TestUnsubscribePageInChromium(t *testing.T) {
 	}
 	if title != "Unsubscribe" || email != "mayor@kampala.example" || f.count() != 0 {
 		t.Fatalf("page: title %q email %q unsubscribed %d", title, email, f.count())
+	}
+	// The Content-Security-Policy lets the page's own style through (its
+	// hash is right) and, with form-action 'self', the button's POST.
+	bg, err := chromedp.Run(step, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("#confirm")).backgroundColor`))
+	if err != nil || bg != "rgb(26, 95, 180)" {
+		t.Errorf("button background = %q, %v: the policy blocked the page's style", bg, err)
 	}
 	if err := chromedp.Do(step, chromedp.Click("#confirm"), chromedp.WaitVisible("#done")); err != nil {
 		t.Fatalf("click: %v", err)

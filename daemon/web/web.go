@@ -18,6 +18,7 @@ import (
 	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/net/netutil"
 )
 
 // CookieName holds the token for browsers (SPEC §8: cookie or Bearer).
@@ -30,15 +31,45 @@ type Server struct {
 	Log     *slog.Logger
 	Health  *service.Health
 	Metrics *metrics.Metrics
+	// Limits bound what clients may hold; New sets DefaultLimits.
+	Limits Limits
 
 	token atomic.Pointer[string]
 	ln    net.Listener
 	mux   *http.ServeMux
 }
 
+// Limits are the server's timeouts and caps: without them one client (or
+// a scanner on a public listen address) could hold connections, header
+// buffers and goroutines for ever.
+type Limits struct {
+	// ReadHeader bounds reading a request's headers (slow-loris clients);
+	// Read the whole request, Write the response, and Idle how long a
+	// keep-alive connection waits for its next request.
+	ReadHeader, Read, Write, Idle time.Duration
+	// MaxHeaderBytes caps a request's header block; beyond it the answer
+	// is 431.
+	MaxHeaderBytes int
+	// MaxConns caps simultaneous connections; more wait in the kernel's
+	// accept queue until one closes.
+	MaxConns int
+}
+
+// DefaultLimits suit the dashboard, the API and a /metrics scrape: no
+// endpoint streams or waits, so a response that takes a minute to write
+// is a stuck client.
+var DefaultLimits = Limits{
+	ReadHeader:     10 * time.Second,
+	Read:           30 * time.Second,
+	Write:          60 * time.Second,
+	Idle:           2 * time.Minute,
+	MaxHeaderBytes: 64 << 10,
+	MaxConns:       256,
+}
+
 // New prepares the server; call Bind, then Run.
 func New(listen, token string, log *slog.Logger, h *service.Health, m *metrics.Metrics) *Server {
-	s := &Server{Listen: listen, Log: log.With("component", "web"), Health: h, Metrics: m, mux: http.NewServeMux()}
+	s := &Server{Listen: listen, Log: log.With("component", "web"), Health: h, Metrics: m, Limits: DefaultLimits, mux: http.NewServeMux()}
 	s.SetToken(token)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})))
@@ -75,9 +106,24 @@ func (s *Server) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second}
+	l := s.Limits
+	srv := &http.Server{
+		Handler:           s.recoverPanics(s.mux),
+		ReadHeaderTimeout: l.ReadHeader,
+		ReadTimeout:       l.Read,
+		WriteTimeout:      l.Write,
+		IdleTimeout:       l.Idle,
+		MaxHeaderBytes:    l.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.Log.Handler(), slog.LevelWarn),
+	}
+	ln := s.ln
+	if l.MaxConns > 0 {
+		ln = netutil.LimitListener(ln, l.MaxConns)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(s.ln) }()
+	go func() {
+		errc <- service.Safe(s.Log, s.Metrics, s.Name(), func() error { return srv.Serve(ln) })
+	}()
 	s.Health.Set(s.Name(), nil)
 	select {
 	case err := <-errc:
@@ -96,15 +142,49 @@ func (s *Server) Run(ctx context.Context) error {
 }
 
 // healthz is 200 while every component is healthy and 503 otherwise, with
-// the list in JSON either way. It needs no token: it names components and
-// their problems, never data, and load balancers probe it without one.
+// the list in JSON either way. It needs no token, so it says only which
+// component is in which state ("ok" or "failing"): the reason, which may
+// hold a server's address or its reply, goes to the log and the
+// dashboard, not to whoever can reach the port.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	ok, all := s.Health.Report()
+	type state struct {
+		Component string `json:"component"`
+		State     string `json:"state"`
+	}
+	out := make([]state, len(all))
+	for i, c := range all {
+		out[i] = state{Component: c.Component, State: "ok"}
+		if !c.Healthy {
+			out[i].State = "failing"
+		}
+	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
-	json.NewEncoder(w).Encode(map[string]any{"ok": ok, "components": all})
+	json.NewEncoder(w).Encode(map[string]any{"ok": ok, "components": out})
+}
+
+// recoverPanics logs and counts a handler's panic through the daemon's
+// one helper and answers 500. net/http would recover it too, but only
+// into its error log, without the metric.
+func (s *Server) recoverPanics(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler {
+				panic(v) // a deliberate abort: net/http closes the connection quietly
+			}
+			service.Panicked(s.Log, s.Metrics, s.Name(), v)
+			http.Error(w, "herald: internal error; the daemon's log has the details", http.StatusInternalServerError)
+		}()
+		h.ServeHTTP(w, r)
+	})
 }
 
 // auth applies SPEC §8: the token is needed (cookie or Authorization:

@@ -17,8 +17,18 @@ import (
 
 func start(t *testing.T, token string) (*Server, string) {
 	t.Helper()
+	return startWith(t, token, nil)
+}
+
+// startWith is start with a chance to change the server (its limits)
+// before it runs.
+func startWith(t *testing.T, token string, mod func(*Server)) (*Server, string) {
+	t.Helper()
 	m := metrics.New("test")
 	s := New("127.0.0.1:0", token, slog.New(slog.NewTextHandler(io.Discard, nil)), service.NewHealth(m), m)
+	if mod != nil {
+		mod(s)
+	}
 	if err := s.Bind(); err != nil {
 		t.Fatal(err)
 	}
@@ -59,20 +69,31 @@ func TestHealthzNamesUnhealthyComponent(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	s.Health.Set("watcher habitat/INBOX", errors.New("authentication failed"))
+	// The reason names a server and quotes its reply: the log gets it,
+	// /healthz (served without a token) must not.
+	s.Health.Set("inbox habitat/INBOX", errors.New(`dial imap.example.org:993 (10.1.2.3:993): server said "NO [AUTHENTICATIONFAILED] user decorte@un.org"`))
 	resp, body := get(t, base+"/healthz", nil)
 	if resp.StatusCode != 503 {
 		t.Fatalf("healthz = %d, want 503", resp.StatusCode)
 	}
 	var got struct {
-		OK         bool             `json:"ok"`
-		Components []service.Status `json:"components"`
+		OK         bool `json:"ok"`
+		Components []struct {
+			Component string `json:"component"`
+			State     string `json:"state"`
+		} `json:"components"`
 	}
 	if err := json.Unmarshal([]byte(body), &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.OK || got.Components[0].Component != "watcher habitat/INBOX" || got.Components[0].Problem != "authentication failed" {
+	if got.OK || len(got.Components) != 2 || got.Components[0].Component != "inbox habitat/INBOX" ||
+		got.Components[0].State != "failing" || got.Components[1].Component != "web" || got.Components[1].State != "ok" {
 		t.Errorf("healthz body = %s", body)
+	}
+	for _, leak := range []string{"example.org", "10.1.2.3", "993", "AUTHENTICATIONFAILED", "decorte"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("healthz body leaks %q: %s", leak, body)
+		}
 	}
 }
 
