@@ -69,6 +69,10 @@ type Account struct {
 	Aliases  []string `yaml:"aliases"`
 	IMAP     IMAP     `yaml:"imap"`
 	SMTP     SMTP     `yaml:"smtp"`
+	// TrustedAuthServIDs and AckMaxPerHour override triage's for this
+	// account when set (an account behind another MX, or busier).
+	TrustedAuthServIDs []string `yaml:"trusted_authserv_ids"`
+	AckMaxPerHour      int      `yaml:"ack_max_per_hour"`
 }
 
 // Auth holds the credentials shared by the IMAP and SMTP sections.
@@ -123,6 +127,14 @@ type Triage struct {
 	Default       RuleActions      `yaml:"default"`
 	// Digest mails each account its enquiries without a human answer.
 	Digest Digest `yaml:"digest"`
+	// TrustedAuthServIDs are the authserv-ids (RFC 8601 §2.2) of our own
+	// receiving servers: their Authentication-Results DMARC pass proves a
+	// From address (SPEC §4 "Proof before a state change").
+	TrustedAuthServIDs []string `yaml:"trusted_authserv_ids"`
+	// AckMaxPerHour caps the automatic messages one account sends an
+	// hour, whoever they go to (forged return paths spread over many
+	// addresses get past the per-address cap).
+	AckMaxPerHour int `yaml:"ack_max_per_hour"`
 }
 
 // Digest is the optional morning digest of enquiries waiting for an answer.
@@ -229,6 +241,24 @@ func (t *Triage) Ack(a *RuleActions) (ack bool, template string) {
 		template = a.AckTemplate
 	}
 	return ack, template
+}
+
+// TrustedAuthServIDs returns the authserv-ids trusted for account a:
+// its own list when it has one, else triage's.
+func (c *Config) TrustedAuthServIDs(a *Account) []string {
+	if a != nil && len(a.TrustedAuthServIDs) > 0 {
+		return a.TrustedAuthServIDs
+	}
+	return c.Triage.TrustedAuthServIDs
+}
+
+// AckMaxPerHour returns the hourly ceiling of automatic messages from
+// account a: its own when set, else triage's.
+func (c *Config) AckMaxPerHour(a *Account) int {
+	if a != nil && a.AckMaxPerHour > 0 {
+		return a.AckMaxPerHour
+	}
+	return c.Triage.AckMaxPerHour
 }
 
 // String formats r as config.yaml writes it, e.g. "20/s".
