@@ -132,6 +132,14 @@ func ParseEventUID(secret []byte, event config.Event, account, uid string) (cont
 	return n, true
 }
 
+// EventUIDShaped reports whether uid has the form of EventUID's for
+// account, whether or not its MAC is right: a reply naming such a UID
+// that ParseEventUID refuses was made to look like an answer to us.
+func EventUIDShaped(account, uid string) bool {
+	local, domain, found := strings.Cut(strings.ToLower(strings.TrimSpace(uid)), "@")
+	return found && strings.HasPrefix(local, eventUIDVersion) && domain == uidDomain(strings.ToLower(strings.TrimSpace(account)))
+}
+
 // eventUIDMAC is the truncated HMAC of what a UID stands for: 128 bits,
 // ample for a MAC that can only be tested by mailing herald.
 func eventUIDMAC(secret []byte, event config.Event, account, contactID string) []byte {

@@ -96,7 +96,7 @@ func triageDefaults(t *Triage) {
 	def(&t.AckTemplate, "ack")
 	def(&t.AckOncePer, 168*time.Hour)
 	def(&t.QuarantineFolder, "Triage/Unreadable")
-	def(&t.AckMaxPerHour, 100)
+	def(&t.AckMaxPerHour, DefaultAckMaxPerHour)
 	def(&t.Default.Category, "general")
 	def(&t.Default.Folder, "Triage/General")
 	if t.Digest.Cron != "" {

@@ -258,8 +258,14 @@ func (c *Config) AckMaxPerHour(a *Account) int {
 	if a != nil && a.AckMaxPerHour > 0 {
 		return a.AckMaxPerHour
 	}
+	if c.Triage.AckMaxPerHour <= 0 {
+		return DefaultAckMaxPerHour // a Config built in code, without applyDefaults
+	}
 	return c.Triage.AckMaxPerHour
 }
+
+// DefaultAckMaxPerHour is triage.ack_max_per_hour when left out.
+const DefaultAckMaxPerHour = 100
 
 // String formats r as config.yaml writes it, e.g. "20/s".
 func (r Rate) String() string {
