@@ -446,3 +446,23 @@ func FuzzICSText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseEventUID: any UID is either refused or names the one contact
+// whose UID it is (in any case), and never panics.
+// Run with: go test -run ^$ -fuzz FuzzParseEventUID ./daemon/compose/
+func FuzzParseEventUID(f *testing.F) {
+	ev := testEvent()
+	f.Add(EventUID(testSecret, ev, "decorte@un.org", 17))
+	f.Add(LegacyEventUID(ev, "decorte@un.org"))
+	f.Add("e1--1-@un.org")
+	f.Add("e1-9223372036854775807-00@UN.ORG")
+	f.Fuzz(func(t *testing.T, uid string) {
+		id, ok := ParseEventUID(testSecret, ev, "decorte@un.org", uid)
+		if !ok {
+			return
+		}
+		if want := EventUID(testSecret, ev, "decorte@un.org", id); !strings.EqualFold(strings.TrimSpace(uid), want) {
+			t.Fatalf("ParseEventUID(%q) = %d, whose UID is %q", uid, id, want)
+		}
+	})
+}
