@@ -9,7 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/herald-mail/herald/daemon/compose")
+	"github.com/herald-mail/herald/daemon/compose"
+)
 
 // The contacts of the forgery cases, each sent the invitation.
 const (
