@@ -1,9 +1,11 @@
 package compose
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -21,6 +23,8 @@ type ICSInput struct {
 	Attendee, AttendeeName string
 	// Stamp is DTSTAMP, when this copy was made; zero means now.
 	Stamp time.Time
+	// UID is the event's UID for this attendee, from EventUID; required.
+	UID string
 }
 
 // icsProdID names herald as the product that made the object (RFC 5545
@@ -56,7 +60,7 @@ func Invitation(in ICSInput) []byte {
 	w.prop("CALSCALE", "GREGORIAN")
 	w.prop("METHOD", "REQUEST") // RFC 5546 §1.4; the MIME part repeats it (RFC 6047 §2.4)
 	w.prop("BEGIN", "VEVENT")
-	w.prop("UID", EventUID(ev, in.Organizer))
+	w.prop("UID", escapeText(in.UID))
 	w.prop("DTSTAMP", icsTime(stamp))
 	w.prop("DTSTART", icsTime(ev.Start))
 	if ev.End.After(ev.Start) {
@@ -83,22 +87,83 @@ func Invitation(in ICSInput) []byte {
 	return []byte(w.String())
 }
 
-// EventUID is the UID of event's VEVENT as account sends it: the same
-// for every contact and every resend, so that herald can match calendar
-// replies on it (RFC 5546; SPEC §4 step 4) and clients update one
-// entry rather than add another. It is derived from the event's name and
-// the account, not its times: moving the event in config.yaml then
-// updates the invitees' entries instead of leaving one at the old time.
-// The right-hand side is the account's domain, as RFC 5545 §3.8.4.7
-// suggests for global uniqueness.
-func EventUID(event config.Event, account string) string {
+// EventUID is the UID of event's VEVENT as account sends it to one
+// contact: "e1-<contactID>-<mac>@<account domain>". herald maps a
+// calendar REPLY back to its contact by it (SPEC §4 step 4), so it
+// carries an HMAC-SHA256 under the store's secret (the key of the
+// unsubscribe tokens): nobody can compute another contact's UID from
+// public data, and a reply that names it proves it answers the
+// invitation that contact received (SPEC §4 "Proof before a state
+// change"). It is the same for every resend and every wave of the event
+// to that contact, so clients update one entry rather than add another;
+// it does not depend on the event's times, so moving the event in
+// config.yaml updates the entries instead of leaving one at the old
+// time. The right-hand side is the account's domain, as RFC 5545
+// §3.8.4.7 suggests for global uniqueness.
+func EventUID(secret []byte, event config.Event, account string, contactID int64) string {
+	account = strings.ToLower(strings.TrimSpace(account))
+	id := strconv.FormatInt(contactID, 10)
+	return eventUIDVersion + id + "-" + hex.EncodeToString(eventUIDMAC(secret, event, account, id)) + "@" + uidDomain(account)
+}
+
+// eventUIDVersion starts every UID EventUID makes; the UIDs herald sent
+// before it (LegacyEventUID) are 32 hex digits and never start so.
+const eventUIDVersion = "e1-"
+
+// ParseEventUID returns the contact a UID from EventUID names, checking
+// its MAC in constant time; ok is false for any other UID, including one
+// made for another event or account, or with another secret.
+func ParseEventUID(secret []byte, event config.Event, account, uid string) (contactID int64, ok bool) {
+	account = strings.ToLower(strings.TrimSpace(account))
+	// Clients keep a UID as sent; case is forgiven all the same.
+	local, domain, found := strings.Cut(strings.ToLower(strings.TrimSpace(uid)), "@")
+	if len(secret) == 0 || !found || !strings.EqualFold(domain, uidDomain(account)) || !strings.HasPrefix(local, eventUIDVersion) {
+		return 0, false
+	}
+	id, mac, found := strings.Cut(local[len(eventUIDVersion):], "-")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !found || err != nil || n <= 0 || strconv.FormatInt(n, 10) != id {
+		return 0, false
+	}
+	got, err := hex.DecodeString(mac)
+	if err != nil || !hmac.Equal(got, eventUIDMAC(secret, event, account, id)) {
+		return 0, false
+	}
+	return n, true
+}
+
+// EventUIDShaped reports whether uid has the form of EventUID's for
+// account, whether or not its MAC is right: a reply naming such a UID
+// that ParseEventUID refuses was made to look like an answer to us.
+func EventUIDShaped(account, uid string) bool {
+	local, domain, found := strings.Cut(strings.ToLower(strings.TrimSpace(uid)), "@")
+	return found && strings.HasPrefix(local, eventUIDVersion) && domain == uidDomain(strings.ToLower(strings.TrimSpace(account)))
+}
+
+// eventUIDMAC is the truncated HMAC of what a UID stands for: 128 bits,
+// ample for a MAC that can only be tested by mailing herald.
+func eventUIDMAC(secret []byte, event config.Event, account, contactID string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("herald event uid 1\x00" + event.Name + "\x00" + account + "\x00" + contactID))
+	return m.Sum(nil)[:16]
+}
+
+// LegacyEventUID is the UID herald put in invitations before EventUID:
+// one for every contact, a plain hash of the event's name and the
+// account, which anyone can compute. Replies to those invitations are
+// still read, but only with other proof (README "Replies").
+func LegacyEventUID(event config.Event, account string) string {
 	account = strings.ToLower(strings.TrimSpace(account))
 	sum := sha256.Sum256([]byte("herald event uid\x00" + event.Name + "\x00" + account))
-	domain := "herald.invalid"
+	return hex.EncodeToString(sum[:16]) + "@" + uidDomain(account)
+}
+
+// uidDomain is the domain of account when it is fit for a UID.
+func uidDomain(account string) string {
 	if at := strings.LastIndexByte(account, '@'); at >= 0 && at+1 < len(account) && validIDPart(account[at+1:]) {
-		domain = account[at+1:]
+		return account[at+1:]
 	}
-	return hex.EncodeToString(sum[:16]) + "@" + domain
+	return "herald.invalid"
 }
 
 // icsWriter accumulates content lines, folded, each ending in CRLF.

@@ -180,6 +180,7 @@ func testICSInput() ICSInput {
 		Attendee:      "maria.lopez@ayto-madrid.es",
 		AttendeeName:  "María López Núñez",
 		Stamp:         time.Date(2017, 10, 2, 10, 30, 0, 0, time.UTC),
+		UID:           EventUID(testSecret, testEvent(), "decorte@un.org", 17),
 	}
 }
 
@@ -196,7 +197,7 @@ func TestInvitation(t *testing.T) {
 		t.Errorf("VCALENDAR has %d properties", n)
 	}
 	ev := map[string]string{
-		"UID":         EventUID(in.Event, in.Organizer),
+		"UID":         in.UID,
 		"DTSTAMP":     "20171002T103000Z",
 		"DTSTART":     "20171116T080000Z", // 09:00 CET in UTC
 		"DTEND":       "20171117T163000Z",
@@ -355,32 +356,65 @@ func TestFoldLine(t *testing.T) {
 	}
 }
 
+// TestEventUID: a contact's UID is stable across resends, event moves
+// and the address's case; it differs per contact, event, account and
+// secret; it names its contact only to the holder of the secret; and
+// nothing computable from public data passes for one.
 func TestEventUID(t *testing.T) {
 	ev := testEvent()
-	a := testICSInput()
-	b := testICSInput()
-	b.Attendee, b.AttendeeName = "jean.dupont@marseille.fr", "Jean Dupont"
-	b.Stamp = b.Stamp.Add(48 * time.Hour) // a resend
-	uidA := readICS(t, Invitation(a)).get(t, "VEVENT", "UID").value
-	uidB := readICS(t, Invitation(b)).get(t, "VEVENT", "UID").value
-	if uidA != uidB || uidA != EventUID(ev, "decorte@un.org") {
-		t.Errorf("UIDs %q and %q differ between contacts", uidA, uidB)
-	}
-	if !strings.HasSuffix(uidA, "@un.org") || len(uidA) != 32+len("@un.org") {
-		t.Errorf("EventUID() = %q", uidA)
+	uid := EventUID(testSecret, ev, "decorte@un.org", 17)
+	if !strings.HasPrefix(uid, "e1-17-") || !strings.HasSuffix(uid, "@un.org") || len(uid) != len("e1-17-")+32+len("@un.org") {
+		t.Errorf("EventUID() = %q", uid)
 	}
 	moved := ev
 	moved.Start, moved.End, moved.Venue = moved.Start.Add(time.Hour), moved.End.Add(time.Hour), "Elsewhere"
-	if EventUID(moved, "decorte@un.org") != uidA || EventUID(ev, " Decorte@UN.org") != uidA {
+	if EventUID(testSecret, moved, "decorte@un.org", 17) != uid || EventUID(testSecret, ev, " Decorte@UN.org", 17) != uid {
 		t.Error("EventUID changes with the event's time, place or the address's case")
 	}
 	other := ev
 	other.Name = "GCCM 2018"
-	if EventUID(other, "decorte@un.org") == uidA || EventUID(ev, "habitat@un.org") == uidA {
-		t.Error("EventUID is the same for another event or account")
+	for name, u := range map[string]string{
+		"another contact": EventUID(testSecret, ev, "decorte@un.org", 18),
+		"another event":   EventUID(testSecret, other, "decorte@un.org", 17),
+		"another account": EventUID(testSecret, ev, "habitat@un.org", 17),
+		"another secret":  EventUID([]byte("other"), ev, "decorte@un.org", 17),
+	} {
+		if u == uid {
+			t.Errorf("EventUID is the same for %s", name)
+		}
 	}
-	if uid := EventUID(ev, "no-domain"); !strings.HasSuffix(uid, "@herald.invalid") {
-		t.Errorf("EventUID(no domain) = %q", uid)
+	if u := EventUID(testSecret, ev, "no-domain", 1); !strings.HasSuffix(u, "@herald.invalid") {
+		t.Errorf("EventUID(no domain) = %q", u)
+	}
+
+	if id, ok := ParseEventUID(testSecret, ev, "Decorte@un.org", strings.ToUpper(uid[:len(uid)-7])+"@UN.org"); !ok || id != 17 {
+		t.Errorf("ParseEventUID(own UID, other case) = %d, %v; want 17, true", id, ok)
+	}
+	mac := uid[len("e1-17-") : len(uid)-len("@un.org")]
+	for name, u := range map[string]string{
+		"legacy public UID":  LegacyEventUID(ev, "decorte@un.org"),
+		"contact changed":    "e1-18-" + mac + "@un.org",
+		"leading zero":       "e1-017-" + mac + "@un.org",
+		"MAC cut":            "e1-17-" + mac[:30] + "@un.org",
+		"other domain":       "e1-17-" + mac + "@evil.example",
+		"other event":        EventUID(testSecret, other, "decorte@un.org", 17),
+		"other secret":       EventUID([]byte("other"), ev, "decorte@un.org", 17),
+		"no MAC":             "e1-17@un.org",
+		"negative":           "e1--17-" + mac + "@un.org",
+		"empty":              "",
+		"not hex":            "e1-17-" + strings.Repeat("z", 32) + "@un.org",
+		"version 2":          "e2-17-" + mac + "@un.org",
+		"computed, no proof": EventUID(nil, ev, "decorte@un.org", 17),
+	} {
+		if id, ok := ParseEventUID(testSecret, ev, "decorte@un.org", u); ok {
+			t.Errorf("ParseEventUID(%s %q) = %d, true; want refused", name, u, id)
+		}
+	}
+	if _, ok := ParseEventUID(nil, ev, "decorte@un.org", EventUID(nil, ev, "decorte@un.org", 17)); ok {
+		t.Error("ParseEventUID accepts UIDs without a secret")
+	}
+	if legacy := LegacyEventUID(ev, "decorte@un.org"); len(legacy) != 32+len("@un.org") || strings.HasPrefix(legacy, eventUIDVersion) {
+		t.Errorf("LegacyEventUID() = %q", legacy)
 	}
 }
 
@@ -409,6 +443,26 @@ func FuzzICSText(f *testing.F) {
 		}
 		if p := obj.get(t, "VEVENT", "ATTENDEE"); p.value != "mailto:"+in.Attendee || p.params["PARTSTAT"] != "NEEDS-ACTION" {
 			t.Fatalf("ATTENDEE = %+v", p)
+		}
+	})
+}
+
+// FuzzParseEventUID: any UID is either refused or names the one contact
+// whose UID it is (in any case), and never panics.
+// Run with: go test -run ^$ -fuzz FuzzParseEventUID ./daemon/compose/
+func FuzzParseEventUID(f *testing.F) {
+	ev := testEvent()
+	f.Add(EventUID(testSecret, ev, "decorte@un.org", 17))
+	f.Add(LegacyEventUID(ev, "decorte@un.org"))
+	f.Add("e1--1-@un.org")
+	f.Add("e1-9223372036854775807-00@UN.ORG")
+	f.Fuzz(func(t *testing.T, uid string) {
+		id, ok := ParseEventUID(testSecret, ev, "decorte@un.org", uid)
+		if !ok {
+			return
+		}
+		if want := EventUID(testSecret, ev, "decorte@un.org", id); !strings.EqualFold(strings.TrimSpace(uid), want) {
+			t.Fatalf("ParseEventUID(%q) = %d, whose UID is %q", uid, id, want)
 		}
 	})
 }

@@ -37,6 +37,9 @@ type WaveInput struct {
 	// Event, when set, attaches an invitation to it (SPEC §5 attach_ics),
 	// from the account to this contact: see Invitation.
 	Event *config.Event
+	// EventUID is the contact's UID of Event, from EventUID; required
+	// with Event.
+	EventUID string
 	// Rendered is the wave's template rendered for this contact.
 	Rendered *templates.Rendered
 }
@@ -95,7 +98,7 @@ func AppendWave(dst []byte, in WaveInput) ([]byte, error) {
 			Event:     *in.Event,
 			Organizer: in.From, OrganizerName: oneLine(in.FromName),
 			Attendee: in.To, AttendeeName: oneLine(in.ToName),
-			Stamp: in.Date,
+			Stamp: in.Date, UID: in.EventUID,
 		}))
 	}
 	if err != nil {
@@ -115,6 +118,9 @@ func (in *WaveInput) fields() (fields, error) {
 	c := in.Rendered
 	if in.Event != nil && in.Event.Start.IsZero() {
 		return nil, errors.New("the event has no start: set event.start to attach an invitation")
+	}
+	if in.Event != nil && in.EventUID == "" {
+		return nil, errors.New("the invitation has no event UID")
 	}
 	if in.Date.IsZero() {
 		in.Date = time.Now()

@@ -319,7 +319,7 @@ func TestWaveInvitation(t *testing.T) {
 		in := waveInput()
 		in.Rendered.HTML = html
 		ev := testEvent()
-		in.Event = &ev
+		in.Event, in.EventUID = &ev, EventUID([]byte("k"), ev, in.From, 42)
 		in.PublicURL = "https://herald.un.org"
 		raw, err := Wave(in)
 		if err != nil {
@@ -341,7 +341,7 @@ func TestWaveInvitation(t *testing.T) {
 			t.Errorf("attachment = %+v", att)
 		}
 		ics := Invitation(ICSInput{Event: ev, Organizer: in.From, OrganizerName: in.FromName,
-			Attendee: in.To, AttendeeName: in.ToName, Stamp: in.Date})
+			Attendee: in.To, AttendeeName: in.ToName, Stamp: in.Date, UID: in.EventUID})
 		if cal.body != string(ics) || att.body != string(ics) {
 			t.Errorf("calendar parts differ from Invitation():\n%s", cal.body)
 		}
@@ -390,8 +390,12 @@ func TestWaveRejects(t *testing.T) {
 		{"event without start", func(in *WaveInput) {
 			ev := testEvent()
 			ev.Start = time.Time{}
-			in.Event = &ev
+			in.Event, in.EventUID = &ev, "e1-1-00@un.org"
 		}, "no start"},
+		{"event without UID", func(in *WaveInput) {
+			ev := testEvent()
+			in.Event = &ev
+		}, "no event UID"},
 	}
 	for _, tt := range tests {
 		in := waveInput()
@@ -446,7 +450,7 @@ func TestWaveRendered(t *testing.T) {
 	}
 	ev := testEvent()
 	ev.Name = "Conférence mondiale sur les villes et les migrations"
-	in.Event = &ev
+	in.Event, in.EventUID = &ev, EventUID([]byte("k"), ev, in.From, 7)
 	in.ToName = "Françoise Lefèvre"
 	in.Rendered, err = set.Render("invitation", []string{"fr", "en"}, templates.Data{
 		Contact:        &templates.Contact{Email: in.To, Name: in.ToName, Language: "fr"},

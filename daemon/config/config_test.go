@@ -211,6 +211,10 @@ func TestErrors(t *testing.T) {
 		{"empty match", minimal + "triage:\n  rules:\n    - {name: x, category: c}\n", 8, "triage.rules[0].match", "no match key"},
 		{"bad header regex", minimal + "triage:\n  rules:\n    - match:\n        header: {X-Foo: '['}\n", 9, "triage.rules[0].match.header.X-Foo", "invalid regular expression"},
 		{"bad ack exception", minimal + "triage:\n  ack_exceptions:\n    - '@forms\\.example\\.org$'\n    - '(relay'\n", 9, "triage.ack_exceptions[1]", "invalid regular expression: missing closing )"},
+		{"bad authserv-id", minimal + "triage:\n  trusted_authserv_ids: [mx.un.org, 'mx.un.org; dmarc=pass']\n", 7, "triage.trusted_authserv_ids[1]", "not an authserv-id"},
+		{"account authserv-id", minimal + "    trusted_authserv_ids: ['']\n", 6, "accounts[0].trusted_authserv_ids[0]", "not an authserv-id"},
+		{"ack ceiling", minimal + "triage: {ack_max_per_hour: -5}\n", 6, "triage.ack_max_per_hour", "give at least 1"},
+		{"account ack ceiling", minimal + "    ack_max_per_hour: -1\n", 6, "accounts[0].ack_max_per_hour", "give at least 1"},
 		{"bad forward", minimal + "triage: {default: {forward: nobody}}\n", 6, "triage.default.forward", "not an email address"},
 		{"bad flag", minimal + "triage: {default: {flag: 'two words'}}\n", 6, "triage.default.flag", "not an IMAP keyword"},
 		{"bad digest cron", minimal + "triage: {digest: {cron: '@sometimes'}}\n", 6, "triage.digest.cron", "not a cron schedule"},
@@ -280,6 +284,29 @@ func TestCommandsKeepTheirVariables(t *testing.T) {
 	}
 	if got := c.Accounts[0].SMTP.TokenCommand; got != "oauth2 ${TOK}" {
 		t.Errorf("token_command = %q, want it as written", got)
+	}
+}
+
+// TestForgeryKeys: the proof and ceiling keys default, and an account's
+// own values override triage's.
+func TestForgeryKeys(t *testing.T) {
+	c := mustParse(t, minimal)
+	if got := c.AckMaxPerHour(&c.Accounts[0]); got != 100 {
+		t.Errorf("default ack_max_per_hour = %d, want 100", got)
+	}
+	if got := c.TrustedAuthServIDs(&c.Accounts[0]); len(got) != 0 {
+		t.Errorf("default trusted_authserv_ids = %q, want none", got)
+	}
+	c = mustParse(t, minimal+"    trusted_authserv_ids: [mx2.un.org]\n    ack_max_per_hour: 7\n  - {name: b, address: b@example.org}\n"+
+		"triage: {trusted_authserv_ids: [mx.un.org], ack_max_per_hour: 40}\n")
+	if got := c.TrustedAuthServIDs(&c.Accounts[0]); strings.Join(got, ",") != "mx2.un.org" {
+		t.Errorf("account a trusts %q, want its own mx2.un.org", got)
+	}
+	if got := c.TrustedAuthServIDs(&c.Accounts[1]); strings.Join(got, ",") != "mx.un.org" {
+		t.Errorf("account b trusts %q, want triage's mx.un.org", got)
+	}
+	if a, b := c.AckMaxPerHour(&c.Accounts[0]), c.AckMaxPerHour(&c.Accounts[1]); a != 7 || b != 40 {
+		t.Errorf("ack_max_per_hour a=%d b=%d, want 7 and 40", a, b)
 	}
 }
 

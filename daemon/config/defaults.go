@@ -26,6 +26,7 @@ import "time"
 //	triage.ack_once_per         168h
 //	triage.quarantine_folder    Triage/Unreadable
 //	triage.default              {category: general, folder: Triage/General}
+//	triage.ack_max_per_hour     100
 //	triage.digest               {template: digest, older_than: 48h} when cron is set
 //	waves[].audience            all
 //	waves[].max_tries           10
@@ -95,6 +96,7 @@ func triageDefaults(t *Triage) {
 	def(&t.AckTemplate, "ack")
 	def(&t.AckOncePer, 168*time.Hour)
 	def(&t.QuarantineFolder, "Triage/Unreadable")
+	def(&t.AckMaxPerHour, DefaultAckMaxPerHour)
 	def(&t.Default.Category, "general")
 	def(&t.Default.Folder, "Triage/General")
 	if t.Digest.Cron != "" {

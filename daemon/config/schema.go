@@ -65,6 +65,9 @@ func (d *decoder) accounts(n ast.Node, key string, out *[]Account) {
 			"from_name": d.str(&a.FromName),
 			"language":  d.str(&a.Language),
 			"aliases":   d.strList(&a.Aliases),
+			// Overrides of triage's, for this account.
+			"trusted_authserv_ids": d.strList(&a.TrustedAuthServIDs),
+			"ack_max_per_hour":     d.integer(&a.AckMaxPerHour),
 			"imap": func(n ast.Node, key string) {
 				fs := d.authFields(&a.IMAP.Auth)
 				fs["host"] = d.str(&a.IMAP.Host)
@@ -103,11 +106,13 @@ func (d *decoder) authFields(a *Auth) map[string]handler {
 func (d *decoder) triage(t *Triage) handler {
 	return func(n ast.Node, key string) {
 		d.mapping(n, key, map[string]handler{
-			"acknowledge":       d.optBool(&t.Acknowledge),
-			"ack_template":      d.str(&t.AckTemplate),
-			"ack_once_per":      d.duration(&t.AckOncePer),
-			"quarantine_folder": d.str(&t.QuarantineFolder),
-			"ack_exceptions":    d.regexList(&t.AckExceptions),
+			"acknowledge":          d.optBool(&t.Acknowledge),
+			"ack_template":         d.str(&t.AckTemplate),
+			"ack_once_per":         d.duration(&t.AckOncePer),
+			"quarantine_folder":    d.str(&t.QuarantineFolder),
+			"ack_exceptions":       d.regexList(&t.AckExceptions),
+			"trusted_authserv_ids": d.strList(&t.TrustedAuthServIDs),
+			"ack_max_per_hour":     d.integer(&t.AckMaxPerHour),
 			"rules": func(n ast.Node, key string) {
 				d.sequence(n, key, func(_ int, item ast.Node, key string) {
 					var r Rule

@@ -73,6 +73,10 @@ type Account struct {
 	Aliases  []string `yaml:"aliases"`
 	IMAP     IMAP     `yaml:"imap"`
 	SMTP     SMTP     `yaml:"smtp"`
+	// TrustedAuthServIDs and AckMaxPerHour override triage's for this
+	// account when set (an account behind another MX, or busier).
+	TrustedAuthServIDs []string `yaml:"trusted_authserv_ids"`
+	AckMaxPerHour      int      `yaml:"ack_max_per_hour"`
 }
 
 // Auth holds the credentials shared by the IMAP and SMTP sections.
@@ -130,6 +134,14 @@ type Triage struct {
 	Default       RuleActions      `yaml:"default"`
 	// Digest mails each account its enquiries without a human answer.
 	Digest Digest `yaml:"digest"`
+	// TrustedAuthServIDs are the authserv-ids (RFC 8601 §2.2) of our own
+	// receiving servers: their Authentication-Results DMARC pass proves a
+	// From address (SPEC §4 "Proof before a state change").
+	TrustedAuthServIDs []string `yaml:"trusted_authserv_ids"`
+	// AckMaxPerHour caps the automatic messages one account sends an
+	// hour, whoever they go to (forged return paths spread over many
+	// addresses get past the per-address cap).
+	AckMaxPerHour int `yaml:"ack_max_per_hour"`
 }
 
 // Digest is the optional morning digest of enquiries waiting for an answer.
@@ -250,6 +262,30 @@ func (t *Triage) Ack(a *RuleActions) (ack bool, template string) {
 	}
 	return ack, template
 }
+
+// TrustedAuthServIDs returns the authserv-ids trusted for account a:
+// its own list when it has one, else triage's.
+func (c *Config) TrustedAuthServIDs(a *Account) []string {
+	if a != nil && len(a.TrustedAuthServIDs) > 0 {
+		return a.TrustedAuthServIDs
+	}
+	return c.Triage.TrustedAuthServIDs
+}
+
+// AckMaxPerHour returns the hourly ceiling of automatic messages from
+// account a: its own when set, else triage's.
+func (c *Config) AckMaxPerHour(a *Account) int {
+	if a != nil && a.AckMaxPerHour > 0 {
+		return a.AckMaxPerHour
+	}
+	if c.Triage.AckMaxPerHour <= 0 {
+		return DefaultAckMaxPerHour // a Config built in code, without applyDefaults
+	}
+	return c.Triage.AckMaxPerHour
+}
+
+// DefaultAckMaxPerHour is triage.ack_max_per_hour when left out.
+const DefaultAckMaxPerHour = 100
 
 // String formats r as config.yaml writes it, e.g. "20/s".
 func (r Rate) String() string {

@@ -29,6 +29,10 @@ func (v *validator) accounts() {
 		}
 		v.checkLanguage(key+".language", a.Language)
 		v.imap(key+".imap", &a.IMAP)
+		v.authServIDs(key+".trusted_authserv_ids", a.TrustedAuthServIDs)
+		if a.AckMaxPerHour < 0 {
+			v.errorf(key+".ack_max_per_hour", "%d is not a number of messages; give at least 1, or leave it out for triage.ack_max_per_hour", a.AckMaxPerHour)
+		}
 		v.smtp(key+".smtp", &a.SMTP)
 	}
 }

@@ -28,6 +28,21 @@ func (v *validator) triage() {
 	if t.Digest.Cron != "" {
 		v.cron("triage.digest.cron", t.Digest.Cron)
 	}
+	v.authServIDs("triage.trusted_authserv_ids", t.TrustedAuthServIDs)
+	if t.AckMaxPerHour < 1 {
+		v.errorf("triage.ack_max_per_hour", "%d is not a number of messages; give at least 1, e.g. 100", t.AckMaxPerHour)
+	}
+}
+
+// authServIDs checks authserv-ids: each is what the MX writes first in its
+// Authentication-Results fields (RFC 8601 §2.2), a host name such as
+// mx.un.org, without spaces or the field's separators.
+func (v *validator) authServIDs(key string, ids []string) {
+	for i, id := range ids {
+		if id == "" || strings.ContainsAny(id, " \t;=()\"\\") {
+			v.errorf(fmt.Sprintf("%s[%d]", key, i), "%q is not an authserv-id; give the name your MX writes first in Authentication-Results, e.g. mx.un.org", id)
+		}
+	}
 }
 
 func (m *Match) empty() bool {

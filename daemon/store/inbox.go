@@ -240,27 +240,62 @@ func (t *InboxTx) Reopen(enquiryID int64) error {
 
 // AutoRepliesSince counts automatic messages decided for recipient since t
 // (all accounts: the 10-an-hour cap is per address, whatever the cause).
+// The address is compared by RateKey, so victim+1@ and Victim+2@ count as
+// one.
 func (t *InboxTx) AutoRepliesSince(recipient string, since time.Time) (int, error) {
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND decided_at >= ?`,
-		strings.ToLower(recipient), ts(since)).Scan(&n)
+		RateKey(recipient), ts(since)).Scan(&n)
+	return n, err
+}
+
+// AccountAutoRepliesSince counts the automatic messages account decided
+// since t, for triage.ack_max_per_hour. Rows are appended as they are
+// decided, so the ones since t are the table's tail: the inner query
+// walks back from the newest row to the first older than t (the rowid
+// order needs no index), and the outer one counts in that range alone.
+// A clock stepped back can hide a few rows from the count, never more
+// than those decided before the step.
+func (t *InboxTx) AccountAutoRepliesSince(account string, since time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE account = ?1 AND decided_at >= ?2
+		AND id > coalesce((SELECT id FROM auto_replies WHERE decided_at < ?2 ORDER BY id DESC LIMIT 1), 0)`,
+		account, ts(since)).Scan(&n)
 	return n, err
 }
 
 // AckedSince reports whether this account acknowledged recipient since t
-// (SPEC §4 ack_once_per, Sieve vacation :days).
+// (SPEC §4 ack_once_per, Sieve vacation :days), by RateKey.
 func (t *InboxTx) AckedSince(account, recipient string, since time.Time) (bool, error) {
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND account = ? AND kind = 'ack' AND decided_at >= ?`,
-		strings.ToLower(recipient), account, ts(since)).Scan(&n)
+		RateKey(recipient), account, ts(since)).Scan(&n)
 	return n > 0, err
 }
 
-// AddAutoReply logs an automatic message at the moment it is decided.
+// AddAutoReply logs an automatic message at the moment it is decided,
+// under the recipient's RateKey.
 func (t *InboxTx) AddAutoReply(account, recipient, kind, messageID string, at time.Time) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_replies (account, recipient, kind, message_id, decided_at) VALUES (?, ?, ?, ?, ?)`,
-		account, strings.ToLower(recipient), kind, messageID, ts(at))
+		account, RateKey(recipient), kind, messageID, ts(at))
 	return err
+}
+
+// RateKey is the form of an address the automatic-message limits count
+// by: lowercased, with a "+detail" (RFC 5233 subaddress) dropped from the
+// local part, since victim+1@ and victim+2@ reach one mailbox and forged
+// return paths vary exactly that to get past a per-address cap.
+func RateKey(addr string) string {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 {
+		return addr
+	}
+	local := addr[:at]
+	if plus := strings.IndexByte(local, '+'); plus > 0 {
+		local = local[:plus]
+	}
+	return local + addr[at:]
 }
 
 // Action is a side effect to carry out after the commit.

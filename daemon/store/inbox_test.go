@@ -68,3 +68,64 @@ func TestInboxActionsWrittenAtCommit(t *testing.T) {
 		t.Errorf("%d actions after a failed transaction, want %d", len(again), n)
 	}
 }
+
+func TestRateKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"Victim@Example.org":         "victim@example.org",
+		"victim+7@example.org":       "victim@example.org",
+		" VICTIM+a+b@Example.ORG ":   "victim@example.org",
+		"+only@example.org":          "+only@example.org", // no local part left to keep
+		"victim+@example.org":        "victim@example.org",
+		"list-bounces+a=b@x.org":     "list-bounces@x.org",
+		"no-at-sign":                 "no-at-sign",
+		"first.last-tag@example.org": "first.last-tag@example.org",
+	} {
+		if got := RateKey(in); got != want {
+			t.Errorf("RateKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestAutoReplyLimits: the per-address limits count subaddresses and case
+// as one address; the per-account count sees this account's messages of
+// the window alone.
+func TestAutoReplyLimits(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2017, 10, 2, 9, 0, 0, 0, time.UTC)
+	err := s.Inbox(ctx, func(tx *InboxTx) error {
+		add := func(account, to, kind string, at time.Time) {
+			if err := tx.AddAutoReply(account, to, kind, fmt.Sprintf("%d@un.org", at.UnixNano()), at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		add("habitat", "victim@example.org", "ack", now.Add(-2*time.Hour)) // outside the window
+		add("iom", "other@example.org", "ack", now.Add(-90*time.Minute))
+		for i := range 5 {
+			add("habitat", fmt.Sprintf("Victim+%d@Example.org", i), "ack", now.Add(time.Duration(i-30)*time.Minute))
+		}
+		add("iom", "someone@example.org", "ack", now.Add(-10*time.Minute))
+		add("habitat", "mayor@city.example", "unsubscribed", now.Add(-5*time.Minute))
+
+		since := now.Add(-time.Hour)
+		if n, err := tx.AutoRepliesSince("VICTIM+99@example.org", since); err != nil || n != 5 {
+			t.Errorf("AutoRepliesSince(victim+99) = %d, %v; want 5", n, err)
+		}
+		if n, err := tx.AccountAutoRepliesSince("habitat", since); err != nil || n != 6 {
+			t.Errorf("AccountAutoRepliesSince(habitat) = %d, %v; want 6", n, err)
+		}
+		if n, err := tx.AccountAutoRepliesSince("iom", since); err != nil || n != 1 {
+			t.Errorf("AccountAutoRepliesSince(iom) = %d, %v; want 1", n, err)
+		}
+		if acked, err := tx.AckedSince("habitat", "victim+x@EXAMPLE.org", since); err != nil || !acked {
+			t.Errorf("AckedSince(victim+x) = %v, %v; want true", acked, err)
+		}
+		if ever, err := tx.AutoRepliedEver("habitat", "Mayor+list@city.example", "unsubscribed"); err != nil || !ever {
+			t.Errorf("AutoRepliedEver(mayor+list) = %v, %v; want true", ever, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -231,7 +231,7 @@ func (t *InboxTx) Unsubscribe(contactID int64, lists []string, actor, reason str
 func (t *InboxTx) AutoRepliedEver(account, recipient, kind string) (bool, error) {
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE account = ? AND recipient = ? AND kind = ?`,
-		account, strings.ToLower(recipient), kind).Scan(&n)
+		account, RateKey(recipient), kind).Scan(&n)
 	return n > 0, err
 }
 

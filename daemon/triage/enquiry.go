@@ -24,7 +24,7 @@ func (r *recorder) enquiry() error {
 		}
 	}
 	if r.forcedCategory != "" {
-		actions.Category, actions.Folder = r.forcedCategory, FolderRSVP
+		actions.Category, actions.Folder = r.forcedCategory, r.forcedFolder
 	}
 	ref, err := r.tx.NextRef(r.p.Config.Event.RefPrefix)
 	if err != nil {
@@ -107,12 +107,9 @@ func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, er
 	if err != nil || acked {
 		return ReasonAlreadyAcked, err
 	}
-	// SPEC §4: never more than 10 automatic messages to one address an hour.
-	n, err := r.tx.AutoRepliesSince(to, r.now.Add(-autoReplyWindow))
-	if err != nil || n >= maxAutoRepliesPerHour {
-		return ReasonHourlyCap, err
-	}
-	return "", nil
+	// SPEC §4: never more than 10 automatic messages to one address an
+	// hour; and the account's own hourly ceiling.
+	return r.overCaps(to)
 }
 
 // queueAck logs the automatic reply now (so the limits count it at once)
@@ -121,9 +118,9 @@ func (r *recorder) queueAck(actions *config.RuleActions, to, ref string, enquiry
 	_, tmpl := r.p.Config.Triage.Ack(actions)
 	m := r.x.m
 	job := AckJob{
-		Template: tmpl, To: to, Ref: ref, Subject: m.Subject, Category: actions.Category, EnquiryID: enquiry,
+		Template: tmpl, To: to, Ref: ref, Subject: clipSubject(m.Subject), Category: actions.Category, EnquiryID: enquiry,
 		MessageID: strings.Trim(compose.NewMessageID(r.p.Account.Address), "<>"),
-		Original:  compose.Original{MessageID: m.MessageID, References: m.References, InReplyTo: m.InReplyTo},
+		Original:  boundedOriginal(m),
 		// SPEC §7: someone who is not a contact is answered in the language
 		// they wrote in, else the account's.
 		Languages: nonEmpty(r.x.lang, r.p.Account.Language, "en"),

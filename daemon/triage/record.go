@@ -62,8 +62,11 @@ type recorder struct {
 	kind       string
 	suppressed string
 	queued     bool
-	// forcedCategory makes the enquiry an rsvp-unclear one.
-	forcedCategory string
+	// forcedCategory makes the enquiry an rsvp-unclear or unverified one,
+	// filed in forcedFolder.
+	forcedCategory, forcedFolder string
+	// verified caches senderVerified.
+	verified *bool
 	// received is set once the message is in a contact's history.
 	received bool
 }
@@ -140,8 +143,10 @@ func (r *recorder) decide() error {
 	if done, err := r.unsubscribe(); err != nil || done {
 		return err
 	}
-	if done, err := r.answer(); err != nil || done {
-		return err
+	if r.forcedCategory == "" {
+		if done, err := r.answer(); err != nil || done {
+			return err
+		}
 	}
 	if e, err := r.followUp(); err != nil || e != nil {
 		if err != nil {

@@ -17,8 +17,16 @@ const (
 	// CategoryRSVPUnclear is the enquiry category of an answer herald
 	// could not read with certainty: a person decides.
 	CategoryRSVPUnclear = "rsvp-unclear"
-	FolderRSVP          = "Triage/RSVP"
-	FolderUnsubscribe   = "Triage/Unsubscribe"
+	// CategoryUnsubscribeUnverified is the enquiry category of a request
+	// to unsubscribe a contact that does not prove it comes from them
+	// (SPEC §4 "Proof before a state change"): nothing changes, a person
+	// decides.
+	CategoryUnsubscribeUnverified = "unsubscribe-unverified"
+	// CategoryRSVPUnverified is the enquiry category of a calendar answer
+	// that names our event but does not prove it comes from the invitee.
+	CategoryRSVPUnverified = "rsvp-unverified"
+	FolderRSVP             = "Triage/RSVP"
+	FolderUnsubscribe      = "Triage/Unsubscribe"
 )
 
 // accountWaves are the waves of this account: replies map only to those
@@ -48,14 +56,20 @@ func (r *recorder) ourDelivery(ids []string) (*store.SentDelivery, error) {
 	return nil, nil
 }
 
-// bounceContacts records a bounce against the contacts it concerns: the
-// one the returned Message-ID was sent to, else a failed recipient who
-// is a contact (SPEC §4 step 1). Delay warnings are not bounces.
+// bounceContacts records a bounce against the one contact it concerns
+// (SPEC §4 step 1, and "Proof before a state change"). A bounce that
+// returns the Message-ID of one of our wave messages is proof: it counts
+// against that message's contact, with its status. Anything else (a
+// bounce text without our Message-ID, or a DSN without one) could be
+// written by anyone: it counts against a failed recipient who is a
+// contact only when it names exactly one, and at most as a temporary
+// failure, which marks the contact only on the third different day.
+// Delay warnings are not bounces.
 func (r *recorder) bounceContacts() error {
 	if r.x.cls.Kind != classify.Bounce {
 		return nil
 	}
-	m := r.x.m
+	failed := r.x.cls.Failed()
 	var mapped *store.SentDelivery
 	if id := r.x.cls.OriginalMessageID; id != "" {
 		var err error
@@ -63,53 +77,96 @@ func (r *recorder) bounceContacts() error {
 			return err
 		}
 	}
-	for _, rc := range r.x.cls.Failed() {
-		c, err := r.tx.ContactByAddress(rc.Address)
+	if mapped != nil {
+		rc, ok := mappedRecipient(failed, mapped)
+		if !ok {
+			return nil
+		}
+		c, err := r.tx.ContactByID(mapped.ContactID)
+		if err != nil || c == nil {
+			return err
+		}
+		return r.recordBounce(c, rc, rc.Permanent(), rc.Policy(), "returned Message-ID")
+	}
+	var c *store.Contact
+	var rc classify.Recipient
+	for _, f := range failed {
+		fc, err := r.tx.ContactByAddress(f.Address)
 		if err != nil {
 			return err
 		}
-		if c == nil && mapped != nil && len(r.x.cls.Failed()) == 1 {
-			// The DSN names a rewritten address (forwarding, SRS): trust
-			// the returned Message-ID.
-			c, err = r.tx.ContactByID(mapped.ContactID)
-			if err != nil {
-				return err
-			}
-		}
-		if c == nil {
+		if fc == nil {
 			continue
 		}
-		out, err := r.tx.RecordBounce(c.ID, rc.Status, rc.DiagnosticCode, "bounce "+m.MessageID, rc.Permanent(), rc.Policy())
-		if err != nil {
-			return err
+		if c != nil && fc.ID != c.ID {
+			r.p.Log.Warn("bounce without our Message-ID names several contacts; none recorded", "component", "triage",
+				"account", r.p.Account.Name, "message_id", r.x.m.MessageID)
+			return nil
 		}
-		if err := r.addReceived(c.ID, "bounce"); err != nil {
-			return err
+		c, rc = fc, f
+	}
+	if c == nil {
+		return nil
+	}
+	// Unproven: at most temporary, and a policy rejection stays one.
+	return r.recordBounce(c, rc, false, rc.Policy(), "no returned Message-ID: counted as temporary")
+}
+
+// mappedRecipient picks, among a proven bounce's failed recipients, the
+// one our message went to: the delivery's address, else the only one (a
+// DSN may name a rewritten address: forwarding, SRS).
+func mappedRecipient(failed []classify.Recipient, d *store.SentDelivery) (classify.Recipient, bool) {
+	for _, rc := range failed {
+		if strings.EqualFold(rc.Address, d.Email) || strings.EqualFold(rc.FinalRecipient, d.Email) {
+			return rc, true
 		}
-		if out.NowBounced {
-			r.p.Log.Info("contact bounced", "component", "triage", "contact", c.Email, "status", rc.Status)
-		}
+	}
+	if len(failed) == 1 {
+		return failed[0], true
+	}
+	return classify.Recipient{}, false
+}
+
+// recordBounce logs one failure against c.
+func (r *recorder) recordBounce(c *store.Contact, rc classify.Recipient, permanent, policy bool, proof string) error {
+	diag := rc.DiagnosticCode
+	if !permanent && rc.Permanent() {
+		diag = proof + "; " + diag
+	}
+	out, err := r.tx.RecordBounce(c.ID, rc.Status, diag, "bounce "+r.x.m.MessageID, permanent, policy)
+	if err != nil {
+		return err
+	}
+	if err := r.addReceived(c.ID, "bounce"); err != nil {
+		return err
+	}
+	if out.NowBounced {
+		r.p.Log.Info("contact bounced", "component", "triage", "contact", c.Email, "status", rc.Status, "proof", proof)
 	}
 	return nil
 }
 
 // unsubscribe handles SPEC §4 step 3: the List-Unsubscribe mailto (its
-// signed token names the contact), a reply to a wave asking to be removed,
-// or any mail whose subject is "unsubscribe" from a contact's address. It
-// reports whether the message was one.
+// signed token names the contact), a reply to a wave asking to be
+// removed, or a mail asking it from a contact's address whose From a
+// trusted DMARC pass proves. A request that proves nothing changes
+// nothing: it becomes an unsubscribe-unverified enquiry. It reports
+// whether the message was a proven one.
 func (r *recorder) unsubscribe() (bool, error) {
 	m := r.x.m
 	var contactID int64
-	how := ""
+	how, unproven := "", false
 	account := r.p.Account.Name // whose lists the contact leaves
-	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" && len(r.p.Secret) > 0 {
-		if t, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok); ok {
+	if tok := rsvp.UnsubscribeTokenFromSubject(m.Subject); tok != "" {
+		if t, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok); ok && len(r.p.Secret) > 0 {
 			contactID, how = t.Contact, "List-Unsubscribe mailto"
 			if t.Account != "" && r.p.Config.Account(t.Account) != nil {
 				// The token says which account sent the message, even if
 				// the mail reached another one's inbox.
 				account = t.Account
 			}
+		} else {
+			unproven = true // a token we did not sign, or one altered
 		}
 	}
 	if contactID == 0 && rsvp.IsUnsubscribe(m.Subject, r.x.reply) {
@@ -121,11 +178,16 @@ func (r *recorder) unsubscribe() (bool, error) {
 			contactID, how = d.ContactID, "reply to "+d.Wave
 		} else if c, err := r.tx.ContactByAddress(m.FromAddress()); err != nil {
 			return false, err
+		} else if c != nil && r.senderVerified() {
+			contactID, how = c.ID, "mail from the contact's address, DMARC pass"
 		} else if c != nil {
-			contactID, how = c.ID, "mail from the contact's address"
+			unproven = true
 		}
 	}
 	if contactID == 0 {
+		if unproven {
+			r.unverified(CategoryUnsubscribeUnverified, FolderUnsubscribe)
+		}
 		return false, nil
 	}
 	c, err := r.tx.ContactByID(contactID)
@@ -161,14 +223,16 @@ func (r *recorder) unsubscribe() (bool, error) {
 func (r *recorder) answer() (bool, error) {
 	m := r.x.m
 	if cal, err := rsvp.FindCalendarReply(m); err == nil && cal.UID != "" {
-		if cal.UID == compose.EventUID(r.p.Config.Event, r.p.Account.Address) {
-			c, err := r.tx.ContactByAddress(cal.Attendee)
-			if err != nil {
-				return false, err
-			}
-			if c != nil && cal.Intent() != "" {
-				return true, r.setRSVP(c, cal.Intent(), "calendar "+cal.PartStat)
-			}
+		c, ours, err := r.calendarContact(cal)
+		if err != nil {
+			return false, err
+		}
+		if ours && c == nil {
+			r.unverified(CategoryRSVPUnverified, FolderRSVP)
+			return false, nil
+		}
+		if c != nil && cal.Intent() != "" {
+			return true, r.setRSVP(c, cal.Intent(), "calendar "+cal.PartStat)
 		}
 	}
 	d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
@@ -199,7 +263,7 @@ func (r *recorder) answer() (bool, error) {
 	if !certain && !(intent.Clear && intent.Intent != "") {
 		return false, nil // from a contact, but not an answer: an ordinary enquiry
 	}
-	r.forcedCategory = CategoryRSVPUnclear
+	r.forcedCategory, r.forcedFolder = CategoryRSVPUnclear, FolderRSVP
 	return false, nil
 }
 
@@ -224,21 +288,25 @@ func (r *recorder) setRSVP(c *store.Contact, intent, evidence string) error {
 
 // confirm queues an automatic confirmation to a contact, within the same
 // limits as acknowledgements: never to automatic senders or lists, never
-// more than 10 automatic messages to one address an hour.
+// more than 10 automatic messages to one address an hour, nor more than
+// ack_max_per_hour from the account. It goes to the contact's stored
+// address, never to the incoming message's return path (SPEC §4): the
+// confirmation names the contact, and a forged Return-Path must not
+// receive it.
 func (r *recorder) confirm(template string, c *store.Contact, msg int64) error {
-	to := classify.ReplyAddress(r.x.m)
+	to := c.Email
 	policy := classify.Policy{OwnAddresses: r.p.own, LoopHeader: LoopHeader}
 	if to == "" || classify.Suppress(r.x.m, policy) != "" {
 		return nil
 	}
-	if n, err := r.tx.AutoRepliesSince(to, r.now.Add(-autoReplyWindow)); err != nil || n >= maxAutoRepliesPerHour {
+	if why, err := r.overCaps(to); err != nil || why != "" {
 		return err
 	}
 	m := r.x.m
 	job := AckJob{
-		Template: template, To: to, Subject: m.Subject, ContactID: c.ID,
+		Template: template, To: to, Subject: clipSubject(m.Subject), ContactID: c.ID,
 		MessageID: strings.Trim(compose.NewMessageID(r.p.Account.Address), "<>"),
-		Original:  compose.Original{MessageID: m.MessageID, References: m.References, InReplyTo: m.InReplyTo},
+		Original:  boundedOriginal(m),
 		Languages: nonEmpty(c.Language, r.x.lang, r.p.Account.Language, "en"),
 	}
 	kind := template

@@ -127,21 +127,28 @@ func TestTextRSVPsAndConfirmations(t *testing.T) {
 	}
 }
 
+// calReply is a calendar REPLY as Exchange sends it: From the attendee,
+// the answer base64 in a text/calendar part; extra header lines go first.
+func calReply(from, attendee, partstat, uid string, extra ...string) string {
+	cal := "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n" +
+		"ATTENDEE;PARTSTAT=" + partstat + ";CN=\"Smith, John\":MAILTO:" + attendee + "\r\nUID:" + uid + "\r\n" +
+		"DTSTAMP:20170919T073000Z\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	return strings.Join(append(extra, ""), "\n") + "From: \"Smith, John\" <" + from + ">\nTo: decorte@un.org\nSubject: Accepted: Global Conference\nMessage-ID: <" +
+		fmt.Sprintf("%d", time.Now().UnixNano()) + partstat + "@outlook.example>\nContent-Type: multipart/alternative; boundary=B\nMIME-Version: 1.0\n\n--B\n" +
+		"Content-Type: text/plain\n\n \n--B\nContent-Type: text/calendar; charset=utf-8; method=REPLY\nContent-Transfer-Encoding: base64\n\n" +
+		base64.StdEncoding.EncodeToString([]byte(cal)) + "\n--B--\n"
+}
+
+// uid is the event UID the invitation to email carried.
+func (w *waveFixture) uid(email string) string {
+	return compose.EventUID(w.p.Secret, w.p.Config.Event, w.p.Account.Address, w.contact(email).ID)
+}
+
 func TestCalendarReplyMatchedOnUIDAndAttendee(t *testing.T) {
 	w := newWaveFixture(t, "John.Smith@city.example", "other@city.example")
-	uid := compose.EventUID(w.p.Config.Event, w.p.Account.Address)
-	ics := func(attendee, partstat, uid string) string {
-		cal := "BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nPRODID:Microsoft Exchange Server 2010\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\n" +
-			"ATTENDEE;PARTSTAT=" + partstat + ";CN=\"Smith, John\":MAILTO:" + attendee + "\r\nUID:" + uid + "\r\n" +
-			"DTSTAMP:20170919T073000Z\r\nSEQUENCE:0\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-		return "From: \"Smith, John\" <" + attendee + ">\nTo: decorte@un.org\nSubject: Accepted: Global Conference\nMessage-ID: <" +
-			partstat + attendee + "@outlook.example>\nContent-Type: multipart/alternative; boundary=B\nMIME-Version: 1.0\n\n--B\n" +
-			"Content-Type: text/plain\n\n \n--B\nContent-Type: text/calendar; charset=utf-8; method=REPLY\nContent-Transfer-Encoding: base64\n\n" +
-			base64.StdEncoding.EncodeToString([]byte(cal)) + "\n--B--\n"
-	}
 	w.deliver(
-		ics("John.Smith@city.example", "TENTATIVE", uid),
-		ics("other@city.example", "DECLINED", "someone-elses-event@example.org"),
+		calReply("John.Smith@city.example", "john.smith@CITY.example", "TENTATIVE", w.uid("John.Smith@city.example")),
+		calReply("other@city.example", "other@city.example", "DECLINED", "someone-elses-event@example.org"),
 	)
 	if got := w.contact("John.Smith@city.example").RSVP; got != "maybe" {
 		t.Errorf("calendar TENTATIVE: RSVP %q, want maybe", got)

@@ -63,6 +63,7 @@ func (e *Engine) message(w *config.Wave, acct *config.Account, d *store.Delivery
 	if w.AttachICS {
 		ev := e.Config.Event
 		in.Event = &ev
+		in.EventUID = compose.EventUID(e.Secret, ev, acct.Address, c.ID)
 	}
 	var dst []byte
 	if b, ok := rawBuffers.Get().(*[]byte); ok {
