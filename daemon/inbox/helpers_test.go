@@ -47,6 +47,8 @@ type fakeHandler struct {
 	gen      map[string][]uint32 // Message-ID → UIDVALIDITY of each time
 	fetched  []Fetched
 	batches  int
+	// batchBytes is the RFC822.SIZE total of each batch, in order.
+	batchBytes []int64
 	failNext int // Process calls left that fail
 	actions  []*fakeAction
 	bad      []string // contract violations seen
@@ -97,6 +99,11 @@ func (h *fakeHandler) Process(ctx context.Context, mb Mailbox, batch []Fetched) 
 	}
 	h.marks[mb] = batch[len(batch)-1].UID
 	h.batches++
+	var total int64
+	for _, f := range batch {
+		total += f.Size
+	}
+	h.batchBytes = append(h.batchBytes, total)
 	return nil
 }
 
