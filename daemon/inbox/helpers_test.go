@@ -41,17 +41,18 @@ type fakeAction struct {
 type fakeHandler struct {
 	moveTo, flag string
 
-	mu      sync.Mutex
-	marks   map[Mailbox]uint32
-	count   map[string]int      // Message-ID → times processed
-	gen     map[string][]uint32 // Message-ID → UIDVALIDITY of each time
-	fetched []Fetched
-	batches int
+	mu       sync.Mutex
+	marks    map[Mailbox]uint32
+	count    map[string]int      // Message-ID → times processed
+	gen      map[string][]uint32 // Message-ID → UIDVALIDITY of each time
+	fetched  []Fetched
+	batches  int
+	failNext int // Process calls left that fail
+	actions  []*fakeAction
+	bad      []string // contract violations seen
+
 	// batchBytes is the RFC822.SIZE total of each batch, in order.
 	batchBytes []int64
-	failNext   int // Process calls left that fail
-	actions    []*fakeAction
-	bad        []string // contract violations seen
 }
 
 func newFakeHandler(moveTo string) *fakeHandler {
