@@ -25,6 +25,7 @@ import "time"
 //	triage.ack_template         ack
 //	triage.ack_once_per         168h
 //	triage.quarantine_folder    Triage/Unreadable
+//	triage.max_message_size     25MiB
 //	triage.default              {category: general, folder: Triage/General}
 //	triage.digest               {template: digest, older_than: 48h} when cron is set
 //	waves[].audience            all
@@ -95,6 +96,7 @@ func triageDefaults(t *Triage) {
 	def(&t.AckTemplate, "ack")
 	def(&t.AckOncePer, 168*time.Hour)
 	def(&t.QuarantineFolder, "Triage/Unreadable")
+	def(&t.MaxMessageSize, 25<<20)
 	def(&t.Default.Category, "general")
 	def(&t.Default.Folder, "Triage/General")
 	if t.Digest.Cron != "" {

@@ -107,6 +107,7 @@ func (d *decoder) triage(t *Triage) handler {
 			"ack_template":      d.str(&t.AckTemplate),
 			"ack_once_per":      d.duration(&t.AckOncePer),
 			"quarantine_folder": d.str(&t.QuarantineFolder),
+			"max_message_size":  d.size(&t.MaxMessageSize),
 			"ack_exceptions":    d.regexList(&t.AckExceptions),
 			"rules": func(n ast.Node, key string) {
 				d.sequence(n, key, func(_ int, item ast.Node, key string) {
