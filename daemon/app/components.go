@@ -58,7 +58,7 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 				},
 			}
 			comps = append(comps, inbox.New(inbox.Options{
-				Account: *a, Mailbox: mbox, Handler: proc, Health: d.health, Log: d.log,
+				Account: *a, Mailbox: mbox, Handler: proc, Health: d.health, Log: d.log, MaxMessageSize: cfg.Triage.MaxMessageSize,
 				OnReconnect: func() { d.metrics.IMAPReconnects.WithLabelValues(a.Name, mbox).Inc() },
 			}))
 		}
