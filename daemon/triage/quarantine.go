@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/store"
@@ -39,7 +40,7 @@ func (p *Processor) recordOne(tx *store.InboxTx, mb inbox.Mailbox, x parsed) (*r
 		"mailbox", mb.Name, "uid", x.f.UID, "err", failed)
 	reason := failed.Error()
 	if len(reason) > maxDetail {
-		reason = reason[:maxDetail] + "…"
+		reason = strings.ToValidUTF8(reason[:maxDetail], "") + "…"
 	}
 	r = &recorder{p: p, tx: tx, mb: mb, x: x, now: p.now(), kind: KindQuarantined}
 	row := store.MessageRow{Kind: KindQuarantined, Detail: "recording failed: " + reason}
