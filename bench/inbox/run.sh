@@ -8,14 +8,15 @@
 #   bench/inbox/run.sh keywords   # diagnosis: Dovecot's cost of herald's IMAP actions (~4 min)
 #   bench/inbox/run.sh process    # diagnosis: herald's handler alone, no IMAP (~1 min)
 #   bench/inbox/run.sh floor      # diagnosis: FETCH and MOVE of the backlog without herald (~1 min)
-#   bench/inbox/run.sh all        # the five, in that order
+#   bench/inbox/run.sh memory     # peak RSS on hostile, big and ordinary mail (issue 11, ~3 min)
+#   bench/inbox/run.sh all        # the six, in that order
 #
 # Settings (environment): HERALD_BENCH_RUNS (5), HERALD_BENCH_MESSAGES
 # (10000), HERALD_BENCH_ACKS (100), HERALD_BENCH_EVERY_MS (200);
 # HERALD_BENCH_OUT=FILE appends the Markdown tables to FILE;
 # HERALD_BENCH_REV=HEAD (or any commit) measures a clean `git archive`
 # snapshot of that commit instead of the working tree, with this tree's
-# bench/inbox, bench/internal and daemon/testconfig copied in: the numbers
+# bench/inbox, bench/internal, daemon/testconfig and daemon/testmail copied in: the numbers
 # in docs/BENCHMARKS.md were taken so, since work in progress in a shared
 # tree may not even build.
 set -eu
@@ -30,9 +31,9 @@ if [ -n "${HERALD_BENCH_REV:-}" ]; then
 	trap 'rm -rf "$snap"' EXIT
 	git archive --format=tar "$HERALD_BENCH_REV" | tar -x -C "$snap"
 	mkdir -p "$snap/bench"
-	rm -rf "$snap/bench/inbox" "$snap/bench/internal" "$snap/daemon/testconfig"
+	rm -rf "$snap/bench/inbox" "$snap/bench/internal" "$snap/daemon/testconfig" "$snap/daemon/testmail"
 	cp -R bench/inbox bench/internal "$snap/bench/"
-	cp -R daemon/testconfig "$snap/daemon/"
+	cp -R daemon/testconfig daemon/testmail "$snap/daemon/"
 	HERALD_BENCH_DESC="commit $(git rev-parse --short "$HERALD_BENCH_REV") (clean snapshot)"
 	export HERALD_BENCH_DESC
 	cd "$snap"
@@ -45,15 +46,16 @@ bench() {
 	keywords) go test ./bench/inbox -run '^TestDovecotKeywords$' -v -count=1 -timeout 30m ;;
 	process) go test ./bench/inbox -run '^$' -bench '^BenchmarkProcess$' -benchtime 10000x -count "${HERALD_BENCH_RUNS:-5}" ;;
 	floor) go test ./bench/inbox -run '^TestFetchFloor$' -v -count=1 -timeout 30m ;;
+	memory) go test ./bench/inbox -run '^TestMemory$' -v -count=1 -timeout 30m ;;
 	*)
-		echo "usage: $0 backlog|latency|keywords|process|floor|all" >&2
+		echo "usage: $0 backlog|latency|keywords|process|floor|memory|all" >&2
 		exit 2
 		;;
 	esac
 }
 
 if [ "${1:-}" = all ]; then
-	for b in backlog latency keywords process floor; do
+	for b in backlog latency keywords process floor memory; do
 		bench "$b"
 	done
 else

@@ -59,7 +59,8 @@ func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.
 			}
 			comps = append(comps, inbox.New(inbox.Options{
 				Account: *a, Mailbox: mbox, Handler: proc, Health: d.health, Log: d.log, Metrics: d.metrics,
-				OnReconnect: func() { d.metrics.IMAPReconnects.WithLabelValues(a.Name, mbox).Inc() },
+				MaxMessageSize: cfg.Triage.MaxMessageSize,
+				OnReconnect:    func() { d.metrics.IMAPReconnects.WithLabelValues(a.Name, mbox).Inc() },
 			}))
 		}
 	}

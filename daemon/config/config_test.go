@@ -91,6 +91,7 @@ func TestLoadFull(t *testing.T) {
 		{"iom language", iom.Language, "fr"},
 		{"acknowledge", *c.Triage.Acknowledge, true},
 		{"ack_once_per", c.Triage.AckOncePer, 168 * time.Hour},
+		{"max_message_size default", c.Triage.MaxMessageSize, int64(25 << 20)},
 		{"visa rule", c.Triage.Rules[0].Match.Subject.MatchString("Visa letter"), true},
 		{"press header canonical", c.Triage.Rules[1].Match.Header["X-Mailer"] != nil, true},
 		{"press has_attachment", *c.Triage.Rules[1].Match.HasAttachment, false},
@@ -202,6 +203,8 @@ func TestErrors(t *testing.T) {
 		{"bad language", minimal + "    language: English\n", 6, "accounts[0].language", "not a language code"},
 		{"bad alias address", minimal + "    aliases: [\"Bob <b@example.org>\"]\n", 6, "accounts[0].aliases[0]", "bare address"},
 		{"shared address", minimal + "  - {name: b, address: A@example.org}\n", 6, "accounts[1].address", "already used at line 5"},
+		{"bad size", minimal + "triage: {max_message_size: 25 megs}\n", 6, "triage.max_message_size", `"25 megs" is not a size`},
+		{"size out of range", minimal + "triage: {max_message_size: 2GB}\n", 6, "triage.max_message_size", "give 1MiB to 1GiB"},
 		{"bad bool", minimal + "triage: {acknowledge: yes}\n", 6, "triage.acknowledge", `"yes" is not a boolean`},
 		{"bad time", strings.Replace(minimal, "ref_prefix: T", "ref_prefix: T, start: 2017-11-16", 1), 2, "event.start", "not an RFC 3339 time"},
 		{"event twice", minimal + "event: {ref_prefix: T}\n", 6, "event", "key given twice"},
@@ -382,6 +385,20 @@ func TestParseRate(t *testing.T) {
 	}
 	if got := (Rate{N: 20, Per: time.Second}).Interval(); got != 50*time.Millisecond {
 		t.Errorf("Interval = %v, want 50ms", got)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"26214400": 25 << 20, "25MB": 25 << 20, "25 MiB": 25 << 20, "25m": 25 << 20,
+		"512KB": 512 << 10, "1GB": 1 << 30, "0": 0, "7 b": 7} {
+		if got, err := ParseSize(in); got != want || err != nil {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "MB", "-1MB", "1.5MB", "25 TB", "9999999999GB", "25MB5"} {
+		if got, err := ParseSize(in); err == nil {
+			t.Errorf("ParseSize(%q) = %d, want an error", in, got)
+		}
 	}
 }
 

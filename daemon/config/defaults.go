@@ -25,6 +25,7 @@ import "time"
 //	triage.ack_template         ack
 //	triage.ack_once_per         168h
 //	triage.quarantine_folder    Triage/Unreadable
+//	triage.max_message_size     25MiB
 //	triage.default              {category: general, folder: Triage/General}
 //	triage.ack_max_per_hour     100
 //	triage.digest               {template: digest, older_than: 48h} when cron is set
@@ -97,6 +98,7 @@ func triageDefaults(t *Triage) {
 	def(&t.AckOncePer, 168*time.Hour)
 	def(&t.QuarantineFolder, "Triage/Unreadable")
 	def(&t.AckMaxPerHour, DefaultAckMaxPerHour)
+	def(&t.MaxMessageSize, 25<<20)
 	def(&t.Default.Category, "general")
 	def(&t.Default.Folder, "Triage/General")
 	if t.Digest.Cron != "" {

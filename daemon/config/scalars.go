@@ -135,6 +135,37 @@ func (d *decoder) duration(p *time.Duration) handler {
 	}
 }
 
+// size decodes a byte count: a whole number, optionally followed by a
+// unit, KB, MB or GB (also K, KiB, …), all of them powers of 1024 as in
+// Dovecot's settings: "25MB" is 26,214,400 bytes.
+func (d *decoder) size(p *int64) handler {
+	return func(n ast.Node, key string) {
+		s, ok := d.text(n, key)
+		if !ok {
+			return
+		}
+		v, err := ParseSize(s)
+		if err != nil {
+			d.errorf(n, key, "%v", err)
+			return
+		}
+		*p = v
+	}
+}
+
+// ParseSize reads a byte count as the size handler does.
+func ParseSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	num := strings.TrimRightFunc(t, func(r rune) bool { return r >= 'a' && r <= 'z' || r == ' ' })
+	shift, ok := map[string]uint{"": 0, "b": 0, "k": 10, "kb": 10, "kib": 10, "m": 20, "mb": 20, "mib": 20,
+		"g": 30, "gb": 30, "gib": 30}[strings.TrimSpace(t[len(num):])]
+	v, err := strconv.ParseInt(num, 10, 64)
+	if !ok || err != nil || v < 0 || v > 1<<(62-shift) {
+		return 0, fmt.Errorf("%q is not a size; give bytes or a number with KB, MB or GB, e.g. 25MB", s)
+	}
+	return v << shift, nil
+}
+
 func (d *decoder) timestamp(p *time.Time) handler {
 	return func(n ast.Node, key string) {
 		s, ok := d.text(n, key)

@@ -113,6 +113,7 @@ func (d *decoder) triage(t *Triage) handler {
 			"ack_exceptions":       d.regexList(&t.AckExceptions),
 			"trusted_authserv_ids": d.strList(&t.TrustedAuthServIDs),
 			"ack_max_per_hour":     d.integer(&t.AckMaxPerHour),
+			"max_message_size":     d.size(&t.MaxMessageSize),
 			"rules": func(n ast.Node, key string) {
 				d.sequence(n, key, func(_ int, item ast.Node, key string) {
 					var r Rule

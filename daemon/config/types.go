@@ -126,6 +126,9 @@ type Triage struct {
 	AckTemplate      string        `yaml:"ack_template"`
 	AckOncePer       time.Duration `yaml:"ack_once_per"`
 	QuarantineFolder string        `yaml:"quarantine_folder"`
+	// MaxMessageSize is the largest message, in bytes, read whole; a
+	// larger one is filed to QuarantineFolder by its header alone.
+	MaxMessageSize int64 `yaml:"max_message_size"`
 	// AckExceptions are sender patterns acknowledged even when none of our
 	// addresses is in To/Cc/Bcc/Resent-* (SPEC §4 "configured exception
 	// list"), compiled when the file is read: a bad one is a located error.

@@ -8,10 +8,21 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
+// The range of triage.max_message_size: below a megabyte ordinary mail
+// with a photo would be set aside; above a gigabyte one message could
+// exhaust a small server's memory.
+const (
+	minMessageSize = 1 << 20
+	maxMessageSize = 1 << 30
+)
+
 func (v *validator) triage() {
 	t := &v.c.Triage
 	if t.QuarantineFolder == "" {
 		v.errorf("triage.quarantine_folder", "required; give the folder for unreadable messages")
+	}
+	if t.MaxMessageSize < minMessageSize || t.MaxMessageSize > maxMessageSize {
+		v.errorf("triage.max_message_size", "%d bytes is out of range; give 1MiB to 1GiB (default 25MiB)", t.MaxMessageSize)
 	}
 	for i := range t.Rules {
 		r := &t.Rules[i]

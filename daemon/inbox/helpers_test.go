@@ -50,6 +50,9 @@ type fakeHandler struct {
 	failNext int // Process calls left that fail
 	actions  []*fakeAction
 	bad      []string // contract violations seen
+
+	// batchBytes is the RFC822.SIZE total of each batch, in order.
+	batchBytes []int64
 }
 
 func newFakeHandler(moveTo string) *fakeHandler {
@@ -97,6 +100,11 @@ func (h *fakeHandler) Process(ctx context.Context, mb Mailbox, batch []Fetched) 
 	}
 	h.marks[mb] = batch[len(batch)-1].UID
 	h.batches++
+	var total int64
+	for _, f := range batch {
+		total += f.Size
+	}
+	h.batchBytes = append(h.batchBytes, total)
 	return nil
 }
 

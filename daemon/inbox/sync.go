@@ -44,7 +44,14 @@ func (s *session) sync(ctx context.Context) error {
 		return s.runActions(ctx)
 	}
 	s.log.Debug("new messages", "after_uid", last, "count", len(uids))
-	return s.pipeline(ctx, slices.Collect(slices.Chunk(uids, s.w.o.Batch)))
+	chunks, err := s.plan(ctx, last, uids)
+	if err != nil {
+		return err
+	}
+	if len(chunks) == 0 {
+		return s.runActions(ctx) // every new message expunged since the SEARCH
+	}
+	return s.pipeline(ctx, chunks)
 }
 
 // searchNew returns the UIDs above last, in ascending order.
@@ -81,8 +88,8 @@ type fetchResult struct {
 // messages and at the end, once a FETCH is over so that no two commands
 // overlap: a backlog is moved with a few large UID MOVEs instead of a few
 // per chunk, and the actions are durable rows, so waiting loses nothing.
-// Memory holds at most two batches.
-func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
+// Memory holds at most two batches, each bounded by BatchBytes.
+func (s *session) pipeline(ctx context.Context, chunks []chunk) error {
 	unmoved := 0 // messages processed since actions last ran
 	batch, err := s.fetchPrepared(ctx, chunks[0])
 	if err != nil {
@@ -120,7 +127,7 @@ func (s *session) pipeline(ctx context.Context, chunks [][]imap.UID) error {
 			// The connection is gone: the actions wait for the next session.
 			return r.err
 		}
-		if unmoved += len(chunks[i]); unmoved >= s.w.o.ActionEvery || i == len(chunks)-1 {
+		if unmoved += len(chunks[i].uids); unmoved >= s.w.o.ActionEvery || i == len(chunks)-1 {
 			if err := s.runActions(ctx); err != nil {
 				return err
 			}
@@ -146,10 +153,10 @@ func (s *session) process(ctx context.Context, batch []Fetched) error {
 	return nil
 }
 
-// fetchPrepared fetches the messages uids and, when the handler is a
+// fetchPrepared fetches the messages of ch and, when the handler is a
 // Preparer, has it prepare them.
-func (s *session) fetchPrepared(ctx context.Context, uids []imap.UID) ([]Fetched, error) {
-	batch, err := s.fetch(ctx, uids)
+func (s *session) fetchPrepared(ctx context.Context, ch chunk) ([]Fetched, error) {
+	batch, err := s.fetch(ctx, ch)
 	if err == nil && len(batch) > 0 {
 		if p, ok := s.w.o.Handler.(Preparer); ok {
 			p.Prepare(batch)
@@ -158,18 +165,22 @@ func (s *session) fetchPrepared(ctx context.Context, uids []imap.UID) ([]Fetched
 	return batch, err
 }
 
-// fetch fetches the messages uids, streaming: a batch may be big, so it is
-// not bounded by one deadline, but cut when no data arrived for
+// fetch fetches the messages of ch, streaming: a batch may be big, so it
+// is not bounded by one deadline, but cut when no data arrived for
 // CommandTimeout. The result is in UID order.
-func (s *session) fetch(ctx context.Context, uids []imap.UID) ([]Fetched, error) {
+func (s *session) fetch(ctx context.Context, ch chunk) ([]Fetched, error) {
+	uids, opts := ch.uids, fetchOptions
+	if ch.headerOnly {
+		opts = headerOptions
+	}
 	dog := newWatchdog(s.c, s.w.o.CommandTimeout)
 	defer dog.stop()
 	out, err := mailconn.Wait(ctx, s.c, func() ([]Fetched, error) {
-		cmd := s.c.Fetch(imap.UIDSetNum(uids...), fetchOptions)
+		cmd := s.c.Fetch(imap.UIDSetNum(uids...), opts)
 		var out []Fetched
 		for msg := cmd.Next(); msg != nil; msg = cmd.Next() {
 			dog.kick()
-			f, err := readMessage(msg, dog)
+			f, err := readMessage(msg, dog, s.w.o.MaxMessageSize)
 			if err != nil {
 				// The connection failed under the body literal. Closing
 				// the FETCH would make go-imap read that literal again
@@ -195,8 +206,9 @@ func (s *session) fetch(ctx context.Context, uids []imap.UID) ([]Fetched, error)
 	return out, nil
 }
 
-// readMessage reads the data items of one FETCH response.
-func readMessage(msg *imapclient.FetchMessageData, dog *watchdog) (Fetched, error) {
+// readMessage reads the data items of one FETCH response; a body over
+// limit is read by its header alone.
+func readMessage(msg *imapclient.FetchMessageData, dog *watchdog, limit int64) (Fetched, error) {
 	var f Fetched
 	for item := msg.Next(); item != nil; item = msg.Next() {
 		switch item := item.(type) {
@@ -212,11 +224,11 @@ func readMessage(msg *imapclient.FetchMessageData, dog *watchdog) (Fetched, erro
 			if item.Literal == nil {
 				continue // NIL body: an empty message
 			}
-			raw, err := readLiteral(progressReader{item.Literal, dog}, item.Literal.Size())
+			raw, headerOnly, err := readBody(item, dog, limit)
 			if err != nil {
 				return f, fmt.Errorf("read body of UID %d: %w", f.UID, err)
 			}
-			f.Raw = raw
+			f.Raw, f.HeaderOnly = raw, headerOnly
 		}
 	}
 	return f, nil

@@ -45,6 +45,12 @@ const (
 	DefaultIdleRestart = 25 * time.Minute
 	// defaultPoll is config's default for imap.poll, for Options built by hand.
 	defaultPoll = 60 * time.Second
+	// DefaultMaxMessageSize is config's default for triage.max_message_size.
+	DefaultMaxMessageSize = 25 << 20
+	// DefaultBatchBytes bounds the bytes of one batch: with the batch
+	// being fetched beside the one being recorded, the watcher holds
+	// about twice this of mail (or two messages, when they are larger).
+	DefaultBatchBytes = 32 << 20
 )
 
 // Mailbox identifies one watched mailbox generation.
@@ -60,6 +66,9 @@ type Fetched struct {
 	Flags        []imap.Flag
 	InternalDate time.Time
 	Size         int64
+	// HeaderOnly reports that Raw holds only the message's header: its
+	// Size is over Options.MaxMessageSize, so it was not fetched whole.
+	HeaderOnly bool
 	// Prepared is what a Preparer made of the message, for its Process.
 	Prepared any
 }
@@ -137,6 +146,14 @@ type Options struct {
 	CommandTimeout time.Duration
 	// IdleRestart is how often IDLE is re-issued (default 25 min).
 	IdleRestart time.Duration
+	// MaxMessageSize is the largest message fetched whole (default
+	// 25 MiB); a larger one is fetched by its header alone (HeaderOnly),
+	// as its RFC822.SIZE says before anything else is fetched.
+	MaxMessageSize int64
+	// BatchBytes bounds the bytes of one batch (default 32 MiB): a batch
+	// ends at Batch messages or at this size, whichever comes first, and
+	// holds one message at least.
+	BatchBytes int64
 	// OnReconnect is called before every connection attempt but the first
 	// (the imap reconnects metric); may be nil.
 	OnReconnect func()
@@ -171,6 +188,12 @@ func New(o Options) *Watcher {
 	}
 	if o.IdleRestart <= 0 {
 		o.IdleRestart = DefaultIdleRestart
+	}
+	if o.MaxMessageSize <= 0 {
+		o.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = DefaultBatchBytes
 	}
 	if o.Account.IMAP.Poll <= 0 {
 		o.Account.IMAP.Poll = defaultPoll

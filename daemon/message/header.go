@@ -238,14 +238,22 @@ func parseReturnPath(raw string) (string, bool) {
 
 var msgIDToken = regexp.MustCompile(`<([^<>]*)>`)
 
+// MaxMsgIDs is how many ids parseMsgIDs keeps from one field: the first
+// (a References thread's root) and the last MaxMsgIDs-1 (its latest
+// messages). RFC 5322 §3.6.4 has a reply's References carry its parent's
+// plus the parent's id, so a real thread grows by one id per message; a
+// field with thousands is an attack on every lookup made with them.
+const MaxMsgIDs = 100
+
 // parseMsgIDs reads a list of msg-ids (RFC 5322 §3.6.4). Ids without angle
 // brackets, which some mailers write, are accepted when they contain "@".
+// At most MaxMsgIDs are kept.
 func parseMsgIDs(raw string) []string {
 	raw = stripComments(raw)
 	var ids []string
-	if ms := msgIDToken.FindAllStringSubmatch(raw, -1); ms != nil {
-		for _, m := range ms {
-			if id := strings.Join(strings.Fields(m[1]), ""); id != "" {
+	if ms := msgIDToken.FindAllStringSubmatchIndex(raw, -1); ms != nil {
+		for _, m := range capIDs(ms) {
+			if id := strings.Join(strings.Fields(raw[m[2]:m[3]]), ""); id != "" {
 				ids = append(ids, id)
 			}
 		}
@@ -256,7 +264,15 @@ func parseMsgIDs(raw string) []string {
 			ids = append(ids, tok)
 		}
 	}
-	return ids
+	return capIDs(ids)
+}
+
+// capIDs keeps the first and the last MaxMsgIDs-1 elements of ids.
+func capIDs[T any](ids []T) []T {
+	if len(ids) <= MaxMsgIDs {
+		return ids
+	}
+	return append(ids[:1], ids[len(ids)-(MaxMsgIDs-1):]...)
 }
 
 // stripComments removes (comments) outside angle brackets.

@@ -10,11 +10,32 @@ import (
 // breaks, list items get "- ", and <blockquote> content is prefixed with "> "
 // so that quoted replies look the same as in plain-text mail. It is a small
 // tolerant tokenizer, not a full HTML5 parser: mail HTML only needs to be read.
+//
+// Its work is bounded whatever the input: only the first MaxHTMLInput bytes
+// are read, quotes deeper than maxQuoteDepth get no more "> " than that, and
+// rendering stops once MaxText bytes are written. Without these bounds a
+// few hundred kilobytes of nested <blockquote>, each level with a word in
+// it, render to gigabytes of "> " prefixes.
 func HTMLToText(s string) string {
+	if len(s) > MaxHTMLInput {
+		s = strings.ToValidUTF8(s[:MaxHTMLInput], "")
+	}
 	r := htmlRenderer{unclosed: map[string]bool{}}
 	r.run(s)
 	return r.finish()
 }
+
+// Bounds of the text a message yields (see HTMLToText and Parse).
+const (
+	// MaxHTMLInput is how much HTML is read, in total per message.
+	MaxHTMLInput = 1 << 20
+	// MaxText bounds the text kept from a message's plain-text parts, and
+	// the text rendered from its HTML.
+	MaxText = 1 << 20
+	// maxQuoteDepth caps the "> " prefixes of one rendered line; deeper
+	// quotes are still quotes, only not deeper ones.
+	maxQuoteDepth = 32
+)
 
 // blockTags start and end lines.
 var blockTags = map[string]bool{
@@ -40,7 +61,7 @@ type htmlRenderer struct {
 }
 
 func (r *htmlRenderer) run(s string) {
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s) && r.out.Len() < MaxText; {
 		if s[i] != '<' {
 			j := strings.IndexByte(s[i:], '<')
 			if j < 0 {
@@ -249,15 +270,22 @@ func (r *htmlRenderer) newline(force bool) {
 		if !force || r.blank >= 1 || r.out.Len() == 0 {
 			return
 		}
-		r.out.WriteString(strings.Repeat("> ", r.quote))
+		r.prefix(r.quote)
 		r.out.WriteByte('\n')
 		r.blank++
 		return
 	}
-	r.out.WriteString(strings.Repeat("> ", r.lineQuote))
+	r.prefix(r.lineQuote)
 	r.out.WriteString(line)
 	r.out.WriteByte('\n')
 	r.blank = 0
+}
+
+// prefix writes the quote marks of a line at depth.
+func (r *htmlRenderer) prefix(depth int) {
+	for range min(depth, maxQuoteDepth) {
+		r.out.WriteString("> ")
+	}
 }
 
 func (r *htmlRenderer) finish() string {

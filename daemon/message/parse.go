@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	gomessage "github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
@@ -35,7 +36,7 @@ func Parse(raw []byte) (*Message, error) {
 	m.readEnvelope()
 	m.ContentType, m.ContentParams = contentType(h)
 
-	w := walker{m: m}
+	w := walker{m: m, plainLeft: MaxText, htmlLeft: MaxHTMLInput}
 	w.entity(h, body, 0, "")
 	m.Text = w.text()
 	return m, nil
@@ -191,25 +192,71 @@ func contentType(h Header) (string, map[string]string) {
 }
 
 // transferDecode undoes Content-Transfer-Encoding (RFC 2045 §6) with
-// go-message. Unknown encodings and corrupt data keep what could be read.
-func transferDecode(cte string, body []byte, m *Message) []byte {
+// go-message, keeping at most limit bytes (limit < 0: all). Unknown
+// encodings and corrupt data keep what could be read. The identity
+// encodings return a slice of body, not a copy.
+func transferDecode(cte string, body []byte, m *Message, limit int) []byte {
+	r, ok := transferReader(cte, body, m)
+	if !ok {
+		if limit >= 0 && len(body) > limit {
+			return body[:limit]
+		}
+		return body
+	}
+	if limit >= 0 {
+		r = io.LimitReader(r, int64(limit))
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		m.defect("corrupt " + strings.ToLower(strings.TrimSpace(cte)) + " data")
+	}
+	return out
+}
+
+// decodedSize is the size of body once transfer-decoded, counted without
+// keeping the decoded bytes.
+func decodedSize(cte string, body []byte, m *Message) int {
+	r, ok := transferReader(cte, body, m)
+	if !ok {
+		return len(body)
+	}
+	n, _ := io.Copy(io.Discard, r)
+	return int(n)
+}
+
+// transferReader returns a decoding reader of body, or false when body
+// needs no decoding (identity encodings, and unknown ones, which are kept
+// as they are).
+func transferReader(cte string, body []byte, m *Message) (io.Reader, bool) {
 	cte = strings.ToLower(strings.TrimSpace(cte))
 	switch cte {
-	case "", "7bit", "8bit", "binary":
-		return body
-	case "7-bit", "8-bit":
-		return body
+	case "", "7bit", "8bit", "binary", "7-bit", "8-bit":
+		return nil, false
 	}
 	var th textproto.Header
 	th.Set("Content-Transfer-Encoding", cte)
 	e, err := gomessage.New(gomessage.Header{Header: th}, bytes.NewReader(body))
 	if err != nil {
 		m.defect("unknown transfer encoding " + cte)
-		return body
+		return nil, false
 	}
-	out, err := io.ReadAll(e.Body)
-	if err != nil {
-		m.defect("corrupt " + cte + " data")
+	return e.Body, true
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of b, left
+// by a cut, so that cut UTF-8 text is not mistaken for another charset.
+func trimPartialRune(b []byte) []byte {
+	for i := 1; i <= utf8.UTFMax && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < utf8.RuneSelf {
+			return b // ASCII: nothing partial after it
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				return b[:len(b)-i]
+			}
+			return b
+		}
 	}
-	return out
+	return b
 }

@@ -1,11 +1,7 @@
 package message
 
 import (
-	"bytes"
-	"io"
 	"strings"
-
-	"github.com/emersion/go-message/textproto"
 )
 
 // walker visits the MIME tree (RFC 2046) and sorts every leaf into body text,
@@ -15,6 +11,8 @@ type walker struct {
 	leaves int
 	plain  []string
 	html   []string
+	// plainLeft and htmlLeft are the bytes of text still to be read.
+	plainLeft, htmlLeft int
 }
 
 // entity handles one entity; parent is the media type of the enclosing multipart.
@@ -37,50 +35,39 @@ func (w *walker) entity(h Header, body []byte, depth int, parent string) {
 	w.leaf(h, mt, params, body, parent)
 }
 
-// multipart reads the parts with go-message's multipart reader. It returns
-// false when not a single part could be found, so the caller treats the body
-// as text. A missing closing boundary keeps every part read so far.
+// multipart reads the parts as slices of body (splitMultipart). It returns
+// false when not a single part could be found, so the caller treats the
+// body as text. A missing closing boundary keeps every part read so far.
 func (w *walker) multipart(mt string, params map[string]string, body []byte, depth int) bool {
 	boundary := params["boundary"]
 	if boundary == "" {
 		w.m.defect(mt + " without boundary")
 		return false
 	}
-	mr := textproto.NewMultipartReader(bytes.NewReader(body), boundary)
-	n := 0
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if n == 0 {
-				w.m.defect("unreadable " + mt + ": " + err.Error())
-				return false
-			}
-			if !strings.Contains(err.Error(), "EOF") {
-				w.m.defect("broken " + mt + ": " + err.Error())
-			} else {
-				w.m.defect("missing closing boundary")
-			}
-			break
-		}
-		n++
-		data, rerr := io.ReadAll(p)
-		if rerr != nil && rerr != io.ErrUnexpectedEOF {
-			w.m.defect("truncated part: " + rerr.Error())
-		}
-		w.entity(fromTextproto(p.Header), data, depth+1, mt)
+	parts, found, closed := splitMultipart(body, boundary)
+	if !found {
+		w.m.defect("unreadable " + mt + ": no boundary line")
+		return false
+	}
+	if !closed {
+		w.m.defect("missing closing boundary")
+	}
+	for _, p := range parts {
+		h, data := splitPart(p)
+		w.entity(h, data, depth+1, mt)
 		if w.leaves >= maxParts {
 			break
 		}
 	}
-	return n > 0
+	return true
 }
 
-// leaf sorts one non-multipart entity.
+// leaf sorts one non-multipart entity. Only what is read is decoded: a
+// part of interest whole, body text up to its budget (MaxText of plain
+// text, MaxHTMLInput of HTML per message), and an attachment not at all,
+// only measured.
 func (w *walker) leaf(h Header, mt string, params map[string]string, body []byte, parent string) {
-	data := transferDecode(h.Raw("Content-Transfer-Encoding"), body, w.m)
+	cte := h.Raw("Content-Transfer-Encoding")
 	disp, dparams := parseMediaType(h.Raw("Content-Disposition"))
 	filename := dparams["filename"]
 	if filename == "" {
@@ -89,6 +76,7 @@ func (w *walker) leaf(h Header, mt string, params map[string]string, body []byte
 	attached := disp == "attachment"
 
 	if IsPartOfInterest(mt) {
+		data := transferDecode(cte, body, w.m, -1)
 		w.m.Parts = append(w.m.Parts, Part{ContentType: mt, Params: params, Header: h, Body: data})
 		// A forwarded message or an .ics file is also what users call an
 		// attachment; report bodies (DSN, MDN, ARF) are not.
@@ -98,19 +86,38 @@ func (w *walker) leaf(h Header, mt string, params map[string]string, body []byte
 		return
 	}
 	if (mt == "text/plain" || mt == "text/html") && !attached && filename == "" {
-		text := decodeText(data, params["charset"], mt == "text/html", w.m)
-		if mt == "text/html" {
-			w.html = append(w.html, text)
-		} else {
-			if strings.EqualFold(params["format"], "flowed") {
-				text = unflow(text, strings.EqualFold(params["delsp"], "yes"))
-			}
-			w.plain = append(w.plain, text)
-		}
+		w.bodyText(cte, body, mt == "text/html", params)
 		return
 	}
 	inline := disp == "inline" || (disp == "" && parent == "multipart/related" && h.Has("Content-Id"))
-	w.attach(filename, mt, len(data), inline)
+	w.attach(filename, mt, decodedSize(cte, body, w.m), inline)
+}
+
+// bodyText decodes a text part within what is left of its budget.
+func (w *walker) bodyText(cte string, body []byte, isHTML bool, params map[string]string) {
+	left := &w.plainLeft
+	if isHTML {
+		left = &w.htmlLeft
+	}
+	if *left <= 0 {
+		w.m.defect("text beyond the size read is ignored")
+		return
+	}
+	data := transferDecode(cte, body, w.m, *left+1)
+	if len(data) > *left {
+		data = trimPartialRune(data[:*left])
+		w.m.defect("text cut at the size read")
+	}
+	*left -= len(data)
+	text := decodeText(data, params["charset"], isHTML, w.m)
+	if isHTML {
+		w.html = append(w.html, text)
+		return
+	}
+	if strings.EqualFold(params["format"], "flowed") {
+		text = unflow(text, strings.EqualFold(params["delsp"], "yes"))
+	}
+	w.plain = append(w.plain, text)
 }
 
 func (w *walker) attach(name, mt string, size int, inline bool) {

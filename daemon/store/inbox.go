@@ -97,17 +97,15 @@ func (t *InboxTx) SeenBefore(account, messageID, hash string) (*MessageRow, erro
 // SentByUs reports whether one of ids is a message this account sent
 // (an acknowledgement, later a wave message).
 func (t *InboxTx) SentByUs(account string, ids []string) (bool, error) {
-	if len(ids) == 0 {
-		return false, nil
-	}
-	args := []any{account}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE account = ? AND direction = 'out'
-		AND message_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...).Scan(&n)
-	return n > 0, err
+	var found bool
+	err := inChunks(ids, func(chunk []any) (bool, error) {
+		var n int
+		err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE account = ? AND direction = 'out'
+			AND message_id IN (`+placeholders(len(chunk))+`)`, append([]any{account}, chunk...)...).Scan(&n)
+		found = n > 0
+		return found, err
+	})
+	return found, err
 }
 
 // MessageRow is one row of the messages table.
@@ -193,17 +191,25 @@ func (t *InboxTx) EnquiryByRef(account, ref string) (*Enquiry, error) {
 // EnquiryByMessageIDs finds the enquiry whose thread holds one of ids
 // (In-Reply-To and References of a follow-up), newest match first.
 func (t *InboxTx) EnquiryByMessageIDs(account string, ids []string) (*Enquiry, error) {
-	if len(ids) == 0 {
-		return nil, nil
+	// messages_message_id serves this lookup, one chunk of ids at a time;
+	// the newest match of all chunks wins.
+	var newest, enquiry int64
+	err := inChunks(ids, func(chunk []any) (bool, error) {
+		var id, e int64
+		err := t.tx.QueryRowContext(t.ctx, `SELECT id, enquiry_id FROM messages WHERE account = ? AND enquiry_id IS NOT NULL
+			AND message_id IN (`+placeholders(len(chunk))+`) ORDER BY id DESC LIMIT 1`, append([]any{account}, chunk...)...).Scan(&id, &e)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err == nil && id > newest {
+			newest, enquiry = id, e
+		}
+		return false, err
+	})
+	if err != nil || newest == 0 {
+		return nil, err
 	}
-	// messages_message_id serves this lookup; ids are few (a References list).
-	q := enquirySelect + ` WHERE id = (SELECT enquiry_id FROM messages WHERE account = ? AND enquiry_id IS NOT NULL
-		AND message_id IN (?` + strings.Repeat(",?", len(ids)-1) + `) ORDER BY id DESC LIMIT 1)`
-	args := []any{account}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	return scanEnquiry(t.tx.QueryRowContext(t.ctx, q, args...))
+	return scanEnquiry(t.tx.QueryRowContext(t.ctx, enquirySelect+` WHERE id = ?`, enquiry))
 }
 
 // ThreadParticipants lists the addresses that wrote in an enquiry's thread

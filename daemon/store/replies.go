@@ -33,48 +33,55 @@ func (t *InboxTx) DeliveryByMessageIDs(ids []string) (*SentDelivery, error) {
 }
 
 func deliveryByMessageIDs(ctx context.Context, db querier, ids []string) (*SentDelivery, error) {
-	var clean []any
+	var clean []string
 	for _, id := range ids {
 		if id = strings.Trim(strings.TrimSpace(id), "<>"); id != "" {
 			clean = append(clean, id)
 		}
 	}
-	if len(clean) == 0 {
-		return nil, nil
-	}
-	var d SentDelivery
-	var sent sql.NullString
-	err := db.QueryRowContext(ctx, `SELECT id, wave, run, contact_id, email, message_id, sent_at FROM deliveries
-		WHERE message_id IN (?`+repeat(",?", len(clean)-1)+`) AND state = 'sent' ORDER BY id DESC LIMIT 1`, clean...).
-		Scan(&d.ID, &d.Wave, &d.Run, &d.ContactID, &d.Email, &d.MessageID, &sent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	d.SentAt = parseTS(sent.String)
-	return &d, err
+	// The newest match of all chunks of ids wins.
+	var found *SentDelivery
+	err := inChunks(clean, func(chunk []any) (bool, error) {
+		var d SentDelivery
+		var sent sql.NullString
+		err := db.QueryRowContext(ctx, `SELECT id, wave, run, contact_id, email, message_id, sent_at FROM deliveries
+			WHERE message_id IN (`+placeholders(len(chunk))+`) AND state = 'sent' ORDER BY id DESC LIMIT 1`, chunk...).
+			Scan(&d.ID, &d.Wave, &d.Run, &d.ContactID, &d.Email, &d.MessageID, &sent)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err == nil && (found == nil || d.ID > found.ID) {
+			d.SentAt = parseTS(sent.String)
+			found = &d
+		}
+		return false, err
+	})
+	return found, err
 }
 
 // LastDeliveryTo finds the latest wave message sent to a contact by one
 // of waves: the last-resort mapping of a reply by its sender's address.
 func (t *InboxTx) LastDeliveryTo(contactID int64, waves []string) (*SentDelivery, error) {
-	ctx := t.ctx
-	if len(waves) == 0 {
-		return nil, nil
-	}
-	args := []any{contactID}
-	for _, w := range waves {
-		args = append(args, w)
-	}
-	var d SentDelivery
-	var sent sql.NullString
-	err := t.tx.QueryRowContext(ctx, `SELECT id, wave, run, contact_id, email, message_id, sent_at FROM deliveries
-		WHERE contact_id = ? AND state = 'sent' AND wave IN (?`+repeat(",?", len(waves)-1)+`) ORDER BY sent_at DESC LIMIT 1`, args...).
-		Scan(&d.ID, &d.Wave, &d.Run, &d.ContactID, &d.Email, &d.MessageID, &sent)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	d.SentAt = parseTS(sent.String)
-	return &d, err
+	// The latest of all chunks' latest wins; sent_at sorts as text (tsLayout).
+	var found *SentDelivery
+	var latest string
+	err := inChunks(waves, func(chunk []any) (bool, error) {
+		var d SentDelivery
+		var sent sql.NullString
+		err := t.tx.QueryRowContext(t.ctx, `SELECT id, wave, run, contact_id, email, message_id, sent_at FROM deliveries
+			WHERE contact_id = ? AND state = 'sent' AND wave IN (`+placeholders(len(chunk))+`) ORDER BY sent_at DESC LIMIT 1`,
+			append([]any{contactID}, chunk...)...).
+			Scan(&d.ID, &d.Wave, &d.Run, &d.ContactID, &d.Email, &d.MessageID, &sent)
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		if err == nil && (found == nil || sent.String > latest) {
+			d.SentAt, latest = parseTS(sent.String), sent.String
+			found = &d
+		}
+		return false, err
+	})
+	return found, err
 }
 
 // ContactByID reads one contact; nil if none.

@@ -151,8 +151,8 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 		queued, seen = false, seen[:0]
 		var last uint32
 		for _, x := range ps {
-			r := &recorder{p: p, tx: tx, mb: mb, x: x, now: p.now()}
-			if err := r.record(); err != nil {
+			r, err := p.recordOne(tx, mb, x)
+			if err != nil {
 				return err
 			}
 			queued = queued || r.queued
@@ -188,6 +188,8 @@ var _ inbox.Preparer = (*Processor)(nil)
 
 // parseAll parses a batch on every CPU: decoding, classifying and reading
 // the text of each message is independent of the others and of the store.
+// The bytes parsed at once are bounded by parseBudget, not only their
+// number by the CPUs.
 func (p *Processor) parseAll(batch []inbox.Fetched) []parsed {
 	ps := make([]parsed, len(batch))
 	workers := min(runtime.GOMAXPROCS(0), len(batch))
@@ -196,7 +198,9 @@ func (p *Processor) parseAll(batch []inbox.Fetched) []parsed {
 	for range workers {
 		wg.Go(func() {
 			for i := int(next.Add(1) - 1); i < len(batch); i = int(next.Add(1) - 1) {
+				took := parseBudget.acquire(int64(len(batch[i].Raw)))
 				ps[i] = p.parse(batch[i])
+				parseBudget.release(took)
 			}
 		})
 	}

@@ -98,6 +98,9 @@ func (r *recorder) logReceived() error {
 
 // decide classifies the message in SPEC §4's order and records it.
 func (r *recorder) decide() error {
+	if r.x.f.HeaderOnly {
+		return r.oversized()
+	}
 	if r.x.m == nil {
 		r.kind = KindUnreadable
 		return r.file(store.MessageRow{Kind: KindUnreadable, Detail: r.x.err.Error()}, r.p.Config.Triage.QuarantineFolder)
