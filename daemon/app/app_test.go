@@ -20,8 +20,9 @@ func TestLockDatabaseRefusesASecondDaemon(t *testing.T) {
 		t.Fatalf("first lockDatabase = %v", err)
 	}
 	_, err = lockDatabase(db)
-	if !errors.Is(err, ErrLocked) {
-		t.Fatalf("second lockDatabase = %v, want ErrLocked", err)
+	var le *LockedError
+	if !errors.As(err, &le) || le.PID != os.Getpid() {
+		t.Fatalf("second lockDatabase = %v, want a LockedError naming pid %d", err, os.Getpid())
 	}
 	for _, want := range []string{"pid " + strconv.Itoa(os.Getpid()), db} {
 		if !strings.Contains(err.Error(), want) {

@@ -10,9 +10,20 @@ import (
 	"syscall"
 )
 
-// ErrLocked is wrapped by lockDatabase's error when another daemon holds
-// the database.
-var ErrLocked = errors.New("another herald daemon is running on this database")
+// LockedError is lockDatabase's error when another daemon holds the
+// database.
+type LockedError struct {
+	PID      int // the holder's, 0 when unknown
+	Database string
+}
+
+func (e *LockedError) Error() string {
+	who := "another herald"
+	if e.PID > 0 {
+		who = fmt.Sprintf("another herald (pid %d)", e.PID)
+	}
+	return fmt.Sprintf("%s is running on %s; stop it first (the other commands work while it runs)", who, e.Database)
+}
 
 // dbLock is the exclusive lock one `herald run` holds on its database for
 // its whole life: a second daemon on the same database would bind nothing
@@ -43,12 +54,7 @@ func lockDatabase(database string) (*dbLock, error) {
 		holder := readPID(f)
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			who := "another herald"
-			if holder > 0 {
-				who = fmt.Sprintf("another herald (pid %d)", holder)
-			}
-			return nil, fmt.Errorf("%w: %s is running on %s; stop it first (the CLI commands work while it runs)",
-				ErrLocked, who, database)
+			return nil, &LockedError{PID: holder, Database: database}
 		}
 		return nil, fmt.Errorf("lock database %s: %w", path, err)
 	}
