@@ -1,11 +1,11 @@
-// Package app assembles the daemon (`herald run`): it loads the config,
-// opens the store, starts the sandbox when asked, the web server and every
-// component, reloads on SIGHUP and stops in two phases on SIGTERM/SIGINT.
+// Package app assembles the daemon (`herald run`): it takes the
+// database's lock, loads the config, opens the store, starts the sandbox
+// when asked, the web server and every component, reloads on SIGHUP
+// (keeping what did not change) and stops in two phases on SIGTERM/SIGINT.
 package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,14 +22,8 @@ import (
 	"github.com/herald-mail/herald/daemon/sandbox"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
-	"github.com/herald-mail/herald/daemon/templates"
 	"github.com/herald-mail/herald/daemon/web"
 )
-
-// Grace is how long components get to finish in-flight work after a stop
-// signal before the daemon gives up on them (SIGTERM must end the process
-// within 10 s).
-const Grace = 8 * time.Second
 
 // Options are the daemon's inputs besides the config file.
 type Options struct {
@@ -50,6 +44,15 @@ type Daemon struct {
 	health  *service.Health
 	web     *web.Server
 	sandbox *sandbox.Sandbox
+	lock    *dbLock
+
+	// What serve runs: the contexts every unit's derive from (runCtx ends
+	// at a stop's first phase, flight at its second), the supervisor, the
+	// running plan's units and pools.
+	runCtx, flight context.Context
+	sup            *service.Supervisor
+	units          map[string]*unit
+	pools          map[string]*pool
 }
 
 // Run loads the config and runs the daemon until ctx is cancelled. A
@@ -68,7 +71,8 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	d := &Daemon{opts: o, log: log, level: level, metrics: metrics.New(o.Version)}
+	d := &Daemon{opts: o, log: log, level: level, metrics: metrics.New(o.Version),
+		units: map[string]*unit{}, pools: map[string]*pool{}}
 	d.health = service.NewHealth(d.metrics)
 	d.cfg.Store(cfg)
 	if err := d.start(ctx, cfg); err != nil {
@@ -80,10 +84,14 @@ func Run(ctx context.Context, o Options) error {
 	return d.serve(ctx, hup)
 }
 
-// start opens what must be ready before the banner: the store, the
-// sandbox servers and the web listener. Failing here exits 1 at once.
+// start opens what must be ready before the banner: the database's
+// lock, first, before anything is touched; the store, the sandbox
+// servers and the web listener. Failing here exits 1 at once.
 func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 	var err error
+	if d.lock, err = lockDatabase(cfg.Database); err != nil {
+		return err
+	}
 	if d.store, err = store.Open(ctx, cfg.Database); err != nil {
 		return err
 	}
@@ -145,130 +153,6 @@ func (d *Daemon) banner(cfg *config.Config) {
 	d.log.Info("herald started", "component", "app", "version", d.opts.Version, "http", d.web.Addr(), "sandbox", cfg.Sandbox.Enabled)
 }
 
-// serve runs the components until ctx ends, reloading on SIGHUP.
-func (d *Daemon) serve(ctx context.Context, hup <-chan os.Signal) error {
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
-	sup := &service.Supervisor{Log: d.log, Health: d.health, Metrics: d.metrics}
-	webDone := make(chan struct{})
-	go func() {
-		defer close(webDone)
-		defer service.Recover(d.log, d.metrics, "app")
-		sup.Run(runCtx, d.web)
-	}()
-	gen, err := d.startGeneration(runCtx, sup, d.cfg.Load())
-	if err != nil {
-		cancel()
-		<-webDone
-		return err
-	}
-	for {
-		select {
-		case <-hup:
-			if cfg := d.reload(); cfg != nil {
-				gen.stop()
-				if next, err := d.startGeneration(runCtx, sup, cfg); err != nil {
-					d.log.Error("reload: cannot start the new config", "component", "app", "err", err)
-					gen, _ = d.startGeneration(runCtx, sup, gen.cfg)
-				} else {
-					d.cfg.Store(cfg)
-					gen = next
-				}
-			}
-		case <-webDone:
-			return errors.New("web server stopped on its own")
-		case <-ctx.Done():
-			return d.stop(cancel, gen, webDone)
-		}
-	}
-}
-
-// generation is the set of components built from one config.
-type generation struct {
-	cfg    *config.Config
-	names  []string
-	cancel context.CancelFunc
-	done   chan struct{}
-	health *service.Health
-}
-
-func (d *Daemon) startGeneration(ctx context.Context, sup *service.Supervisor, cfg *config.Config) (*generation, error) {
-	d.syncLists(ctx, cfg)
-	comps, cleanup, err := d.components(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	gctx, cancel := context.WithCancel(ctx)
-	g := &generation{cfg: cfg, cancel: cancel, done: make(chan struct{}), health: d.health}
-	for _, c := range comps {
-		g.names = append(g.names, c.Name())
-	}
-	go func() {
-		defer close(g.done)
-		defer service.Recover(d.log, d.metrics, "app")
-		defer cleanup()
-		sup.Run(gctx, comps...)
-	}()
-	return g, nil
-}
-
-// stop ends a generation and forgets its components' health.
-func (g *generation) stop() {
-	g.cancel()
-	<-g.done
-	for _, n := range g.names {
-		g.health.Remove(n)
-	}
-}
-
-// stop is the two-phase shutdown: components see their context end and
-// finish or checkpoint what is in flight (every state change that matters
-// is already committed before its side effect); after Grace the daemon
-// returns anyway so the process exits within the 10 s a service manager
-// allows.
-func (d *Daemon) stop(cancel context.CancelFunc, gen *generation, webDone <-chan struct{}) error {
-	d.log.Info("stopping", "component", "app", "grace", Grace)
-	cancel()
-	timeout := time.After(Grace)
-	for _, done := range []<-chan struct{}{gen.done, webDone} {
-		select {
-		case <-done:
-		case <-timeout:
-			return fmt.Errorf("components still running after %s; exiting anyway", Grace)
-		}
-	}
-	return nil
-}
-
-// reload re-reads config.yaml and returns the new config, or nil when it
-// has errors: a bad new config is reported and the old one kept. Settings
-// that bind sockets or files (http.listen, database, sandbox) take effect
-// at the next restart, and the log says so.
-func (d *Daemon) reload() *config.Config {
-	log := d.log.With("component", "app")
-	cfg, err := config.Load(d.opts.ConfigPath)
-	if err == nil {
-		_, err = templates.Load(cfg.Templates)
-	}
-	if err != nil {
-		d.metrics.Reloads.WithLabelValues("error").Inc()
-		log.Error("reload: config has errors; keeping the running config", "err", err)
-		return nil
-	}
-	old := d.cfg.Load()
-	if cfg.HTTP.Listen != old.HTTP.Listen || cfg.Database != old.Database || cfg.Sandbox != old.Sandbox {
-		log.Warn("reload: http.listen, database and sandbox changes take effect at the next restart")
-	}
-	if d.sandbox != nil {
-		PointAtSandbox(cfg, d.sandbox.IMAPAddr(), d.sandbox.SMTPAddr())
-	}
-	logging.SetLevel(d.level, cfg.Log.Level)
-	d.web.SetToken(cfg.HTTP.Token)
-	d.metrics.Reloads.WithLabelValues("ok").Inc()
-	log.Info("reloaded", "config", d.opts.ConfigPath)
-	return cfg
-}
-
 // close releases what start opened, in reverse order.
 func (d *Daemon) close() {
 	if d.sandbox != nil {
@@ -288,4 +172,5 @@ func (d *Daemon) close() {
 		}
 		d.store.Close()
 	}
+	d.lock.release()
 }

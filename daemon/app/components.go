@@ -14,65 +14,152 @@ import (
 	"github.com/herald-mail/herald/daemon/waves"
 )
 
-// components builds the config-dependent components of one generation:
-// for every account, a watcher per watched mailbox and the sender of its
-// acknowledgements. A reload stops them all and builds the next generation
-// from the new config.
-//
-// The returned cleanup closes what the components share (SMTP pools) once
-// they have all stopped.
-func (d *Daemon) components(ctx context.Context, cfg *config.Config) ([]service.Component, func(), error) {
+// plan is what one config asks to run: its units by key, the SMTP pools
+// they send through by account, and the triage processor each watcher is
+// to hand its messages to.
+type plan struct {
+	units      map[string]*unit
+	pools      map[string]*pool
+	processors map[string]*triage.Processor // by watcher key
+}
+
+// pool is an account's SMTP pool with the fingerprint of what it was
+// built from.
+type pool struct {
+	p   *sender.Pool
+	sum string
+}
+
+// build makes the plan of cfg without starting anything: for every
+// account, its pool, the sender of its acknowledgements, the answered
+// scan, the digest and a watcher per watched mailbox; and the waves
+// scheduler. A unit of the running plan whose fingerprint (what it was
+// built from) is unchanged is carried over as it is, running; so is a
+// pool. On error nothing changed, and the pools it made are closed.
+func (d *Daemon) build(ctx context.Context, cfg *config.Config) (_ *plan, err error) {
 	tmpl, err := templates.Load(cfg.Templates)
 	if err != nil {
-		return nil, nil, fmt.Errorf("templates: %w", err)
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	tsum, err := templatesSum(cfg.Templates)
+	if err != nil {
+		return nil, err
 	}
 	secret, err := waves.Secret(ctx, d.store)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var comps []service.Component
-	pools := map[string]waves.Sender{}
-	cleanup := func() {
-		for _, p := range pools {
-			p.(*sender.Pool).Close()
+	p := &plan{units: map[string]*unit{}, pools: map[string]*pool{}, processors: map[string]*triage.Processor{}}
+	defer func() {
+		if err != nil {
+			p.closeNewPools(d.pools)
 		}
-	}
+	}()
+	senders := map[string]waves.Sender{}
+	var poolIDs []string
 	for i := range cfg.Accounts {
 		a := &cfg.Accounts[i]
-		pools[a.Name] = sender.New(sender.Options{Account: *a, Store: d.store, Location: cfg.Location,
-			Log: d.log.With("component", "sender", "account", a.Name), Metrics: d.metrics})
-		acks := triage.NewSender(cfg, a, d.store, tmpl, pools[a.Name], d.log, d.metrics)
-		comps = append(comps, acks, &triage.Answered{Config: cfg, Account: a, Store: d.store, Log: d.log, Health: d.health})
-		if cfg.Triage.Digest.Cron != "" {
-			comps = append(comps, &triage.Digest{Config: cfg, Account: a, Store: d.store, Templates: tmpl, SMTP: pools[a.Name], Log: d.log})
-		}
-		for _, mbox := range a.IMAP.Watch {
-			proc := &triage.Processor{
-				Config: cfg, Account: a, Store: d.store, Log: d.log, Metrics: d.metrics, Secret: secret,
-				Queued: acks.Kick,
-				Seen: func(kind, suppressed string) {
-					d.metrics.MessagesSeen.WithLabelValues(a.Name, kind).Inc()
-					if suppressed != "" {
-						d.metrics.AcksSuppressed.WithLabelValues(a.Name, suppressed).Inc()
-					}
-				},
-			}
-			comps = append(comps, inbox.New(inbox.Options{
-				Account: *a, Mailbox: mbox, Handler: proc, Health: d.health, Log: d.log, Metrics: d.metrics,
-				MaxMessageSize: cfg.Triage.MaxMessageSize,
-				OnReconnect:    func() { d.metrics.IMAPReconnects.WithLabelValues(a.Name, mbox).Inc() },
-			}))
-		}
+		pl := d.pool(cfg, a)
+		p.pools[a.Name] = pl
+		senders[a.Name] = pl.p
+		poolIDs = append(poolIDs, fmt.Sprintf("%s=%p", a.Name, pl.p))
+		d.accountUnits(p, cfg, a, pl, tmpl, tsum, secret)
 	}
 	if len(cfg.Waves) > 0 {
-		engine, err := waves.NewEngine(cfg, d.store, tmpl, pools, secret, d.log, d.metrics)
-		if err != nil {
-			cleanup()
-			return nil, nil, err
+		// The scheduler reads the waves, their accounts, the event, the
+		// time zone, the public URL and the templates, and sends through
+		// the pools.
+		sum := fingerprint(cfg.Waves, cfg.Accounts, cfg.Event, cfg.Timezone, cfg.HTTP.PublicURL, tsum, poolIDs)
+		if old := d.units["scheduler"]; old != nil && old.sum == sum {
+			p.units["scheduler"] = old
+		} else {
+			engine, err := waves.NewEngine(cfg, d.store, tmpl, senders, secret, d.log, d.metrics)
+			if err != nil {
+				return nil, err
+			}
+			p.units["scheduler"] = &unit{key: "scheduler", sum: sum, comp: engine}
 		}
-		comps = append(comps, engine)
 	}
-	return comps, cleanup, nil
+	return p, nil
+}
+
+// accountUnits adds the units of account a to p.
+func (d *Daemon) accountUnits(p *plan, cfg *config.Config, a *config.Account, pl *pool, tmpl *templates.Set, tsum string, secret []byte) {
+	mailing := fingerprint(*a, cfg.Triage, cfg.Event, cfg.Timezone, tsum, fmt.Sprintf("%p", pl.p))
+	p.keep(d.units, "acks "+a.Name, mailing, func() service.Component {
+		return triage.NewSender(cfg, a, d.store, tmpl, pl.p, d.log, d.metrics)
+	})
+	acks := p.units["acks "+a.Name].comp.(*triage.Sender)
+	p.keep(d.units, "answered "+a.Name, fingerprint(*a, cfg.Triage), func() service.Component {
+		return &triage.Answered{Config: cfg, Account: a, Store: d.store, Log: d.log, Health: d.health}
+	})
+	if cfg.Triage.Digest.Cron != "" {
+		p.keep(d.units, "digest "+a.Name, mailing, func() service.Component {
+			return &triage.Digest{Config: cfg, Account: a, Store: d.store, Templates: tmpl, SMTP: pl.p, Log: d.log}
+		})
+	}
+	// A watcher's IMAP session depends on the account's imap section
+	// alone; what it does with the messages (the processor, built from
+	// the whole config) is swapped in on reload without reconnecting.
+	session := a.IMAP
+	session.Watch = nil
+	for _, mbox := range a.IMAP.Watch {
+		key := "inbox " + a.Name + "/" + mbox
+		proc := &triage.Processor{
+			Config: cfg, Account: a, Store: d.store, Log: d.log, Metrics: d.metrics, Secret: secret,
+			Queued: acks.Kick,
+			Seen: func(kind, suppressed string) {
+				d.metrics.MessagesSeen.WithLabelValues(a.Name, kind).Inc()
+				if suppressed != "" {
+					d.metrics.AcksSuppressed.WithLabelValues(a.Name, suppressed).Inc()
+				}
+			},
+		}
+		p.processors[key] = proc
+		var h *handlerSwitch
+		p.keep(d.units, key, fingerprint(a.Name, session, mbox), func() service.Component {
+			h = &handlerSwitch{}
+			h.set(proc)
+			return inbox.New(inbox.Options{
+				Account: *a, Mailbox: mbox, Handler: h, Health: d.health, Log: d.log, Metrics: d.metrics,
+				MaxMessageSize: cfg.Triage.MaxMessageSize,
+				OnReconnect:    func() { d.metrics.IMAPReconnects.WithLabelValues(a.Name, mbox).Inc() },
+			})
+		})
+		if h != nil {
+			p.units[key].handler = h
+		}
+	}
+}
+
+// pool returns account a's pool: the running one when its smtp section
+// is unchanged, else a new one.
+func (d *Daemon) pool(cfg *config.Config, a *config.Account) *pool {
+	sum := fingerprint(a.Name, a.SMTP, cfg.Location.String())
+	if old := d.pools[a.Name]; old != nil && old.sum == sum {
+		return old
+	}
+	return &pool{sum: sum, p: sender.New(sender.Options{Account: *a, Store: d.store, Location: cfg.Location,
+		Log: d.log.With("component", "sender", "account", a.Name), Metrics: d.metrics})}
+}
+
+// keep adds the unit key to p: the running one when its fingerprint is
+// sum, else a new one that build makes.
+func (p *plan) keep(running map[string]*unit, key, sum string, build func() service.Component) {
+	if old := running[key]; old != nil && old.sum == sum {
+		p.units[key] = old
+		return
+	}
+	p.units[key] = &unit{key: key, sum: sum, comp: build()}
+}
+
+// closeNewPools closes the pools of p that are not in running.
+func (p *plan) closeNewPools(running map[string]*pool) {
+	for name, pl := range p.pools {
+		if running[name] != pl {
+			pl.p.Close()
+		}
+	}
 }
 
 // syncLists imports each `lists[].file` whose content changed since its

@@ -11,6 +11,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sender"
+	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
 	"github.com/herald-mail/herald/daemon/waves"
@@ -378,8 +379,15 @@ func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
 	}
 	done := make(chan struct{})
 	go e.progress(w, wv, done)
+	// Ctrl-C stops as the daemon does (README "Stop, reload, one
+	// daemon"): no new row, and the messages in flight finish and are
+	// recorded, within shutdown_grace.
+	flight, cut := context.WithCancel(context.WithoutCancel(e.ctx))
+	defer cut()
+	stopGrace := context.AfterFunc(e.ctx, func() { time.AfterFunc(w.cfg.ShutdownGrace, cut) })
+	defer stopGrace()
 	now := time.Now()
-	err = w.engine.RunWave(e.ctx, wv, &now)
+	err = w.engine.RunWave(service.WithFlight(e.ctx, flight), wv, &now)
 	close(done)
 	s, serr := w.engine.Status(e.ctx, wv)
 	if serr == nil {

@@ -72,6 +72,7 @@ func TestLoadFull(t *testing.T) {
 	}{
 		{"database", c.Database, filepath.Join(dir, "data/herald.db")},
 		{"templates", c.Templates, filepath.Join(dir, "templates")},
+		{"shutdown grace default", c.ShutdownGrace, 30 * time.Second},
 		{"list file", c.Lists[0].File, filepath.Join(dir, "lists/mayors.csv")},
 		{"location", c.Location.String(), "Europe/Brussels"},
 		{"token", c.HTTP.Token, "s3cret"},
@@ -200,6 +201,7 @@ func TestErrors(t *testing.T) {
 		{"bad port", minimal + "    imap: {port: 70000}\n", 6, "accounts[0].imap.port", "not a TCP port"},
 		{"bad number", minimal + "    smtp: {connections: many}\n", 6, "accounts[0].smtp.connections", `"many" is not a whole number`},
 		{"bad duration", minimal + "    imap: {poll: 60}\n", 6, "accounts[0].imap.poll", "use Go syntax with a unit"},
+		{"grace too long", minimal + "shutdown_grace: 1h\n", 6, "shutdown_grace", "from 1s to 10m"},
 		{"bad language", minimal + "    language: English\n", 6, "accounts[0].language", "not a language code"},
 		{"bad alias address", minimal + "    aliases: [\"Bob <b@example.org>\"]\n", 6, "accounts[0].aliases[0]", "bare address"},
 		{"shared address", minimal + "  - {name: b, address: A@example.org}\n", 6, "accounts[1].address", "already used at line 5"},

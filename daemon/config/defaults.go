@@ -9,6 +9,7 @@ import "time"
 //	database                    data/herald.db
 //	timezone                    UTC
 //	templates                   templates
+//	shutdown_grace              30s
 //	log                         {level: info, format: text}
 //	http.listen                 127.0.0.1:8025
 //	accounts[].language         en
@@ -39,6 +40,7 @@ func applyDefaults(c *Config) {
 	def(&c.Database, "data/herald.db")
 	def(&c.Timezone, "UTC")
 	def(&c.Templates, "templates")
+	def(&c.ShutdownGrace, 30*time.Second)
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "text")
 	def(&c.HTTP.Listen, "127.0.0.1:8025")

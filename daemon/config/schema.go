@@ -7,10 +7,11 @@ import "github.com/goccy/go-yaml/ast"
 
 func (d *decoder) config(n ast.Node, c *Config) {
 	d.mapping(n, "", map[string]handler{
-		"database":  d.str(&c.Database),
-		"timezone":  d.str(&c.Timezone),
-		"templates": d.str(&c.Templates),
-		"sandbox":   d.sandbox(&c.Sandbox),
+		"database":       d.str(&c.Database),
+		"timezone":       d.str(&c.Timezone),
+		"templates":      d.str(&c.Templates),
+		"shutdown_grace": d.duration(&c.ShutdownGrace),
+		"sandbox":        d.sandbox(&c.Sandbox),
 		"log": func(n ast.Node, key string) {
 			d.mapping(n, key, map[string]handler{
 				"level":  d.str(&c.Log.Level),

@@ -14,17 +14,20 @@ type Config struct {
 	// Path is the file the config was read from (not a YAML key).
 	Path string `yaml:"-"`
 
-	Database  string    `yaml:"database"`
-	Timezone  string    `yaml:"timezone"`
-	Templates string    `yaml:"templates"`
-	Sandbox   Sandbox   `yaml:"sandbox"`
-	Log       Log       `yaml:"log"`
-	HTTP      HTTP      `yaml:"http"`
-	Event     Event     `yaml:"event"`
-	Accounts  []Account `yaml:"accounts"`
-	Triage    Triage    `yaml:"triage"`
-	Lists     []List    `yaml:"lists"`
-	Waves     []Wave    `yaml:"waves"`
+	Database  string `yaml:"database"`
+	Timezone  string `yaml:"timezone"`
+	Templates string `yaml:"templates"`
+	// ShutdownGrace is how long a stop or a reload lets the SMTP
+	// transactions in flight finish before they are cut.
+	ShutdownGrace time.Duration `yaml:"shutdown_grace"`
+	Sandbox       Sandbox       `yaml:"sandbox"`
+	Log           Log           `yaml:"log"`
+	HTTP          HTTP          `yaml:"http"`
+	Event         Event         `yaml:"event"`
+	Accounts      []Account     `yaml:"accounts"`
+	Triage        Triage        `yaml:"triage"`
+	Lists         []List        `yaml:"lists"`
+	Waves         []Wave        `yaml:"waves"`
 
 	// Location is Timezone resolved (not a YAML key).
 	Location *time.Location `yaml:"-"`

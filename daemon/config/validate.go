@@ -79,6 +79,11 @@ func (v *validator) top() {
 		v.errorf("timezone", "unknown time zone %q; use an IANA name such as Europe/Brussels or UTC", c.Timezone)
 	}
 	c.Location = loc
+	// RFC 5321 §4.5.3.2.6 lets a server take 10 min to answer the end of
+	// data; a longer grace only delays a stop.
+	if c.ShutdownGrace < 0 || c.ShutdownGrace > 10*time.Minute {
+		v.errorf("shutdown_grace", "%s is out of range; give a duration from 1s to 10m, e.g. 30s", c.ShutdownGrace)
+	}
 	oneOf(v, "log.level", c.Log.Level, "debug", "info", "warn", "error")
 	oneOf(v, "log.format", c.Log.Format, "text", "json")
 

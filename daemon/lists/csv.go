@@ -194,24 +194,40 @@ func (r *reader) parseRow(rec []string) (*store.ContactRow, string) {
 	}
 	row.Key = key
 	for k, col := range h.known {
-		row.Has[k] = col >= 0
-		row.Known[k] = ""
-		if col >= 0 {
-			// Known columns are one-line values (names go into headers):
-			// newlines and runs of spaces become one space.
-			row.Known[k] = oneLine(rec[col])
+		row.Known[k], row.Has[k] = "", false
+		if col < 0 {
+			continue
+		}
+		// Known columns are one-line values (names go into headers):
+		// newlines and runs of spaces become one space.
+		switch v := oneLine(rec[col]); v {
+		case "": // keeps what is stored
+		case ClearCell:
+			row.Has[k] = true
+		default:
+			row.Known[k], row.Has[k] = v, true
 		}
 	}
 	if row.Known[store.ColLanguage], err = normLanguage(row.Known[store.ColLanguage]); err != nil {
 		return nil, err.Error()
 	}
-	row.Fields = row.Fields[:0]
+	row.Fields, row.Cleared = row.Fields[:0], row.Cleared[:0]
 	for _, f := range h.fields {
-		v := strings.TrimSpace(strings.ReplaceAll(rec[f.col], "\r\n", "\n"))
-		row.Fields = append(row.Fields, store.Field{Name: f.name, Value: v})
+		switch v := strings.TrimSpace(strings.ReplaceAll(rec[f.col], "\r\n", "\n")); v {
+		case "":
+		case ClearCell:
+			row.Cleared = append(row.Cleared, f.name)
+		default:
+			row.Fields = append(row.Fields, store.Field{Name: f.name, Value: v})
+		}
 	}
 	return row, ""
 }
+
+// ClearCell is the cell that clears a stored field: an import never
+// erases with an empty cell or a missing column, since a contact on two
+// lists gets from each file only some of its fields.
+const ClearCell = "-"
 
 // oneLine trims s and folds every run of spaces and control characters
 // into one space.

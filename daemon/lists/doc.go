@@ -20,6 +20,11 @@
 // case-insensitively with internationalised domains in A-label form.
 // Rows whose cells are all empty are skipped, as blank lines are.
 //
-// Re-importing updates the fields the file has and never clears a status:
-// an unsubscribed member stays unsubscribed, a bounced contact bounced.
+// Re-importing, into the same list or another, only adds and corrects:
+// a cell with a value sets that field; an empty cell or a column the file
+// lacks keeps what is stored (a contact on two lists keeps what each
+// list's file knows); a cell holding a single "-" (ClearCell) clears the
+// field. A contact keeps the spelling of its address it was first
+// imported with. An import never clears a status: an unsubscribed member
+// stays unsubscribed, a bounced contact bounced.
 package lists

@@ -216,8 +216,8 @@ func TestReimportNeverClearsStatus(t *testing.T) {
 	}
 	rep := importString(t, st, "mayors",
 		"email,name,status\nBart@Mechelen.example,Bart Somers,subscribed\nmaire@montreal.example,Valérie Plante,subscribed\nc@x.example,C,\n")
-	if rep.Updated != 1 || rep.Unchanged != 2 || rep.Added != 0 {
-		t.Errorf("re-import = %+v, want 1 updated (the address case), 2 unchanged", rep)
+	if rep.Updated != 0 || rep.Unchanged != 3 || rep.Added != 0 {
+		t.Errorf("re-import = %+v, want 3 unchanged (an address keeps its first spelling)", rep)
 	}
 	if c := contact(t, st, "bart@mechelen.example"); c.Status != store.StatusBounced || c.Fields["desk"] != "Europe" {
 		t.Errorf("bart = %q %v, want bounced with desk kept", c.Status, c.Fields)
@@ -232,6 +232,48 @@ func TestReimportNeverClearsStatus(t *testing.T) {
 	}
 	if _, err := st.Contact(ctx, "new@x.example"); err == nil {
 		t.Error("the dry run wrote a contact")
+	}
+}
+
+// TestImportNeverErases is the merge rule: a contact on two lists gets
+// only some fields from each file. A missing column or an empty cell
+// keeps what is stored, a "-" clears it, and the address keeps the
+// spelling it was first imported with.
+func TestImportNeverErases(t *testing.T) {
+	st := openStore(t)
+	importString(t, st, "mayors", "email,name,organisation,city,language,desk\n"+
+		"Maire@Dakar.example,Soham El Wardini,Ville de Dakar,Dakar,fr,Africa\n"+
+		"bart@mechelen.example,Bart Somers,Stad Mechelen,Mechelen,nl,Europe\n")
+	// The press list has no organisation or city column, and some cells
+	// are empty.
+	rep := importString(t, st, "press", "email,name,language,desk,outlet\n"+
+		"maire@dakar.example,,,,Le Soleil\n"+
+		"BART@Mechelen.example,Bart Somers,,-,\n")
+	if rep.Added != 2 || len(rep.Rejected) != 0 {
+		t.Errorf("press import = %+v, want 2 added", rep)
+	}
+	dakar := contact(t, st, "maire@dakar.example")
+	if dakar.Email != "Maire@Dakar.example" || dakar.Name != "Soham El Wardini" || dakar.Organisation != "Ville de Dakar" ||
+		dakar.City != "Dakar" || dakar.Language != "fr" || dakar.Fields["desk"] != "Africa" || dakar.Fields["outlet"] != "Le Soleil" {
+		t.Errorf("dakar after the press import = %+v, want every stored field kept, outlet added and the first spelling", dakar.Contact)
+	}
+	bart := contact(t, st, "bart@mechelen.example")
+	if bart.Email != "bart@mechelen.example" || bart.Organisation != "Stad Mechelen" || bart.City != "Mechelen" {
+		t.Errorf("bart after the press import = %+v", bart.Contact)
+	}
+	if len(bart.Fields) != 0 {
+		t.Errorf("bart's fields = %v, want desk cleared by its \"-\" cell and no empty outlet", bart.Fields)
+	}
+	// "-" clears a known column too; a new contact with "-" gets it empty.
+	rep = importString(t, st, "mayors", "email,city,title\nbart@mechelen.example,-,-\nnew@x.example,-,Mayor\n")
+	if rep.Updated != 1 || rep.Added != 1 {
+		t.Errorf("clearing import = %+v, want 1 updated, 1 added", rep)
+	}
+	if c := contact(t, st, "bart@mechelen.example"); c.City != "" || c.Organisation != "Stad Mechelen" {
+		t.Errorf("bart = %+v, want city cleared, organisation kept", c.Contact)
+	}
+	if c := contact(t, st, "new@x.example"); c.City != "" || c.Title != "Mayor" {
+		t.Errorf("new = %+v, want no city, title Mayor", c.Contact)
 	}
 }
 

@@ -22,6 +22,7 @@ const (
 	CmdRcpt    = "RCPT"
 	CmdData    = "DATA"
 	CmdEnd     = "." // the message body and its end-of-data line
+	CmdRset    = "RSET"
 )
 
 // Error is an SMTP failure: the server's answer, or a lost connection.

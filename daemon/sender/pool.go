@@ -21,6 +21,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/metrics"
+	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -152,9 +153,14 @@ func (p *Pool) send(ctx context.Context, from, to string, raw []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err // select picks at random among ready cases
 	}
+	// The transaction runs to its verdict even when ctx ends now, within
+	// the daemon's stop grace (service.InFlight): cut after its content
+	// went out, the message would be sent again after a restart.
+	fctx, landed := service.InFlight(ctx)
+	defer landed()
 	start := time.Now()
 	var err error
-	if e := p.attempt(ctx, s, from, to, raw, granted); e != nil {
+	if e := p.attempt(fctx, s, from, to, raw, granted); e != nil {
 		err = e // never a nil *Error in a non-nil error
 	}
 	if p.onSend != nil {
@@ -195,7 +201,7 @@ func (p *Pool) attempt(ctx context.Context, s *session, from, to string, raw []b
 		if e == nil {
 			return nil
 		}
-		s.reset(e)
+		s.reset(ctx, e)
 		// A connection lost before the end of data, or one the server had
 		// already timed out (RFC 5321 §4.5.3.2.7), delivered nothing.
 		dropped := e.Code == 0 && !e.Uncertain || !fresh && e.Command == CmdMail && isIdleTimeout(e)

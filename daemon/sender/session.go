@@ -162,8 +162,9 @@ func (s *session) transaction(ctx context.Context, from, to string, raw []byte) 
 
 // reset readies the session for the next message after e: a lost
 // connection or a 421 (RFC 5321 §3.8: the server is closing) drops it,
-// any other refusal is followed by RSET (§4.1.1.5).
-func (s *session) reset(e *Error) {
+// any other refusal is followed by RSET (§4.1.1.5), under the same guard
+// as the transaction's other steps: cut when ctx ends.
+func (s *session) reset(ctx context.Context, e *Error) {
 	if s.sc == nil {
 		return
 	}
@@ -171,11 +172,17 @@ func (s *session) reset(e *Error) {
 		s.drop()
 		return
 	}
-	if err := s.sc.UpdateDeadline(commandTimeout); err != nil {
-		s.drop()
-		return
-	}
-	if err := s.sc.Reset(); err != nil {
+	var failed *Error
+	s.guard(ctx, func() {
+		if err := s.sc.UpdateDeadline(commandTimeout); err != nil {
+			failed = smtpError(CmdRset, err)
+			return
+		}
+		if err := s.sc.Reset(); err != nil {
+			failed = smtpError(CmdRset, err)
+		}
+	}, &failed)
+	if failed != nil {
 		s.drop()
 	}
 }

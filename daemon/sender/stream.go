@@ -7,6 +7,8 @@ import (
 	"io"
 	"runtime"
 	"time"
+
+	"github.com/herald-mail/herald/daemon/service"
 )
 
 // Stream lends one session of the pool to one caller for messages sent
@@ -25,8 +27,16 @@ import (
 //
 // Without PIPELINING each command waits for its answer, as in Send. A
 // Stream is for one goroutine.
+//
+// A message whose envelope the server accepted is finished even after the
+// ctx given to Stream and End ended: its content, end-of-data line and
+// verdict run on the in-flight context (service.InFlight), which the
+// daemon ends only after its stop's grace period. Only new messages stop
+// with ctx.
 type Stream struct {
 	p       *Pool
+	flight  context.Context // what the open message's content runs on
+	landed  context.CancelFunc
 	s       *session // nil while handed back to the pool (End)
 	open    bool     // the server accepted DATA; the content is due
 	day     string   // the open message's daily cap reservation
@@ -50,6 +60,7 @@ func (p *Pool) Stream(ctx context.Context) (*Stream, error) {
 	if err := st.acquire(ctx); err != nil {
 		return nil, err
 	}
+	st.flight, st.landed = service.InFlight(ctx)
 	return st, nil
 }
 
@@ -85,6 +96,9 @@ func (st *Stream) release() {
 func (st *Stream) Close() {
 	st.Abort()
 	st.release()
+	if st.landed != nil {
+		st.landed()
+	}
 }
 
 // Abort drops the open message, which delivered nothing: the session is
@@ -174,7 +188,7 @@ func (st *Stream) begin(ctx context.Context, from, to string, granted time.Time,
 			st.open, st.granted, st.started = true, granted, start
 			return nil
 		}
-		s.reset(e)
+		s.reset(ctx, e)
 		// Before the content nothing was delivered: a lost connection, or
 		// one the server had timed out (RFC 5321 §4.5.3.2.7), may be
 		// replaced.
@@ -248,12 +262,16 @@ func (st *Stream) envelopeOneByOne(from, to string) *Error {
 // same write as raw, and a session lost with the answers is replaced for
 // it (its envelope delivered nothing). Otherwise it is started after
 // raw's verdict, as by Begin, once the waiting Send had the session.
-// When ctx has already ended, End sends nothing and aborts the message.
+//
+// Once ctx ended, End still sends raw (its row is committed 'sending': cut
+// now, it would be sent again after a restart) but starts no next message.
+// When the in-flight context has already ended, End sends nothing and
+// aborts the message.
 func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, next error) {
 	if !st.open {
 		return errors.New("sender: End without an open message"), nil
 	}
-	if err := ctx.Err(); err != nil {
+	if err := st.flight.Err(); err != nil {
 		st.Abort() // nothing of it went out
 		if to != "" {
 			next = err
@@ -263,30 +281,30 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 	p := st.p
 	if to != "" {
 		if err := checkPaths(from, to); err != nil {
-			return st.end(ctx, raw), err
+			return st.end(raw), err
 		}
 	}
 	var day string
-	cross := to != "" && st.s.pipelining && p.waiting.Load() == 0 && !p.isClosed()
+	cross := to != "" && ctx.Err() == nil && st.s.pipelining && p.waiting.Load() == 0 && !p.isClosed()
 	if cross {
 		// Waiting for a token here would hold the server in DATA.
 		if _, ok := p.bucket.take(time.Now()); !ok {
 			cross = false
 		} else if d, err := p.daily.reserve(ctx); err != nil {
-			return st.end(ctx, raw), err
+			return st.end(raw), err
 		} else {
 			day = d
 		}
 	}
 	if !cross {
-		end = st.end(ctx, raw)
+		end = st.end(raw)
 		if to == "" {
 			return end, nil
 		}
 		return end, st.Begin(ctx, from, to)
 	}
 	granted := time.Now()
-	endE, nextE := st.cross(ctx, raw, from, to)
+	endE, nextE := st.cross(raw, from, to)
 	end = st.ended(endE)
 	if nextE == nil {
 		st.open, st.day, st.granted, st.started = true, day, granted, granted
@@ -300,7 +318,7 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 			return end, nil
 		}
 	} else {
-		st.s.reset(nextE)
+		st.s.reset(st.flight, nextE)
 		p.slowDownOn(nextE, granted)
 		st.report(granted, nextE)
 	}
@@ -309,10 +327,10 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 }
 
 // end sends the open message's content alone and returns its verdict.
-func (st *Stream) end(ctx context.Context, raw []byte) error {
+func (st *Stream) end(raw []byte) error {
 	s := st.s
 	var e *Error
-	s.guard(ctx, func() {
+	s.guard(st.flight, func() {
 		if st.dw == nil {
 			e = s.content(raw)
 			return
@@ -320,7 +338,7 @@ func (st *Stream) end(ctx context.Context, raw []byte) error {
 		e = st.contentOneByOne(raw)
 	}, &e)
 	if e != nil {
-		s.reset(e)
+		s.reset(st.flight, e)
 	}
 	return st.ended(e)
 }
@@ -350,10 +368,10 @@ func (st *Stream) contentOneByOne(raw []byte) *Error {
 
 // cross writes raw's content, its end-of-data line and the next
 // envelope in one write, then reads the verdict on raw and the answers
-// to the envelope.
-func (st *Stream) cross(ctx context.Context, raw []byte, from, to string) (end, next *Error) {
+// to the envelope, on the in-flight context.
+func (st *Stream) cross(raw []byte, from, to string) (end, next *Error) {
 	s := st.s
-	s.guard(ctx, func() { end, next = s.crossed(raw, from, to) }, &end, &next)
+	s.guard(st.flight, func() { end, next = s.crossed(raw, from, to) }, &end, &next)
 	return end, next
 }
 

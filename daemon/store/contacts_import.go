@@ -57,15 +57,19 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// mergeFields lays the file's fields over the stored ones: a column the
-// file has sets the value, a field it lacks is kept (a contact on two
-// lists keeps both lists' columns).
-func mergeFields(stored string, file []Field) (string, error) {
-	if len(file) == 0 {
+// mergeFields lays the file's fields over the stored ones: a value the
+// file gives sets the field, a field it lacks (no column, or an empty
+// cell) is kept, so a contact on two lists keeps both lists' columns; the
+// fields named in clear are removed.
+func mergeFields(stored string, file []Field, clear []string) (string, error) {
+	if len(file) == 0 && len(clear) == 0 {
 		return stored, nil
 	}
-	if stored == "" || stored == "{}" {
+	if (stored == "" || stored == "{}") && len(clear) == 0 {
 		return encodeFields(file), nil
+	}
+	if stored == "" {
+		stored = "{}"
 	}
 	m := map[string]string{}
 	if err := json.Unmarshal([]byte(stored), &m); err != nil {
@@ -73,6 +77,9 @@ func mergeFields(stored string, file []Field) (string, error) {
 	}
 	for _, f := range file {
 		m[f.Name] = f.Value
+	}
+	for _, name := range clear {
+		delete(m, name)
 	}
 	merged := make([]Field, 0, len(m))
 	for k, v := range m {
@@ -96,17 +103,21 @@ const (
 // KnownColumns names the known columns (SPEC §6), as a header spells them.
 var KnownColumns = [NumKnown]string{"name", "language", "organisation", "title", "city", "country"}
 
-// ContactRow is one contact as an import file gives it.
+// ContactRow is one contact as an import file gives it. An import only
+// adds and corrects: what the row does not give is left as stored, so a
+// contact on two lists keeps what each list's file knows.
 type ContactRow struct {
-	Email string // as written
+	Email string // as written; a contact keeps the spelling it was added with
 	Key   string // EmailKey(Email)
-	// Known holds the known columns; Has says which the file has. A
-	// column the file has sets the value, even to empty; a column it
-	// lacks leaves the stored value alone.
+	// Known holds the known columns; Has says which the row sets (to
+	// Known's value, which is "" to clear it). A column the file lacks,
+	// or an empty cell, leaves the stored value alone.
 	Known [NumKnown]string
 	Has   [NumKnown]bool
-	// Fields are the other columns, sorted by name.
+	// Fields are the other columns the row gives a value, sorted by name.
 	Fields []Field
+	// Cleared names the other columns the row clears.
+	Cleared []string
 }
 
 // Outcome is what an import did with one row.
@@ -142,7 +153,7 @@ var importQueries = [...]string{
 	`SELECT id, email, name, language, organisation, title, city, country, fields FROM contacts WHERE email_key = ?`,
 	`INSERT INTO contacts (email, email_key, name, language, organisation, title, city, country, fields, created_at, updated_at)
 	 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING`,
-	`UPDATE contacts SET email = ?, name = ?, language = ?, organisation = ?, title = ?, city = ?, country = ?,
+	`UPDATE contacts SET name = ?, language = ?, organisation = ?, title = ?, city = ?, country = ?,
 	 fields = ?, updated_at = ? WHERE id = ?`,
 	`INSERT INTO list_members (list_id, contact_id, status, added_at) VALUES (?, ?, 'subscribed', ?)
 	 ON CONFLICT (list_id, contact_id) DO NOTHING`,
@@ -248,7 +259,7 @@ func (li *ListImport) upsertContact(r *ContactRow) (id int64, changed bool, err 
 			return id, true, err
 		}
 	}
-	var email, fields string
+	var email, fields string // the stored spelling is kept: email is not written back
 	var k [NumKnown]string
 	err = li.find.QueryRowContext(li.ctx, r.Key).Scan(&id, &email, &k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &fields)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -266,14 +277,14 @@ func (li *ListImport) upsertContact(r *ContactRow) (id int64, changed bool, err 
 			n[i] = r.Known[i]
 		}
 	}
-	merged, err := mergeFields(fields, r.Fields)
+	merged, err := mergeFields(fields, r.Fields, r.Cleared)
 	if err != nil {
 		return 0, false, err
 	}
-	if n == k && merged == fields && email == r.Email {
+	if n == k && merged == fields {
 		return id, false, nil
 	}
-	_, err = li.update.ExecContext(li.ctx, r.Email, n[0], n[1], n[2], n[3], n[4], n[5], merged, li.now, id)
+	_, err = li.update.ExecContext(li.ctx, n[0], n[1], n[2], n[3], n[4], n[5], merged, li.now, id)
 	return id, true, err
 }
 

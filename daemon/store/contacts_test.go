@@ -80,9 +80,13 @@ func TestEncodeFieldsRoundTrips(t *testing.T) {
 			t.Errorf("round trip [%s] = %q, want %q", k, back[k], v)
 		}
 	}
-	got, err := mergeFields(encodeFields(fields[:2]), []Field{{"b", "new"}, {"z", "added"}})
+	got, err := mergeFields(encodeFields(fields[:2]), []Field{{"b", "new"}, {"z", "added"}}, nil)
 	if err != nil || got != `{"a":"quote \" back \\ slash","b":"new","z":"added"}` {
 		t.Errorf("mergeFields() = %s, %v", got, err)
+	}
+	got, err = mergeFields(got, nil, []string{"b", "absent"})
+	if err != nil || got != `{"a":"quote \" back \\ slash","z":"added"}` {
+		t.Errorf("mergeFields() clearing b = %s, %v", got, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package triage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -183,19 +184,30 @@ func (s *Sender) forwardMessage(job *ForwardJob) ([]byte, error) {
 }
 
 // send delivers a batch through the account's pool; each message's
-// result is committed as soon as the server answers it.
+// result is committed as soon as the server answers it. Once ctx ends no
+// new message starts; the one in flight finishes within the daemon's
+// stop grace (the pool runs it on service.InFlight) and its result is
+// committed even so: lost, the acknowledgement would go out again after
+// a restart.
 func (s *Sender) send(ctx context.Context, batch []outgoing) error {
+	record := context.WithoutCancel(ctx)
 	for _, o := range batch {
+		if ctx.Err() != nil {
+			return nil // the rest stays queued
+		}
 		start := time.Now()
 		if err := s.SMTP.Send(ctx, s.Account.Address, o.to, o.raw); err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				return nil // stopped before it was sent: still queued
+			}
 			s.Log.Warn("send failed", "kind", o.action.Kind, "action", o.action.ID, "err", err)
-			if err := s.Store.ActionsDone(ctx, []int64{o.action.ID}, err); err != nil {
+			if err := s.Store.ActionsDone(record, []int64{o.action.ID}, err); err != nil {
 				return err
 			}
 			continue
 		}
 		s.Metrics.SendSeconds.WithLabelValues(s.Account.Name, o.action.Kind).Observe(time.Since(start).Seconds())
-		if err := s.recordSent(ctx, o); err != nil {
+		if err := s.recordSent(record, o); err != nil {
 			return err
 		}
 	}

@@ -223,7 +223,9 @@ func (p *pass) next(ctx context.Context) (item, bool, error) {
 // runPass reads, renders and sends the rows due now with workers
 // sessions, and returns how many rows it read (0: nothing was due).
 // The sessions stop after their current message when the wave is
-// stopped; ctx ending interrupts them.
+// stopped or ctx ends: a message in flight then gets its verdict, which
+// is committed, unless the daemon's stop grace runs out first
+// (service.InFlight).
 func (e *Engine) runPass(ctx context.Context, w *config.Wave, acct *config.Account, pool Sender, stop *stopCheck, workers int) (int, error) {
 	ctx, cancel := context.WithCancel(ctx) // the sessions' and the outbox's
 	defer cancel()

@@ -39,21 +39,24 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 	if !ok {
 		return fmt.Errorf("%w (%s)", ErrLeased, holder)
 	}
-	ctx, stop := context.WithCancel(ctx)
+	// The lease is renewed until RunWave returns, not until ctx ends: a
+	// stop lets the messages in flight finish (service.InFlight), and the
+	// wave stays ours until their results are committed.
+	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
 	var renew sync.WaitGroup
 	renew.Add(1)
 	go func() {
 		defer renew.Done()
 		// Without renewal the lease would lapse mid-run: a panic stops the run.
-		if e.recovered("lease", func() error { e.renewLease(ctx, w.Name); return nil }) != nil {
+		if e.recovered("lease", func() error { e.renewLease(lctx, w.Name); return nil }) != nil {
 			stop()
 		}
 	}()
 	defer func() {
 		stop()
 		renew.Wait()
-		e.Store.ReleaseLease(context.WithoutCancel(ctx), w.Name, e.Owner)
+		e.Store.ReleaseLease(lctx, w.Name, e.Owner)
 	}()
 
 	// Holding the lease, rows a previous holder left 'sending' are ours to

@@ -37,14 +37,14 @@ func (e *Engine) send(ctx context.Context, w *config.Wave) error {
 }
 
 // failed records err, the failure of row d, and reports whether the
-// session must stop: ctx ended or the pool was closed (a marked row goes
-// back to the queue unless the server may have taken it; an unmarked one
-// stays as it is), the wave paused itself, or the daily cap is reached.
-// A row refused before it was marked gets the try its mark would have
-// counted.
+// session must stop: it was stopped, or the pool was closed (a marked row
+// goes back to the queue unless the server may have taken it; an unmarked
+// one stays as it is), the wave paused itself, or the daily cap is
+// reached. A row refused before it was marked gets the try its mark would
+// have counted.
 func (e *Engine) failed(ctx context.Context, w *config.Wave, p *pass, d *store.Delivery, err error, marked bool) bool {
 	closed := errors.Is(err, sender.ErrClosed)
-	if (ctx.Err() != nil || closed) && !errors.Is(err, sender.ErrDailyCap) {
+	if (interrupted(ctx, err, marked) || closed) && !errors.Is(err, sender.ErrDailyCap) {
 		if closed {
 			p.stop.force() // the daemon is stopping: the rest stays due
 		}
@@ -64,6 +64,18 @@ func (e *Engine) failed(ctx context.Context, w *config.Wave, p *pass, d *store.D
 		return true
 	}
 	return false
+}
+
+// interrupted reports whether err is the stop's doing rather than the
+// server's: ctx ended (the daemon stops taking rows) and the row was not
+// yet marked, or its transaction was cut when the stop's grace ran out. A
+// marked row whose transaction finished after the stop has the server's
+// verdict, recorded as any other.
+func interrupted(ctx context.Context, err error, marked bool) bool {
+	if ctx.Err() == nil {
+		return false
+	}
+	return !marked || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // outcome maps a send error to the row's next state (SPEC §5): 4xx and

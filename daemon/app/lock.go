@@ -1,0 +1,79 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// LockedError is lockDatabase's error when another daemon holds the
+// database.
+type LockedError struct {
+	PID      int // the holder's, 0 when unknown
+	Database string
+}
+
+func (e *LockedError) Error() string {
+	who := "another herald"
+	if e.PID > 0 {
+		who = fmt.Sprintf("another herald (pid %d)", e.PID)
+	}
+	return fmt.Sprintf("%s is running on %s; stop it first (the other commands work while it runs)", who, e.Database)
+}
+
+// dbLock is the exclusive lock one `herald run` holds on its database for
+// its whole life: a second daemon on the same database would bind nothing
+// useful and, on its way out, clear the first one's runtime facts (the
+// sandbox addresses `sandbox inject` and `waves test` read).
+type dbLock struct{ f *os.File }
+
+// lockPath is the lock file of a database: beside it, so that two configs
+// naming the same file through different relative paths still meet.
+func lockPath(database string) string { return database + ".lock" }
+
+// lockDatabase takes the daemon's lock on database before anything else
+// touches it: flock(2), released by the kernel however the process ends,
+// so a crash never leaves a stale lock. The file keeps the holder's pid for
+// the message the next one prints; it is never removed (removing it would
+// let a third process lock a new file while the second still waits on the
+// old one).
+func lockDatabase(database string) (*dbLock, error) {
+	path := lockPath(database)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create database folder %s: %w", filepath.Dir(path), err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock database: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		holder := readPID(f)
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &LockedError{PID: holder, Database: database}
+		}
+		return nil, fmt.Errorf("lock database %s: %w", path, err)
+	}
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
+	}
+	return &dbLock{f: f}, nil
+}
+
+func readPID(f *os.File) int {
+	b := make([]byte, 32)
+	n, _ := f.ReadAt(b, 0)
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b[:n])))
+	return pid
+}
+
+// release unlocks; closing the file is enough for flock.
+func (l *dbLock) release() {
+	if l != nil && l.f != nil {
+		l.f.Close()
+	}
+}
