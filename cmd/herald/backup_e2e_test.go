@@ -12,7 +12,7 @@ import (
 	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
-// TestBackupWhileRunningAndRestore follows README "Backups": a backup
+// TestBackupWhileRunningAndRestore follows README "Operations": a backup
 // taken with `herald backup` while the daemon runs, a refused second one
 // without --force, then the documented restore (stop, move the database
 // and its -wal and -shm aside, put the backup in place) brings back the
@@ -38,6 +38,9 @@ lists:
 	t.Log(strings.TrimSpace(out))
 	if out, errOut, code := herald(t, "--config", cfg, "backup", backup); code != 1 || !strings.Contains(errOut, "--force") {
 		t.Errorf("second herald backup: exit %d, want 1 and a hint at --force\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := herald(t, "--config", cfg, "backup"); code != 2 || !strings.Contains(errOut, "usage: herald backup FILE") {
+		t.Errorf("herald backup without FILE: exit %d, want 2 and the usage\n%s", code, errOut)
 	}
 	importMayors(t, cfg, 3, 5) // after the backup: lost by the restore
 	if n := mayors(t, cfg); n != 5 {
