@@ -52,9 +52,6 @@ var heraldEnquiry = map[category]bool{
 	catEnquiry: true, catProgramme: true, catVisa: true, catPress: true, catList: true,
 }
 
-// filterFolders are imapfilter's destinations, created by its config.
-var filterFolders = []string{"Triage/Visa", "Triage/Press", "Triage/Auto-replies", "Triage/General"}
-
 // filterFolder is where imapfilter's four subject rules put a subject;
 // it mirrors filterConfig (IMAP SEARCH SUBJECT is a case-insensitive
 // substring match on the decoded subject).

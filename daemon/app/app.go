@@ -29,8 +29,8 @@ import (
 type Options struct {
 	ConfigPath string
 	Version    string
-	Stdout     io.Writer // the start banner: where the dashboard and sandbox listen
-	Stderr     io.Writer // logs
+	Stdout     io.Writer // the start banner, or the logs when they are JSON (logging.Streams)
+	Stderr     io.Writer // the logs, or the banner when the logs are JSON
 }
 
 // Daemon is a running herald.
@@ -67,10 +67,16 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	log, level, err := logging.New(o.Stderr, cfg.Log.Level, cfg.Log.Format)
+	logs, banner := logging.Streams(cfg.Log.Format, o.Stdout, o.Stderr)
+	log, level, err := logging.New(logs, cfg.Log.Level, cfg.Log.Format)
 	if err != nil {
 		return err
 	}
+	o.Stdout = banner
+	// Code that has no logger of its own (the store's warning about a
+	// readable database file) falls back to slog.Default: give it the
+	// same format and stream.
+	slog.SetDefault(log)
 	d := &Daemon{opts: o, log: log, level: level, metrics: metrics.New(o.Version),
 		units: map[string]*unit{}, pools: map[string]*pool{}}
 	d.health = service.NewHealth(d.metrics)

@@ -17,6 +17,11 @@ import (
 // cut (the grace is over): they only have to notice and return.
 const cutWait = 5 * time.Second
 
+// StopWithin is the longest a stop takes with the given shutdown grace:
+// the grace, then cutWait for the components to return. A service
+// manager's stop timeout must be longer.
+func StopWithin(grace time.Duration) time.Duration { return grace + cutWait }
+
 // unit is one running component with what it was built from.
 type unit struct {
 	key  string // "inbox habitat/INBOX", "scheduler", …

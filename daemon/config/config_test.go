@@ -17,12 +17,6 @@ func env(vars map[string]string) func(string) (string, bool) {
 	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 }
 
-var fullEnv = env(map[string]string{
-	"HERALD_TOKEN":          "s3cret",
-	"HABITAT_IMAP_PASSWORD": "imap-pw",
-	"HABITAT_SMTP_PASSWORD": "smtp-pw",
-})
-
 // minimal is the smallest valid config; tests append keys to it.
 const minimal = `sandbox: true
 event: {ref_prefix: T}

@@ -40,7 +40,7 @@ func applyDefaults(c *Config) {
 	def(&c.Database, "data/herald.db")
 	def(&c.Timezone, "UTC")
 	def(&c.Templates, "templates")
-	def(&c.ShutdownGrace, 30*time.Second)
+	def(&c.ShutdownGrace, DefaultShutdownGrace)
 	def(&c.Log.Level, "info")
 	def(&c.Log.Format, "text")
 	def(&c.HTTP.Listen, "127.0.0.1:8025")

@@ -293,6 +293,9 @@ func (c *Config) AckMaxPerHour(a *Account) int {
 // DefaultAckMaxPerHour is triage.ack_max_per_hour when left out.
 const DefaultAckMaxPerHour = 100
 
+// DefaultShutdownGrace is shutdown_grace when left out.
+const DefaultShutdownGrace = 30 * time.Second
+
 // String formats r as config.yaml writes it, e.g. "20/s".
 func (r Rate) String() string {
 	unit := map[time.Duration]string{time.Second: "s", time.Minute: "m", time.Hour: "h", 24 * time.Hour: "d"}[r.Per]

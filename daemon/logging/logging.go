@@ -1,5 +1,6 @@
 // Package logging builds the daemon's slog logger from the `log` section of
-// config.yaml. Logs go to stderr; stdout is for command output.
+// config.yaml. Text logs go to stderr, leaving stdout to command output;
+// JSON logs go to stdout (see Streams).
 package logging
 
 import (
@@ -24,6 +25,18 @@ func New(w io.Writer, level, format string) (*slog.Logger, *slog.LevelVar, error
 		return slog.New(slog.NewJSONHandler(w, opts)), lv, nil
 	}
 	return nil, nil, fmt.Errorf("log format %q: want text or json", format)
+}
+
+// Streams picks where `herald run` writes its logs and its start banner.
+// Text logs go to stderr, for a person at a terminal. JSON logs go to
+// stdout, one object per line and nothing else, because that is the
+// stream container runtimes and log shippers read and parse; the banner,
+// which is not JSON, then goes to stderr, out of their way.
+func Streams(format string, stdout, stderr io.Writer) (logs, banner io.Writer) {
+	if strings.EqualFold(format, "json") {
+		return stdout, stderr
+	}
+	return stderr, stdout
 }
 
 // SetLevel parses debug|info|warn|error into lv.
