@@ -61,7 +61,9 @@ type signal struct {
 
 // Intent reads the intent of a reply from its text (pass ReplyText's
 // result; quoted lines, attributions and Outlook header blocks it left in
-// are stripped) and its subject, whose Outlook-style "Accepted:",
+// are stripped, and so are the banner, signature, disclaimer, office-hours
+// notice and mobile footer around the answer, see stripTrailer) and its
+// subject, whose Outlook-style "Accepted:",
 // "Refusé :", "Aceptado:" prefix counts as evidence. English, French and
 // Spanish are read; accents are optional.
 //

@@ -62,7 +62,7 @@ var macros = strings.NewReplacer(
 	// French.
 	"{FR_ADV}", `(?:(?:malheureusement|helas|donc|finalement|vraiment|en effet|personnellement|physiquement|cette fois|cette annee|au final|toutefois|par consequent|a mon grand regret|a regret|non plus)(?: ,)? )`,
 	"{FR_AADV}", `(?:(?:bien|bien sur|evidemment|volontiers|avec plaisir|donc|certainement|tres|naturellement|personnellement|effectivement|aussi|egalement)(?: ,)? )`,
-	"{FR_ATT}", `(?:(?:en mesure (?:de |d ))?(?:venir|y venir|assister|y assister|participer|y participer|etre present|etre presente|etre presents|etre presentes|etre la|etre des votres|etre parmi vous|etre de la partie|etre sur place|present|presente|presents|presentes|des votres|parmi vous|de la partie|sur place|me joindre a vous|nous joindre a vous|me joindre|nous joindre|vous rejoindre|me rendre|nous rendre|m y rendre|nous y rendre|y aller|aller|y etre|faire le deplacement|me deplacer|nous deplacer|honorer|accepter|repondre favorablement|me liberer|nous liberer|disponible|disponibles|libre|libres|la(?: , |$)))`,
+	"{FR_ATT}", `(?:(?:en mesure (?:de |d ))?(?:venir|y venir|assister|y assister|participer|y participer|etre present|etre presente|etre presents|etre presentes|etre la|etre des votres|etre parmi vous|etre de la partie|etre sur place|present|presente|presents|presentes|des votres|parmi vous|de la partie|sur place|me joindre a vous|nous joindre a vous|me joindre|nous joindre|vous rejoindre|me rendre|nous rendre|m y rendre|nous y rendre|y aller|aller|y etre|faire le deplacement|me deplacer|nous deplacer|honorer|accepter|repondre favorablement|donner (?:une )?suite(?: favorable)?|me liberer|nous liberer|disponible|disponibles|libre|libres|la(?: , |$)))`,
 	"{FR_WHERE}", `(?:(?:etre )?(?:a|au|en|sur) (?:[a-z]+ ){1,2}?(?:a|aux|pour|pendant|durant|en|ce|cette|ces|le|les|la|de) (?:ces |cette |ce |la |les |de |telles )?(?:dates?|jours?|journees?|periode|moment|semaine|epoque)|(?:etre )?(?:a|au) (?:la )?(?:conference|reunion|rencontre|forum|sommet))`,
 	"{FR_MOD}", `(?:pourrai|pourrais|pourra|pourrait|pourrons|pourrions|pourront|pourraient|peux|peut|pouvons|peuvent|vais|va|allons|vont|compte|comptons|souhaite|souhaitons|serai|sera|serons|seront|suis|sommes)`,
 	"{FR_FUT}", `(?:viendrai|viendrais|viendra|viendrons|viendront|participerai|participera|participerons|participeront|assisterai|assistera|assisterons|assisteront|irai|ira|irons|iront|participe|participons|assiste|assistons)`,
@@ -99,12 +99,14 @@ func table(cat category, lang string, srcs ...string) []phrase {
 var phrases = concat(
 	table(catIgnore, "",
 		`attend to (?:your |my |our |the |this |that |these |all |any |incoming |urgent )?(?:requests?|e mails?|emails?|messages?|mails?|correspondence|enquiries|inquiries|queries|matters?|business|it|them|this|that|urgent|correspondance)`,
+		`declin(?:e|es|ed|ing|ons|ent|a|amos|an) (?:all|any|toute|toutes|cualquier|toda) (?:liability|responsibility|responsabilite|responsabilidad)`,
 	),
 	table(catDecline, "en",
 		`{EN_NEG} {EN_ADV}*{EN_ATT}`,
 		`(?:{EN_NEG}|(?:am|m|are|re|is|s|will|ll|shall) {EN_ADV}*not) {EN_ADV}*(?:be )?{EN_WHERE}`,
 		`(?:am|m|are|re|is|s|will|ll|shall) {EN_ADV}*not {EN_ADV}*(?:be )?(?:able to )?(?:{EN_ATT}|{EN_ING}|be {EN_ING})`,
-		`(?:i|we|he|she|they) (?:can not|cannot|can t|cant|won t|wont|will not|am not able to|m not able to|am unable to|m unable to|won t be able to|will not be able to|shall not be able to|are unable to|re unable to)(?: (?:unfortunately|sadly|i m afraid|i am afraid|this time|after all))?$`,
+		`(?:i|we|he|she|they) (?:can not|cannot|can t|cant|won t|wont|will not|am not able to|m not able to|am unable to|m unable to|won t be able to|will not be able to|shall not be able to|are unable to|re unable to)(?:(?: ,)? (?:unfortunately|sadly|i m afraid|i am afraid|this time|after all|sorry|i m sorry|i am sorry|apologies|regrettably))?$`,
+		`(?:my|our|his|her) (?:schedule|diary|agenda|calendar|timetable) (?:does not|doesn t|doesnt|will not|won t|wont|would not|wouldn t) {EN_ADV}*(?:allow|permit)`,
 		`(?:unfortunately|sadly|regretfully|regrettably|afraid|sorry), not$`,
 		`^not (?:this time|attending|coming|available|able to {EN_ATT})`, `not this time`,
 		`declin(?:e|ed|ing)`,
@@ -113,7 +115,7 @@ var phrases = concat(
 		`(?:maybe|perhaps|hopefully) next time`, `next time (?:perhaps|maybe)`, `another time`, `rain check`,
 		`(?:prior|previous|another|other|conflicting|existing) (?:commitment|engagement|obligation|appointment)s?`, `(?:schedule|scheduling|diary|calendar) (?:conflict|clash)`,
 		`cancel (?:my|our|his|her) (?:participation|registration|attendance|rsvp|place|seat)`, `(?:have to|must|need to|ll have to|will have to) cancel`, `withdraw (?:my|our) (?:participation|registration|attendance)`,
-		`impossible for (?:me|us|him|her) to {EN_ATT}`, `not (?:be )?possible for (?:me|us|him|her) to {EN_ATT}`,
+		`impossible for (?:me|us|him|her) to {EN_ATT}`, `impossible for (?:me|us)(?: (?:on|at|in|during) (?:th(?:ose|ese|at|is|e) )?(?:dates?|days?|time|week))?(?:$| ,\s[a-z]+)`, `not (?:be )?possible for (?:me|us|him|her) to {EN_ATT}`,
 		`(?:will|ll|shall|have to|going to|must) (?:unfortunately |sadly )?miss (?:it|this|the)`,
 		`(?:not|no longer|isn t|aren t|won t be|will not be) available`, `unavailable`,
 	),
@@ -166,7 +168,8 @@ var phrases = concat(
 		`(?:ne |n )(?:serai|serons|sera|seront|pourrai|pourrons|pourra|pourront) {FR_ADV}*pas {FR_ADV}*{FR_WHERE}`,
 		`(?:ne |n )(?:y )?{FR_FUT} {FR_ADV}*pas`,
 		`ne (?:pourrai|pourrons|pourra|puis|pouvons|peux) {FR_ADV}*(?:y )?(?:repondre favorablement|donner une suite favorable|donner suite|venir|assister|participer|etre present|etre presente|etre des votres)`,
-		`(?:ne |n )(?:pourrai|pourrais|pourra|pourrons|pourront|peux|pouvons|pourrait) {FR_ADV}*pas(?: (?:malheureusement|helas|cette fois|cette annee))?$`,
+		`(?:ne |n )(?:pourrai|pourrais|pourra|pourrons|pourront|peux|pouvons|pourrait) {FR_ADV}*pas(?:(?: ,)? (?:malheureusement|helas|cette fois|cette annee|desolee?s?|je suis desolee?|navree?|pardon))?$`,
+		`(?:mon|notre|son|leur) (?:agenda|emploi du temps|calendrier|planning) ne (?:me|nous|lui|leur) (?:permet|permettra|permettrait|permettant) {FR_ADV}*pas`,
 		`indisponibles?`, `empeche(?:e|s|es|ment)?`, `absente?s?`,
 		`excuse[rz]? (?:mon|notre) absence`, `m excuser de (?:ne pas|mon absence)`,
 		`impossible (?:de |d )(?:y )?(?:venir|assister|participer|etre|me liberer|nous liberer|me deplacer|me rendre|nous rendre)`,
@@ -174,6 +177,7 @@ var phrases = concat(
 		`declin(?:er|e|ons|erai|erons)`,
 		`(?:dois|devons|devrai|devrons|vais devoir|allons devoir|suis au regret de|sommes au regret de|me vois contrainte? de|me vois obligee? de|nous voyons contraint(?:e)?s de|nous voyons oblige(?:e)?s de) {FR_ADV}*(?:decliner|refuser|renoncer|annuler|me desister|nous desister|vous faire faux bond|m excuser|nous excuser|ne pas pouvoir)`,
 		`annul(?:er|e|ons) (?:ma|notre|sa) (?:participation|inscription|venue|presence)`,
+		`impossible pour (?:moi|nous)(?: (?:a|en) (?:ces|cette) (?:dates?|periode)| ce jour la)?(?:$| ,\s[a-z]+)`,
 		`non merci`, `pour (?:une|la) (?:autre|prochaine) fois`, `(?:une|la) prochaine fois peut etre`, `pas cette (?:fois|annee)`,
 		`ne pas pouvoir {FR_ADV}*{FR_ATT}`,
 		`ne pas etre (?:present|presente|presents|presentes|disponible|disponibles|en mesure|des votres|parmi vous|libre|la)`,
@@ -218,7 +222,8 @@ var phrases = concat(
 
 	table(catDecline, "es",
 		`no {ES_ADV}*{ES_MOD} {ES_ADV}*{ES_ATT}`,
-		`no {ES_ADV}*(?:podre|podra|podremos|podran|puedo|podemos|podria|podriamos|voy a poder|vamos a poder)(?: (?:lamentablemente|esta vez|en esta ocasion|finalmente))?$`,
+		`no {ES_ADV}*(?:podre|podra|podremos|podran|puedo|podemos|podria|podriamos|voy a poder|vamos a poder)(?:(?: ,)? (?:lamentablemente|esta vez|en esta ocasion|finalmente|lo siento(?: mucho)?|lo lamento|perdon|disculpe|disculpen))?$`,
+		`(?:mi|nuestra|su) agenda no (?:me|nos|le|les) (?:permite|permitira|permitiria)`,
 		`no {ES_ADV}*(?:me |nos |le |les )?(?:sera|es|va a ser|resulta|resultara|seria) (?:posible|factible)`,
 		`no {ES_ADV}*(?:asistire|asistira|asistiremos|asistiran|asisto|asistimos|ire|iremos|participare|participara|participaremos|participaran|participo|acudire|acudira|acudiremos|acudiran)`, `no (?:voy|vamos)$`,
 		`no {ES_ADV}*(?:estare|estara|estaremos|estaran|estoy|esta|estamos|estan) {ES_ADV}*(?:presente|presentes|disponible|disponibles|ahi|alli|libre|libres|en condiciones)`,
@@ -230,6 +235,7 @@ var phrases = concat(
 		`cancelar (?:mi|nuestra|su) (?:asistencia|participacion|inscripcion)`,
 		`(?:para|en) la proxima (?:vez|ocasion)`, `en otra ocasion`, `otra vez sera`,
 		`no poder {ES_ADV}*{ES_ATT}`,
+		`imposible para (?:mi|nosotros|nosotras)(?: (?:en|para) (?:esas|esa|estas) (?:fechas?|semana))?(?:$| ,\s[a-z]+)`,
 		`no {ES_ADV}*(?:estare|estaremos|estara|estaran|{ES_MOD} estar) {ES_ADV}*en (?:[a-z]+ ){1,2}?(?:en|para|durante|por) (?:esas |esos |esa |ese |las |los |la |el |dichas |dichos )?(?:fechas?|dias?|periodo|momento|semana|epoca)`,
 	),
 	table(catAccept, "es",
@@ -244,6 +250,7 @@ var phrases = concat(
 		`acept(?:o|amos) {ES_AADV}*(?:la|su|vuestra|tu|esta|encantad[oa]|con)`, `^acept(?:o|amos|ado)$`,
 		`cuent(?:e|en|a|an) (?:conmigo|con nosotros)`, `(?:puede|pueden|puedes) contar (?:conmigo|con nosotros|con mi presencia)`,
 		`apunt(?:ame|enme|eme)`, `inscrib(?:anme|ame|irme)`, `me apunto`, `nos apuntamos`,
+		`^(?:si(?: ,)? )?(?:voy|vamos|alla voy)(?: (?:con gusto|encantad[oa]|sin falta|seguro))?$`,
 		`no me lo (?:perdere|perderia)`, `no (?:me|nos) lo (?:vamos a|voy a) perder`,
 	),
 	table(catWeak, "es",
@@ -259,6 +266,8 @@ var phrases = concat(
 		`sujeto a (?:confirmacion|disponibilidad)`, `pendiente de (?:confirmar|confirmacion)`, `por confirmar`,
 		`(?:le|les|te|os) (?:confirmo|confirmare|confirmaremos|dire|dire algo|aviso|avisare|avisaremos|digo algo|respondo|respondere) (?:mas adelante|pronto|en cuanto|lo antes posible|proximamente|en unos dias|cuando|manana|la proxima semana)`,
 		`provisional(?:mente)?`, `depende`,
+		`es posible que (?:asista|asistamos|vaya|vayamos|participe|participemos|pueda|podamos)`,
+		`lo (?:confirmo|confirmare|confirmaremos) (?:mas adelante|pronto|en cuanto|proximamente|la proxima semana|manana|en unos dias|cuanto antes)`,
 		`(?:asistencia|participacion|presencia|asistente|participante) (?:posible|probable|provisional|por confirmar|pendiente de confirmar|tentativa|sin confirmar|en el aire)`,
 		`(?:apunt|inscrib|anot|registr)(?:ar|en|e|a)?(?:me|nos) como (?:posible|provisional|tentativ[oa]|probable|quizas)`, `dependera`, `dependiendo`,
 		`(?:revisar|consultar|ver|mirar|comprobar) (?:mi|nuestra) agenda`,
@@ -323,7 +332,7 @@ var (
 // Caveats make an otherwise clear answer a question for a human.
 var (
 	// substitution: someone else comes, or comes too. Any intent.
-	substitution = regexp.MustCompile(`\b(?:colleagues?|deputy|delegates?|delegation|representatives?|represent(?:ing|ed)?|on (?:my|our|his|her) behalf|in my place|instead|replac(?:e|ing|ement)|substitute|accompanied|accompany me|will accompany|joined by|plus one|bring(?:ing)?|spouse|wife|husband|collegues?|adjointe?|deleguee?|representante?s?|representer(?:a)?|a ma place|en mon nom|remplac(?:er|era|ant|ante)|accompagne(?:e|s|es)?|accompagnera|m accompagner|accompagnat(?:eur|rice)|amener|emmener|conjointe?|epouse|mari|colegas?|companer[oa]|delegad[oa]|delegacion|representar(?:a)?|en mi lugar|en mi nombre|en mi representacion|en su lugar|sustituir(?:a)?|reemplazar(?:a)?|acompanad[oa]|acompanantes?|me acompanar(?:a|an)|llevar a|traer a|esposa|esposo|marido|pareja|together with|along with|forwarded|forwarding|(?:will|ll|to|shall) forward (?:it|this|the|your)|passed (?:it|this|the invitation|your invitation) (?:on|to)|transmis|transmets|transfere|transferee|reenviad[oa]|reenvie|he trasladado|trasladad[oa])\b`)
+	substitution = regexp.MustCompile(`\b(?:colleagues?|deputy|delegates?|delegation|representatives?|represent(?:ing|ed)?|on (?:my|our|his|her) behalf|in my place|instead|replac(?:e|ing|ement)|substitute|accompanied|accompany me|will accompany|joined by|plus one|bring(?:ing)?|spouse|wife|husband|collegues?|adjointe?|deleguee?|representante?s?|representer(?:a)?|represente(?:e|s|es)?|representad[oa]s?|a ma place|en mon nom|remplac(?:er|era|ant|ante)|accompagne(?:e|s|es)?|accompagnera|m accompagner|accompagnat(?:eur|rice)|amener|emmener|conjointe?|epouse|mari|colegas?|companer[oa]|delegad[oa]|delegacion|representar(?:a)?|en mi lugar|en mi nombre|en mi representacion|en su lugar|sustituir(?:a)?|reemplazar(?:a)?|acompanad[oa]|acompanantes?|me acompanar(?:a|an)|llevar a|traer a|esposa|esposo|marido|pareja|together with|along with|someone|somebody|(?:two|three|four|five|several|some|one|members?) of (?:us|our|my|the)|a member of|our team|my team|staff members?|officials?|quelqu un|un membre|des membres|une? elue?|des elus|(?:deux|trois|quatre|cinq|plusieurs) (?:personnes|representants|elus|membres|collaborateurs|collegues)|mon equipe|notre equipe|alguien|un miembro|miembros|mi equipo|nuestro equipo|(?:dos|tres|cuatro|cinco|varias) personas|en representacion|forwarded|forwarding|(?:will|ll|to|shall) forward (?:it|this|the|your)|passed (?:it|this|the invitation|your invitation) (?:on|to)|transmis|transmets|transfere|transferee|reenviad[oa]|reenvie|he trasladado|trasladad[oa])\b`)
 	// partial: only part of the event, or late. Any intent, same sentence.
 	partial = regexp.MustCompile(`\b(?:online|on line|remote|remotely|virtual|virtually|live ?stream(?:ing)?|webcast|video(?: ?conference| link)?|zoom|webex|en ligne|a distance|visio(?:conference)?|en linea|a distancia|por video|videoconferencia|streaming|dinner|lunch|breakfast|reception|cocktail|gala|banquet|(?:first|second|third|last) day|day (?:one|two)|morning|afternoon|evening|late|part of|partially|partly|diner|dejeuner|petit dejeuner|premier jour|premiere journee|deuxieme (?:jour|journee)|seconde journee|dernier jour|derniere journee|matin|matinee|apres midi|soir|soiree|en retard|une partie|partiellement|cena|almuerzo|comida|desayuno|recepcion|coctel|primer dia|primera jornada|segundo dia|segunda jornada|ultimo dia|manana|tarde|noche|con retraso|una parte|parcialmente|en parte)\b`)
 	// contrast: "yes but …", "only". Acceptances only.

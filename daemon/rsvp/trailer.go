@@ -28,6 +28,7 @@ var (
 		`von meinem [a-z]+ gesendet`,
 		`(?:please )?(?:excuse|pardon|forgive) (?:the |my |any )?(?:brevity|briefness|typos)`, `excusez (?:la|ma) (?:brievete|concision)`, `(?:disculpe|disculpen|perdon|perdone) (?:la|mi) (?:brevedad|concision)`,
 		// Disclaimers (titles, then the common first sentences).
+		`(?:[a-z]+ ){0,6}(?:declines?|declinons|decline|declina) (?:all|any|toute|toutes|cualquier|toda) (?:liability|responsibility|responsabilite|responsabilidad)`,
 		`(?:legal |email |e mail )?disclaimer`, `confidential(?:ity)? (?:notice|note|statement|warning|disclaimer|caution)`, `(?:privileged|private) (?:and|&) confidential`, `notice of confidentiality`, `important(?: notice| information)?$`,
 		`this (?:e mail|email|message|communication|transmission|electronic (?:mail|message|transmission))(?: message)?(?: ,)? (?:and|including|together with|as well as|along with) (?:any|all|its|the) (?:attachments?|files?|documents?|enclosures?)`,
 		`this (?:e mail|email|message|communication|transmission)(?: message)?(?: ,)? (?:is|are|may be|and its contents are|is intended|may contain|contains?|is only)(?: strictly| solely| only)? (?:confidential|privileged|private|intended|for the (?:sole|exclusive|use)|proprietary|legally|protected|subject to)`,
@@ -59,8 +60,8 @@ var (
 		`(?:(?:best|kind|kindest|warm|warmest|many|with (?:best|kind|warm|warmest)|all the|sincere|cordial|friendly) )?(?:regards|wishes|greetings)(?: from [a-z]+)?`,
 		`best|all the best|cheers|thanks|thank you|many thanks|thanks again|thank you again|thanks in advance|sincerely|yours sincerely|sincerely yours|yours (?:faithfully|truly|ever)|respectfully|with (?:thanks|appreciation|gratitude|respect)|take care|greetings|br|rgds`,
 		`(?:bien |tres |tres bien )?cordialement|bien a (?:vous|toi)|(?:sinceres |meilleures |mes meilleures |bien sinceres )?salutations(?: distinguees| cordiales| respectueuses| les meilleures)?|sincerement|respectueusement|merci(?: beaucoup| encore| bien| infiniment)?|(?:tres )?(?:bonne|belle) (?:journee|soiree|fin de journee|semaine)|amities|(?:bien )?amicalement|bises|en vous remerciant(?: par avance)?`,
-		`(?:je vous prie|veuillez|nous vous prions|recevez|agreez) (?:[a-z]+ ){0,4}(?:agreer|recevoir|croire|expression|salutations|sentiments|considerations?|assurance)(?: [a-z]+)*`,
-		`(?:muchos |un |cordiales )?saludos(?: cordiales| afectuosos| atentos)?|un (?:cordial |afectuoso |atento )?saludo|atentamente|cordialmente|reciba(?:n)? un (?:cordial |afectuoso )?saludo|(?:muchas |mil )?gracias(?: de antemano| por adelantado)?|un (?:fuerte )?abrazo|abrazos|afectuosamente|(?:le |les )?saluda atentamente|quedo a (?:su|vuestra|tu) (?:entera )?disposicion(?: [a-z]+)*|sin otro particular(?: [a-z]+)*`,
+		`(?:je vous prie|veuillez|nous vous prions|recevez|agreez) (?:[a-z]+ ){0,4}(?:agreer|recevoir|croire|expression|salutations|sentiments|considerations?|assurance)(?: (?:[a-z]+|,))*`,
+		`(?:muchos |un |cordiales )?saludos(?: cordiales| afectuosos| atentos)?|un (?:cordial |afectuoso |atento )?saludo|atentamente|cordialmente|reciba(?:n)? un (?:cordial |afectuoso )?saludo|(?:muchas |mil )?gracias(?: de antemano| por adelantado)?|un (?:fuerte )?abrazo|abrazos|afectuosamente|(?:le |les )?saluda atentamente|quedo a (?:su|vuestra|tu) (?:entera )?disposicion(?: (?:[a-z]+|,))*|sin otro particular(?: (?:[a-z]+|,))*`,
 	}, "|") + `)(?: ,)?(?: (.+))?$`)
 
 	// sentenceWords are the words a signature line (name, title, address,

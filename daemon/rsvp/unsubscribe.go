@@ -113,8 +113,8 @@ func mayBeUnsubscribe(t string) bool {
 var (
 	// unsubReason is why someone asks to leave the list: they changed
 	// job, retired, the subject is no longer theirs. It starts a
-	// sentence or follows the request after "as", "car", "ya que".
-	unsubReason = regexp.MustCompile(`(?:^|(?:^|\s)(?:, )?(?:as|since|because|car|puisque|parce que|etant donne que|ya que|porque|pues|dado que|puesto que) )(?:` + strings.Join([]string{
+	// sentence or follows the request after a comma, "as", "car", "ya que".
+	unsubReason = regexp.MustCompile(`(?:^|\s, |\s(?:, )?(?:as|since|because|car|puisque|parce que|etant donne que|ya que|porque|pues|dado que|puesto que) )(?:` + strings.Join([]string{
 		`(?:i|we) (?:am|m|are|re) (?:now )?(?:no longer|not) (?:working|employed|in charge|responsible|involved|dealing|handling|covering|the (?:right|relevant|correct) (?:person|contact)|interested|with|at|in|part of|based)`,
 		`(?:i|we) (?:no longer|don t|do not|dont) (?:work|deal|handle|cover|hold|need|have anything)`,
 		`(?:i|we) (?:have|ve) (?:now )?(?:retired|left|moved|changed (?:jobs?|positions?|roles?|departments?|employers?))`,
