@@ -128,7 +128,13 @@ func dropBanners(lines, norms []string) ([]string, []string) {
 
 // answerLike reports a normalized line that holds an answer phrase.
 func answerLike(n string) bool {
-	return shortAnswer(filler.ReplaceAllString(n, " ")) != "" || len(findMatches(0, matchForm(n))) > 0
+	var toks []string
+	for _, f := range strings.Fields(filler.ReplaceAllString(n, " ")) {
+		if f != "," {
+			toks = append(toks, f)
+		}
+	}
+	return shortAnswer(strings.Join(toks, " ")) != "" || len(findMatches(0, matchForm(n))) > 0
 }
 
 // cutFooter cuts the text at the first mobile footer or disclaimer:

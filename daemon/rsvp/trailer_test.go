@@ -31,6 +31,7 @@ func TestStripTrailer(t *testing.T) {
 		{"office-hours notice fr", "Oui.\nCe message n'appelle pas de réponse immédiate en dehors de vos heures de travail.", "Oui."},
 		{"banner on top", "CAUTION: This email originated from outside of the organization. Do not click links\nunless you recognize the sender.\n\nYes, I will attend.", "Yes, I will attend."},
 		{"banner then answer on the next line", "[EXTERNAL]\nYes, I will attend.", "Yes, I will attend."},
+		{"banner then a short answer", "[EXTERNAL] This email originated from outside the organisation.\nYes, thanks.", "Yes, thanks."},
 		{"safety tip", "You don't often get email from decorte@un.org. Learn why this is important\nI will attend.", "I will attend."},
 		{"no trailer", "I will attend, but only on the first day.", "I will attend, but only on the first day."},
 	}
