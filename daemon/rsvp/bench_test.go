@@ -28,3 +28,13 @@ func BenchmarkIntentLong(b *testing.B) {
 		Intent(text, "")
 	}
 }
+
+// BenchmarkUnsubscribeEnquiry is the common case IsUnsubscribe sees: an
+// enquiry, with a signature and a disclaimer, that is no such request.
+func BenchmarkUnsubscribeEnquiry(b *testing.B) {
+	text := ReplyText("Dear secretariat,\n\nCould you tell me where the venue is and whether there is parking nearby?\n\n" +
+		"Best regards,\nJohn Smith\nDeputy Commissioner\nCity of X\nThis email and any attachments are confidential.")
+	for range b.N {
+		IsUnsubscribe("Question about the venue", text)
+	}
+}

@@ -61,7 +61,9 @@ type signal struct {
 
 // Intent reads the intent of a reply from its text (pass ReplyText's
 // result; quoted lines, attributions and Outlook header blocks it left in
-// are stripped) and its subject, whose Outlook-style "Accepted:",
+// are stripped, and so are the banner, signature, disclaimer, office-hours
+// notice and mobile footer around the answer, see stripTrailer) and its
+// subject, whose Outlook-style "Accepted:",
 // "Refusé :", "Aceptado:" prefix counts as evidence. English, French and
 // Spanish are read; accents are optional.
 //
@@ -72,7 +74,7 @@ type signal struct {
 // a negated acceptance ("don't count on me" reads declined), another
 // request, or a reply over 60 words keep the Intent but set Clear false.
 func Intent(reply, subject string) Result {
-	text := cleanReply(reply)
+	text := stripTrailer(cleanReply(reply))
 	sents, sigs, nWords := collect(text, subject)
 	return decide(text, sents, sigs, nWords)
 }
@@ -95,6 +97,7 @@ func collect(text, subject string) ([]sentence, []signal, int) {
 		}
 		for _, m := range ms {
 			switch {
+			case m.cat == catIgnore:
 			case m.cat == catHedge:
 				hedges = append(hedges, m)
 			case hasMaybe && (m.cat == catAccept || m.cat == catWeak):
@@ -208,6 +211,9 @@ func beats(b, a match, bFirst bool) bool {
 }
 
 func group(c category) int {
+	if c == catIgnore {
+		return 2
+	}
 	if c == catDecline || c == catMaybe || c == catHedge {
 		return 1
 	}
@@ -377,11 +383,11 @@ func caveats(intent string, sents []sentence, chosen []signal, nWords int) []str
 	for i, s := range sents {
 		body := filler.ReplaceAllString(s.norm, " ")
 		switch {
-		case strings.ContainsAny(s.orig, "?¿"):
+		case strings.ContainsAny(s.orig, "?¿") && !(withSignal[i] && recordRequest.MatchString(s.norm)):
 			add("question", s.orig)
 		case substitution.MatchString(body):
 			add("someone else or a companion", s.orig)
-		case otherRequest.MatchString(body):
+		case otherRequest.MatchString(body) || unsubCore.MatchString(body):
 			add("another request", s.orig)
 		case withSignal[i] && partial.MatchString(body):
 			add("partial attendance", s.orig)

@@ -24,6 +24,10 @@ const (
 	// when it qualifies an acceptance or is the whole reply, noise otherwise
 	// ("maybe you could send the agenda").
 	catHedge
+	// catIgnore is wording that borrows an answer's verb and answers
+	// nothing: "cannot attend to requests sent outside office hours".
+	// It beats what it overlaps and is not a signal.
+	catIgnore
 )
 
 func (c category) intent() string {
@@ -52,12 +56,14 @@ var macros = strings.NewReplacer(
 	"{EN_ATT}", `(?:attend|be attending|be in attendance|be there|be present|come|be coming|join|be joining|participate|be participating|take part|make it|accept|travel)`,
 	"{EN_ING}", `(?:attending|coming|joining|participating|going to (?:attend|come|make it|be there))`,
 	"{EN_NEG}", `(?:can not|cannot|can t|cant|could not|couldn t|couldnt|will not|won t|wont|shall not|shan t|ll not|am unable to|m unable to|are unable to|re unable to|is unable to|s unable to|will be unable to|ll be unable to|will not be able to|won t be able to|wont be able to|ll not be able to|not be able to|not able to|unable to|not going to be able to|not going to|not gonna|do not think i can|don t think i can|dont think i can|do not think we can|don t think we can|no longer (?:be )?able to|do not plan to|don t plan to|dont plan to|not planning to|do not intend to|don t intend to|not intending to|regret(?:fully)? (?:that )?(?:i|we) (?:can not|cannot|can t|will not|won t))`,
+	"{EN_WHERE}", `(?:(?:in|at) (?:[a-z]+ ){1,2}?(?:(?:on|during|for|at|in) (?:th(?:ose|ese|at|is|e) )?(?:dates?|days?|week|weekend|period|time|month)|then|that day|that week|at that time)|(?:in|at) (?:the |your )?(?:conference|meeting|event|forum|summit|ceremony))`,
 	"{EN_ADV}", `(?:(?:unfortunately|sadly|regrettably|therefore|thus|personally|physically|really|actually|now|then|after all|also|both|either|definitely|certainly|be able to)(?: ,)? )`,
 	"{EN_AADV}", `(?:(?:definitely|certainly|gladly|happily|surely|indeed|of course|also|both|all|be able to|be happy to|be glad to|be delighted to|be pleased to|be honou?red to|very much|personally|in person|then|now)(?: ,)? )`,
 	// French.
 	"{FR_ADV}", `(?:(?:malheureusement|helas|donc|finalement|vraiment|en effet|personnellement|physiquement|cette fois|cette annee|au final|toutefois|par consequent|a mon grand regret|a regret|non plus)(?: ,)? )`,
 	"{FR_AADV}", `(?:(?:bien|bien sur|evidemment|volontiers|avec plaisir|donc|certainement|tres|naturellement|personnellement|effectivement|aussi|egalement)(?: ,)? )`,
-	"{FR_ATT}", `(?:(?:en mesure (?:de |d ))?(?:venir|y venir|assister|y assister|participer|y participer|etre present|etre presente|etre presents|etre presentes|etre la|etre des votres|etre parmi vous|etre de la partie|etre sur place|present|presente|presents|presentes|des votres|parmi vous|de la partie|sur place|me joindre a vous|nous joindre a vous|me joindre|nous joindre|vous rejoindre|me rendre|nous rendre|m y rendre|nous y rendre|y aller|aller|y etre|faire le deplacement|me deplacer|nous deplacer|honorer|accepter|repondre favorablement|me liberer|nous liberer|disponible|disponibles|libre|libres|la(?: , |$)))`,
+	"{FR_ATT}", `(?:(?:en mesure (?:de |d ))?(?:venir|y venir|assister|y assister|participer|y participer|etre present|etre presente|etre presents|etre presentes|etre la|etre des votres|etre parmi vous|etre de la partie|etre sur place|present|presente|presents|presentes|des votres|parmi vous|de la partie|sur place|me joindre a vous|nous joindre a vous|me joindre|nous joindre|vous rejoindre|me rendre|nous rendre|m y rendre|nous y rendre|y aller|aller|y etre|faire le deplacement|me deplacer|nous deplacer|honorer|accepter|repondre favorablement|donner (?:une )?suite(?: favorable)?|me liberer|nous liberer|disponible|disponibles|libre|libres|la(?: , |$)))`,
+	"{FR_WHERE}", `(?:(?:etre )?(?:a|au|en|sur) (?:[a-z]+ ){1,2}?(?:a|aux|pour|pendant|durant|en|ce|cette|ces|le|les|la|de) (?:ces |cette |ce |la |les |de |telles )?(?:dates?|jours?|journees?|periode|moment|semaine|epoque)|(?:etre )?(?:a|au) (?:la )?(?:conference|reunion|rencontre|forum|sommet))`,
 	"{FR_MOD}", `(?:pourrai|pourrais|pourra|pourrait|pourrons|pourrions|pourront|pourraient|peux|peut|pouvons|peuvent|vais|va|allons|vont|compte|comptons|souhaite|souhaitons|serai|sera|serons|seront|suis|sommes)`,
 	"{FR_FUT}", `(?:viendrai|viendrais|viendra|viendrons|viendront|participerai|participera|participerons|participeront|assisterai|assistera|assisterons|assisteront|irai|ira|irons|iront|participe|participons|assiste|assistons)`,
 	// Spanish.
@@ -91,10 +97,16 @@ func table(cat category, lang string, srcs ...string) []phrase {
 // optional ("Will attend.", "the Mayor will attend"): assistants answer for
 // the person invited, and a substitute is caught by substitution.
 var phrases = concat(
+	table(catIgnore, "",
+		`attend to (?:your |my |our |the |this |that |these |all |any |incoming |urgent )?(?:requests?|e mails?|emails?|messages?|mails?|correspondence|enquiries|inquiries|queries|matters?|business|it|them|this|that|urgent|correspondance)`,
+		`declin(?:e|es|ed|ing|ons|ent|a|amos|an) (?:all|any|toute|toutes|cualquier|toda) (?:liability|responsibility|responsabilite|responsabilidad)`,
+	),
 	table(catDecline, "en",
 		`{EN_NEG} {EN_ADV}*{EN_ATT}`,
+		`(?:{EN_NEG}|(?:am|m|are|re|is|s|will|ll|shall) {EN_ADV}*not) {EN_ADV}*(?:be )?{EN_WHERE}`,
 		`(?:am|m|are|re|is|s|will|ll|shall) {EN_ADV}*not {EN_ADV}*(?:be )?(?:able to )?(?:{EN_ATT}|{EN_ING}|be {EN_ING})`,
-		`(?:i|we|he|she|they) (?:can not|cannot|can t|cant|won t|wont|will not|am not able to|m not able to|am unable to|m unable to|won t be able to|will not be able to|shall not be able to|are unable to|re unable to)(?: (?:unfortunately|sadly|i m afraid|i am afraid|this time|after all))?$`,
+		`(?:i|we|he|she|they) (?:can not|cannot|can t|cant|won t|wont|will not|am not able to|m not able to|am unable to|m unable to|won t be able to|will not be able to|shall not be able to|are unable to|re unable to)(?:(?: ,)? (?:unfortunately|sadly|i m afraid|i am afraid|this time|after all|sorry|i m sorry|i am sorry|apologies|regrettably))?$`,
+		`(?:my|our|his|her) (?:schedule|diary|agenda|calendar|timetable) (?:does not|doesn t|doesnt|will not|won t|wont|would not|wouldn t) {EN_ADV}*(?:allow|permit)`,
 		`(?:unfortunately|sadly|regretfully|regrettably|afraid|sorry), not$`,
 		`^not (?:this time|attending|coming|available|able to {EN_ATT})`, `not this time`,
 		`declin(?:e|ed|ing)`,
@@ -103,7 +115,7 @@ var phrases = concat(
 		`(?:maybe|perhaps|hopefully) next time`, `next time (?:perhaps|maybe)`, `another time`, `rain check`,
 		`(?:prior|previous|another|other|conflicting|existing) (?:commitment|engagement|obligation|appointment)s?`, `(?:schedule|scheduling|diary|calendar) (?:conflict|clash)`,
 		`cancel (?:my|our|his|her) (?:participation|registration|attendance|rsvp|place|seat)`, `(?:have to|must|need to|ll have to|will have to) cancel`, `withdraw (?:my|our) (?:participation|registration|attendance)`,
-		`impossible for (?:me|us|him|her) to {EN_ATT}`, `not (?:be )?possible for (?:me|us|him|her) to {EN_ATT}`,
+		`impossible for (?:me|us|him|her) to {EN_ATT}`, `impossible for (?:me|us)(?: (?:on|at|in|during) (?:th(?:ose|ese|at|is|e) )?(?:dates?|days?|time|week))?(?:$| ,\s[a-z]+)`, `not (?:be )?possible for (?:me|us|him|her) to {EN_ATT}`,
 		`(?:will|ll|shall|have to|going to|must) (?:unfortunately |sadly )?miss (?:it|this|the)`,
 		`(?:not|no longer|isn t|aren t|won t be|will not be) available`, `unavailable`,
 	),
@@ -115,6 +127,8 @@ var phrases = concat(
 		`(?:i|we|he|she) (?:can|ll be able to|will be able to|am able to|m able to) {EN_AADV}*(?:attend|come|make it|be there|join|participate|be present|accept)`,
 		`(?:i|we) (?:do |hereby |gladly |happily )*accept`, `accept(?:ing)? (?:your|the|this) (?:kind |gracious |generous )?invitation`, `^accept(?:ed)?$`,
 		`(?:happy|glad|pleased|delighted|honou?red|thrilled|excited|eager) to (?:accept|attend|confirm|join|participate|come|be there|take part|be part)`,
+		`(?:would|d) be (?:very |really |so |most |more than )?(?:happy|glad|pleased|delighted|honou?red) to (?:attend|accept|join|participate|take part|be there|come)`,
+		`(?:register|sign|put|add|mark|note|enrol|enroll|book) (?:me|us)(?: down| up| in)? (?:for the (?:conference|event|meeting|forum)|as (?:attending|a participant|participating|coming|present|an attendee)|to the (?:list of )?(?:participants|attendees|guest list))`,
 		`confirm(?:ing|s|ed)? {EN_AADV}*(?:my|our|his|her|the) (?:attendance|participation|presence|registration|rsvp|attending|place)`,
 		`(?:won t|wont|will not|wouldn t|wouldnt|would not) (?:want to )?miss (?:it|this|the)`,
 		`with (?:great )?pleasure`,
@@ -123,7 +137,7 @@ var phrases = concat(
 		`(?:can t|cant|cannot|can not) wait to (?:attend|come|join|be there|see you|meet you|take part|participate)`,
 	),
 	table(catWeak, "en",
-		`(?:would|d) (?:really |very much |so |just |certainly |definitely )?(?:love|like|be (?:very |really |so |most )?(?:happy|glad|pleased|delighted|honou?red)) to (?:attend|come|join|participate|accept|be there|take part|be part)`,
+		`(?:would|d) (?:really |very much |so |just |certainly |definitely )?(?:love|like) to (?:attend|come|join|participate|accept|be there|take part|be part)`,
 		`(?:i|we) could (?:attend|come|make it|join|participate|be there)`,
 		`(?:i|we) (?:want|wish) to (?:attend|come|join|participate)`,
 		`see you (?:there|then|soon|on|at|in|next)`,
@@ -135,7 +149,9 @@ var phrases = concat(
 		`(?:might|may) not (?:be able to )?(?:attend|come|make it|join|be there|participate)`,
 		`(?:will|ll|shall|going to|gonna) (?:do my best|do our best|try|try my best|make every effort|endeavou?r|aim|attempt) to (?:attend|come|be there|make it|join|participate|get there|take part)`,
 		`try(?:ing)? to (?:attend|come|be there|make it|join|participate|get there|take part|fit it in|rearrange|reschedule)`,
-		`(?:hope|hoping) to (?:attend|come|be there|make it|join|participate|take part)`,
+		`(?:hope|hoping) to (?:be able to )?(?:attend|come|be there|make it|join|participate|take part)`,
+		`(?:put|mark|note|register|pencil|add|sign|list|keep) (?:me|us)(?: down| up| in)? as (?:a |an )?(?:maybe|tentative|possible|provisional|probable|likely|unconfirmed)(?: (?:attendee|participant|yes))?`,
+		`(?:possible|probable|provisional|tentative|unconfirmed) (?:attendance|participation|attendee|participant)`,
 		`(?:do not|don t|dont) (?:yet |really )?know (?:yet|if|whether)`, `not know yet`,
 		`(?:can not|cannot|can t|unable to|not able to|not yet able to) (?:yet )?confirm (?:yet|at this|now|for now|until|before|right now)`,
 		`not yet (?:able to confirm|confirmed|know)`,
@@ -149,9 +165,11 @@ var phrases = concat(
 
 	table(catDecline, "fr",
 		`(?:ne |n )?(?:y )?{FR_MOD} {FR_ADV}*pas {FR_ADV}*{FR_ATT}`,
+		`(?:ne |n )(?:serai|serons|sera|seront|pourrai|pourrons|pourra|pourront) {FR_ADV}*pas {FR_ADV}*{FR_WHERE}`,
 		`(?:ne |n )(?:y )?{FR_FUT} {FR_ADV}*pas`,
 		`ne (?:pourrai|pourrons|pourra|puis|pouvons|peux) {FR_ADV}*(?:y )?(?:repondre favorablement|donner une suite favorable|donner suite|venir|assister|participer|etre present|etre presente|etre des votres)`,
-		`(?:ne |n )(?:pourrai|pourrais|pourra|pourrons|pourront|peux|pouvons|pourrait) {FR_ADV}*pas(?: (?:malheureusement|helas|cette fois|cette annee))?$`,
+		`(?:ne |n )(?:pourrai|pourrais|pourra|pourrons|pourront|peux|pouvons|pourrait) {FR_ADV}*pas(?:(?: ,)? (?:malheureusement|helas|cette fois|cette annee|desolee?s?|je suis desolee?|navree?|pardon))?$`,
+		`(?:mon|notre|son|leur) (?:agenda|emploi du temps|calendrier|planning) ne (?:me|nous|lui|leur) (?:permet|permettra|permettrait|permettant) {FR_ADV}*pas`,
 		`indisponibles?`, `empeche(?:e|s|es|ment)?`, `absente?s?`,
 		`excuse[rz]? (?:mon|notre) absence`, `m excuser de (?:ne pas|mon absence)`,
 		`impossible (?:de |d )(?:y )?(?:venir|assister|participer|etre|me liberer|nous liberer|me deplacer|me rendre|nous rendre)`,
@@ -159,6 +177,7 @@ var phrases = concat(
 		`declin(?:er|e|ons|erai|erons)`,
 		`(?:dois|devons|devrai|devrons|vais devoir|allons devoir|suis au regret de|sommes au regret de|me vois contrainte? de|me vois obligee? de|nous voyons contraint(?:e)?s de|nous voyons oblige(?:e)?s de) {FR_ADV}*(?:decliner|refuser|renoncer|annuler|me desister|nous desister|vous faire faux bond|m excuser|nous excuser|ne pas pouvoir)`,
 		`annul(?:er|e|ons) (?:ma|notre|sa) (?:participation|inscription|venue|presence)`,
+		`impossible pour (?:moi|nous)(?: (?:a|en) (?:ces|cette) (?:dates?|periode)| ce jour la)?(?:$| ,\s[a-z]+)`,
 		`non merci`, `pour (?:une|la) (?:autre|prochaine) fois`, `(?:une|la) prochaine fois peut etre`, `pas cette (?:fois|annee)`,
 		`ne pas pouvoir {FR_ADV}*{FR_ATT}`,
 		`ne pas etre (?:present|presente|presents|presentes|disponible|disponibles|en mesure|des votres|parmi vous|libre|la)`,
@@ -176,6 +195,9 @@ var phrases = concat(
 		`(?:je|nous) (?:m|nous) inscri(?:s|vons)`, `inscrivez (?:moi|nous)`, `(?:merci de|veuillez) (?:m|nous) inscrire`,
 		`n y manquer(?:ai|ons|a) pas`, `ne manquer(?:ai|ons|a) pas (?:cela|ca|cet|cette|l occasion|d y|de venir)`,
 		`^present(?:e|s|es)?$`,
+		`(?:serais|serions) (?:tres |vraiment |donc )?(?:ravie?s?|heureux|heureuse|heureuses|honoree?s?|enchantee?s?) (?:de |d )(?:y )?(?:participer|venir|assister|etre present|etre presente|etre des votres|etre parmi vous|vous rejoindre)`,
+		`(?:je|nous|j y|nous y) (?:viens|venons)(?: (?:avec plaisir|volontiers|bien sur|avec joie))?$`,
+		`(?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|mettre) (?:comme (?:participante?s?|presente?s?)|parmi les (?:participants|presents|inscrits)|(?:a|sur) la liste des (?:participants|inscrits|presents)|pour (?:la conference|l evenement|le colloque|la reunion|le forum|le sommet|la rencontre))`,
 	),
 	table(catWeak, "fr",
 		`(?:serais|serait|serions|seraient|aurais|aurait|aurions|auraient|aimerais|aimerait|aimerions|voudrais|voudrions) (?:[a-z]+ ){0,4}?(?:venir|participer|assister|present|presente|presents|accepter|plaisir|volontiers|des votres|parmi vous|la(?: , |$))`,
@@ -188,7 +210,9 @@ var phrases = concat(
 		`(?:ferai|ferons) (?:mon|notre|tout mon|tout notre|de mon|de notre|le) (?:possible|mieux|maximum)`,
 		`pas (?:encore |tout a fait |trop |vraiment )?(?:sur|sure|surs|sures|certain|certaine|certains|certaines)`,
 		`ne (?:sais|savons) pas (?:encore|si|trop|exactement)`, `(?:je|nous) ne (?:sais|savons) pas$`, `incertaine?s?`,
-		`sous reserve`, `a confirmer`, `provisoirement`, `pas encore (?:en mesure|fixe|decide)`,
+		`sous reserve`, `a confirmer`,
+		`(?:participation|presence|venue|participante?|inscription) (?:possible|eventuelle?|probable|provisoire|incertaine?|a confirmer|optionnelle?|sous reserve)`,
+		`(?:m|me|nous) (?:noter|inscrire|compter|mettre|marquer|enregistrer) (?:comme |en )(?:possible|eventuel|eventuelle|probable|provisoire|option|peut etre)`, `provisoirement`, `pas encore (?:en mesure|fixe|decide)`,
 		`(?:confirmerai|confirmerons|vous confirme|vous redis|vous dirai|vous redirai) (?:plus tard|ulterieurement|rapidement|des que|bientot|d ici|au plus vite|prochainement|sous peu|dans les)`,
 		`vous (?:tiens|tiendrai|tiendrons) au courant`, `(?:reviens|reviendrai|reviendrons|revenons) vers vous`,
 		`(?:il est |c est )?possible que (?:je|nous)`, `si (?:c est )?possible`, `dans la mesure du possible`,
@@ -198,7 +222,8 @@ var phrases = concat(
 
 	table(catDecline, "es",
 		`no {ES_ADV}*{ES_MOD} {ES_ADV}*{ES_ATT}`,
-		`no {ES_ADV}*(?:podre|podra|podremos|podran|puedo|podemos|podria|podriamos|voy a poder|vamos a poder)(?: (?:lamentablemente|esta vez|en esta ocasion|finalmente))?$`,
+		`no {ES_ADV}*(?:podre|podra|podremos|podran|puedo|podemos|podria|podriamos|voy a poder|vamos a poder)(?:(?: ,)? (?:lamentablemente|esta vez|en esta ocasion|finalmente|lo siento(?: mucho)?|lo lamento|perdon|disculpe|disculpen))?$`,
+		`(?:mi|nuestra|su) agenda no (?:me|nos|le|les) (?:permite|permitira|permitiria)`,
 		`no {ES_ADV}*(?:me |nos |le |les )?(?:sera|es|va a ser|resulta|resultara|seria) (?:posible|factible)`,
 		`no {ES_ADV}*(?:asistire|asistira|asistiremos|asistiran|asisto|asistimos|ire|iremos|participare|participara|participaremos|participaran|participo|acudire|acudira|acudiremos|acudiran)`, `no (?:voy|vamos)$`,
 		`no {ES_ADV}*(?:estare|estara|estaremos|estaran|estoy|esta|estamos|estan) {ES_ADV}*(?:presente|presentes|disponible|disponibles|ahi|alli|libre|libres|en condiciones)`,
@@ -210,6 +235,8 @@ var phrases = concat(
 		`cancelar (?:mi|nuestra|su) (?:asistencia|participacion|inscripcion)`,
 		`(?:para|en) la proxima (?:vez|ocasion)`, `en otra ocasion`, `otra vez sera`,
 		`no poder {ES_ADV}*{ES_ATT}`,
+		`imposible para (?:mi|nosotros|nosotras)(?: (?:en|para) (?:esas|esa|estas) (?:fechas?|semana))?(?:$| ,\s[a-z]+)`,
+		`no {ES_ADV}*(?:estare|estaremos|estara|estaran|{ES_MOD} estar) {ES_ADV}*en (?:[a-z]+ ){1,2}?(?:en|para|durante|por) (?:esas |esos |esa |ese |las |los |la |el |dichas |dichos )?(?:fechas?|dias?|periodo|momento|semana|epoca)`,
 	),
 	table(catAccept, "es",
 		`(?:asistire|asistira|asistiremos|asistiran|participare|participara|participaremos|participaran|acudire|acudira|acudiremos|acudiran|ire|iremos)`,
@@ -219,9 +246,11 @@ var phrases = concat(
 		`confirm(?:o|amos|ar|a) {ES_AADV}*(?:mi|nuestra|su|la) (?:asistencia|participacion|presencia|inscripcion)`,
 		`con (?:mucho )?(?:gusto|placer)`, `sera un (?:placer|honor|gusto) (?:asistir|participar|acompanarles|acompanaros|estar|ir)`,
 		`encantad[oa]s? de (?:asistir|participar|ir|acompanarles|acompanaros|aceptar|estar)`,
+		`(?:apunt|inscrib|anot|registr)(?:ar|en|e|a)?(?:me|nos) (?:como (?:asistente|participante)s?|en la lista de (?:asistentes|participantes)|para la conferencia)`,
 		`acept(?:o|amos) {ES_AADV}*(?:la|su|vuestra|tu|esta|encantad[oa]|con)`, `^acept(?:o|amos|ado)$`,
 		`cuent(?:e|en|a|an) (?:conmigo|con nosotros)`, `(?:puede|pueden|puedes) contar (?:conmigo|con nosotros|con mi presencia)`,
 		`apunt(?:ame|enme|eme)`, `inscrib(?:anme|ame|irme)`, `me apunto`, `nos apuntamos`,
+		`^(?:si(?: ,)? )?(?:voy|vamos|alla voy)(?: (?:con gusto|encantad[oa]|sin falta|seguro))?$`,
 		`no me lo (?:perdere|perderia)`, `no (?:me|nos) lo (?:vamos a|voy a) perder`,
 	),
 	table(catWeak, "es",
@@ -236,7 +265,11 @@ var phrases = concat(
 		`(?:todavia|aun) no (?:lo )?(?:se|sabemos|puedo confirmar|podemos confirmar|estoy segur[oa]|lo tengo claro|tengo confirmado)`,
 		`sujeto a (?:confirmacion|disponibilidad)`, `pendiente de (?:confirmar|confirmacion)`, `por confirmar`,
 		`(?:le|les|te|os) (?:confirmo|confirmare|confirmaremos|dire|dire algo|aviso|avisare|avisaremos|digo algo|respondo|respondere) (?:mas adelante|pronto|en cuanto|lo antes posible|proximamente|en unos dias|cuando|manana|la proxima semana)`,
-		`provisional(?:mente)?`, `depende`, `dependera`, `dependiendo`,
+		`provisional(?:mente)?`, `depende`,
+		`es posible que (?:asista|asistamos|vaya|vayamos|participe|participemos|pueda|podamos)`,
+		`lo (?:confirmo|confirmare|confirmaremos) (?:mas adelante|pronto|en cuanto|proximamente|la proxima semana|manana|en unos dias|cuanto antes)`,
+		`(?:asistencia|participacion|presencia|asistente|participante) (?:posible|probable|provisional|por confirmar|pendiente de confirmar|tentativa|sin confirmar|en el aire)`,
+		`(?:apunt|inscrib|anot|registr)(?:ar|en|e|a)?(?:me|nos) como (?:posible|provisional|tentativ[oa]|probable|quizas)`, `dependera`, `dependiendo`,
 		`(?:revisar|consultar|ver|mirar|comprobar) (?:mi|nuestra) agenda`,
 		`si (?:me es|me resulta) posible`, `si puedo`, `en la medida de lo posible`, `no lo tengo claro`,
 	),
@@ -299,13 +332,13 @@ var (
 // Caveats make an otherwise clear answer a question for a human.
 var (
 	// substitution: someone else comes, or comes too. Any intent.
-	substitution = regexp.MustCompile(`\b(?:colleagues?|deputy|delegates?|delegation|representatives?|represent(?:ing|ed)?|on (?:my|our|his|her) behalf|in my place|instead|replac(?:e|ing|ement)|substitute|accompanied|accompany me|will accompany|joined by|plus one|bring(?:ing)?|spouse|wife|husband|collegues?|adjointe?|deleguee?|representante?s?|representer(?:a)?|a ma place|en mon nom|remplac(?:er|era|ant|ante)|accompagne(?:e|s|es)?|accompagnera|m accompagner|accompagnat(?:eur|rice)|amener|emmener|conjointe?|epouse|mari|colegas?|companer[oa]|delegad[oa]|delegacion|representar(?:a)?|en mi lugar|en mi nombre|en mi representacion|en su lugar|sustituir(?:a)?|reemplazar(?:a)?|acompanad[oa]|acompanantes?|me acompanar(?:a|an)|llevar a|traer a|esposa|esposo|marido|pareja)\b`)
+	substitution = regexp.MustCompile(`\b(?:colleagues?|deputy|delegates?|delegation|representatives?|represent(?:ing|ed)?|on (?:my|our|his|her) behalf|in my place|instead|replac(?:e|ing|ement)|substitute|accompanied|accompany me|will accompany|joined by|plus one|bring(?:ing)?|spouse|wife|husband|collegues?|adjointe?|deleguee?|representante?s?|representer(?:a)?|represente(?:e|s|es)?|representad[oa]s?|a ma place|en mon nom|remplac(?:er|era|ant|ante)|accompagne(?:e|s|es)?|accompagnera|m accompagner|accompagnat(?:eur|rice)|amener|emmener|conjointe?|epouse|mari|colegas?|companer[oa]|delegad[oa]|delegacion|representar(?:a)?|en mi lugar|en mi nombre|en mi representacion|en su lugar|sustituir(?:a)?|reemplazar(?:a)?|acompanad[oa]|acompanantes?|me acompanar(?:a|an)|llevar a|traer a|esposa|esposo|marido|pareja|together with|along with|someone|somebody|(?:two|three|four|five|several|some|one|members?) of (?:us|our|my|the)|a member of|our team|my team|staff members?|officials?|quelqu un|un membre|des membres|une? elue?|des elus|(?:deux|trois|quatre|cinq|plusieurs) (?:personnes|representants|elus|membres|collaborateurs|collegues)|mon equipe|notre equipe|alguien|un miembro|miembros|mi equipo|nuestro equipo|(?:dos|tres|cuatro|cinco|varias) personas|en representacion|forwarded|forwarding|(?:will|ll|to|shall) forward (?:it|this|the|your)|passed (?:it|this|the invitation|your invitation) (?:on|to)|transmis|transmets|transfere|transferee|reenviad[oa]|reenvie|he trasladado|trasladad[oa])\b`)
 	// partial: only part of the event, or late. Any intent, same sentence.
 	partial = regexp.MustCompile(`\b(?:online|on line|remote|remotely|virtual|virtually|live ?stream(?:ing)?|webcast|video(?: ?conference| link)?|zoom|webex|en ligne|a distance|visio(?:conference)?|en linea|a distancia|por video|videoconferencia|streaming|dinner|lunch|breakfast|reception|cocktail|gala|banquet|(?:first|second|third|last) day|day (?:one|two)|morning|afternoon|evening|late|part of|partially|partly|diner|dejeuner|petit dejeuner|premier jour|premiere journee|deuxieme (?:jour|journee)|seconde journee|dernier jour|derniere journee|matin|matinee|apres midi|soir|soiree|en retard|une partie|partiellement|cena|almuerzo|comida|desayuno|recepcion|coctel|primer dia|primera jornada|segundo dia|segunda jornada|ultimo dia|manana|tarde|noche|con retraso|una parte|parcialmente|en parte)\b`)
 	// contrast: "yes but …", "only". Acceptances only.
 	contrast = regexp.MustCompile(`\b(?:but|however|although|though|except|only|mais|cependant|toutefois|pourtant|neanmoins|sauf|seulement|uniquement|pero|sin embargo|aunque|salvo|excepto|no obstante|solo|solamente|unicamente)\b`)
 	// condition: "if", "provided", "ne … que". Acceptances only, same sentence.
-	condition = regexp.MustCompile(`\b(?:if|unless|provided|providing|as long as|assuming|in case|a condition|pourvu|a moins|au cas ou|siempre que|siempre y cuando|a menos que|con tal de que|en caso de que|salvo que|ne (?:[a-z]+ ){1,3}qu?e?)\b`)
+	condition = regexp.MustCompile(`\b(?:if|unless|provided|providing|as long as|assuming|in case|a condition|subject to|pending|should (?:my|our|the|it|time|schedule|circumstances)|sous reserve|sujet a|sujeto a|pendiente de|pourvu|a moins|au cas ou|siempre que|siempre y cuando|a menos que|con tal de que|en caso de que|salvo que|ne (?:[a-z]+ ){1,3}qu?e?)\b`)
 	// conditionalSi is "si" + a word: "if" in French and Spanish, but not
 	// "Si, asistiré" (sí with the accent dropped) nor "si asistiré".
 	conditionalSi = regexp.MustCompile(`\bsi ([a-z]+)`)
@@ -318,6 +351,10 @@ var (
 	// notNegating follows a negation word that negates nothing: "no
 	// problem, I will attend", "no doubt", "sin duda".
 	notNegating = map[string]bool{"problem": true, "problems": true, "worries": true, "doubt": true, "problema": true, "duda": true}
+	// recordRequest is a question that only asks to record the answer it
+	// holds ("pouvez-vous me noter comme participation possible ?", "could
+	// you put me down as tentative?"): its question mark asks nothing else.
+	recordRequest = regexp.MustCompile(`^(?:(?:hello|hi|dear [a-z]+|bonjour|hola|buenos dias)(?: ,)? )?(?:(?:can|could|would|will) you (?:please |kindly )?(?:register|add|put|sign|mark|note|record|list|count|enrol|enroll|book|pencil|keep) (?:me|us)|(?:pouvez|pourriez|voulez|voudriez|pourrais|peux) (?:vous |tu )?(?:bien )?(?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|marquer|mettre)|(?:vous|tu) (?:pouvez|pourriez|peux|pourrais) (?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|marquer|mettre)|(?:(?:me|nos) )?(?:puede|pueden|podria|podrian|puedes|podrias)(?: usted| ustedes)? (?:(?:apuntar|inscribir|anotar|registrar|poner|incluir)(?:me|nos)?|contar conmigo))\b`)
 	// otherRequest: the reply asks for something else as well.
 	otherRequest = regexp.MustCompile(`\b(?:unsubscribe|remove me|desabonner|desinscri(?:re|ption|vez)|darme de baja|darse de baja|dar de baja)\b`)
 )

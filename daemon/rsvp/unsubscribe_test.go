@@ -27,6 +27,20 @@ func TestIsUnsubscribe(t *testing.T) {
 		{"Re: Invitación", "Por favor, no deseo recibir más correos.", true},
 		{"Re: Invitation", "unsubscribe", true},
 		{"Re: Invitation", "Je ne souhaite plus recevoir vos invitations.", true},
+		// With the reason, a signature, a disclaimer or a mobile footer.
+		{"Re: Invitation", "Please remove me from your mailing list. I no longer work on international relations.", true},
+		{"Re: Invitation", "Please remove me from your list as I have retired.\n\nRegards,\nJim Hale\nFormer Head of Protocol", true},
+		{"RE : Invitation", "Merci de me retirer de votre liste de diffusion. Je ne travaille plus sur les relations internationales.", true},
+		{"RE : Invitation", "J'ai pris ma retraite. Merci de me désinscrire.\n\nEnvoyé de mon iPhone", true},
+		{"RE: Invitación", "Por favor, denme de baja de su lista. Ya no trabajo en relaciones internacionales.", true},
+		{"RE: Invitación", "Quiero darme de baja, ya que me he jubilado.\nAVISO LEGAL: Este mensaje es confidencial.", true},
+		{"Re: Invitation", "Unsubscribe\n\nCAUTION: This email originated from outside the organization.", true},
+		// A reason that points elsewhere, or an answer with it: a person reads it.
+		{"Re: Invitation", "Please remove me from your list. I no longer work here; please contact my successor Ana Ruiz.", false},
+		{"Re: Invitation", "Please remove me from your list, my colleague now handles this.", false},
+		{"Re: Invitation", "I no longer work on this, so I will not attend. Please remove me.", false},
+		{"Re: Invitation", "I have retired. Can you remove me?", false},
+		{"Re: Invitation", "I have retired.", false},
 		// Not requests, or not only.
 		{"Baja California delegation", "", false},
 		{"Re: Invitation", "I can't attend; please remove me from the dinner list.", false},
