@@ -7,6 +7,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/lists"
+	"github.com/herald-mail/herald/daemon/respond"
 	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/templates"
@@ -87,15 +88,15 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config) (_ *plan, err er
 func (d *Daemon) accountUnits(p *plan, cfg *config.Config, a *config.Account, pl *pool, tmpl *templates.Set, tsum string, secret []byte) {
 	mailing := fingerprint(*a, cfg.Triage, cfg.Event, cfg.Timezone, tsum, fmt.Sprintf("%p", pl.p))
 	p.keep(d.units, "acks "+a.Name, mailing, func() service.Component {
-		return triage.NewSender(cfg, a, d.store, tmpl, pl.p, d.log, d.metrics)
+		return respond.NewAcks(cfg, a, d.store, tmpl, pl.p, d.log, d.metrics)
 	})
-	acks := p.units["acks "+a.Name].comp.(*triage.Sender)
+	acks := p.units["acks "+a.Name].comp.(*respond.Acks)
 	p.keep(d.units, "answered "+a.Name, fingerprint(*a, cfg.Triage), func() service.Component {
-		return &triage.Answered{Config: cfg, Account: a, Store: d.store, Log: d.log, Health: d.health}
+		return &respond.Answered{Config: cfg, Account: a, Store: d.store, Log: d.log, Health: d.health}
 	})
 	if cfg.Triage.Digest.Cron != "" {
 		p.keep(d.units, "digest "+a.Name, mailing, func() service.Component {
-			return &triage.Digest{Config: cfg, Account: a, Store: d.store, Templates: tmpl, SMTP: pl.p, Log: d.log}
+			return &respond.Digest{Config: cfg, Account: a, Store: d.store, Templates: tmpl, SMTP: pl.p, Log: d.log}
 		})
 	}
 	// A watcher's IMAP session depends on the account's imap section

@@ -113,7 +113,8 @@ func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, er
 }
 
 // queueAck logs the automatic reply now (so the limits count it at once)
-// and queues it for the sender with its Message-ID fixed in advance.
+// and queues it, with its Message-ID fixed in advance, for respond.Acks,
+// which renders, sends and files it.
 func (r *recorder) queueAck(actions *config.RuleActions, to, ref string, enquiry, msg int64) error {
 	_, tmpl := r.p.Config.Triage.Ack(actions)
 	m := r.x.m

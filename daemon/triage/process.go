@@ -54,7 +54,8 @@ type Processor struct {
 	// Secret verifies the unsubscribe tokens of List-Unsubscribe mailtos.
 	Secret []byte
 	// Queued is called after a commit that queued mail to send (acks,
-	// forwards), to wake the account's sender; may be nil.
+	// forwards), to wake the account's sender (respond.Acks.Kick); may be
+	// nil.
 	Queued func()
 	// Seen is told each message's kind and, for an enquiry that gets no
 	// acknowledgement, why (metrics); may be nil.

@@ -25,8 +25,9 @@ const (
 	autoReplyWindow       = time.Hour
 )
 
-// AckJob is what an "ack" action carries to the sender: everything needed
-// to render and address the acknowledgement, fixed at decision time.
+// AckJob is what an "ack" action carries to the sender (respond.Acks):
+// everything needed to render and address the acknowledgement, fixed at
+// decision time.
 type AckJob struct {
 	Template  string   `json:"template"`
 	Languages []string `json:"languages"`

@@ -3,6 +3,9 @@
 // applies the acknowledgement policy with its rate limits, and records the
 // outcome, the side effects to carry out and the mailbox's high-water mark
 // in one transaction. It implements inbox.Handler.
+//
+// It sends nothing and dials no server: the watcher (inbox) carries out
+// the moves and flags it records, and respond the mail it queues.
 package triage
 
 import (

@@ -1,4 +1,4 @@
-package triage
+package respond
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/herald-mail/herald/daemon/message"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/triage"
 )
 
 // Answered notices human answers (SPEC §4: an enquiry is answered "once a
@@ -59,7 +60,7 @@ func (a *Answered) Run(ctx context.Context) error {
 }
 
 // answerHeaders are the fields a scan reads; never the body.
-var answerHeaders = []string{"Message-Id", "In-Reply-To", "References", "Auto-Submitted", LoopHeader}
+var answerHeaders = []string{"Message-Id", "In-Reply-To", "References", "Auto-Submitted", triage.LoopHeader}
 
 // Scan runs one pass over the sent folder and the triage folders.
 func (a *Answered) Scan(ctx context.Context) error {
@@ -78,7 +79,7 @@ func (a *Answered) Scan(ctx context.Context) error {
 	if sent := a.Account.SMTP.SentFolder; sent != "" {
 		// A reply a person sent: it names the enquiry's messages.
 		if err := a.scanFolder(ctx, c, sent, &imap.SearchCriteria{Since: since}, func(h message.Header) []string {
-			if h.Has("Auto-Submitted") || h.Has(LoopHeader) {
+			if h.Has("Auto-Submitted") || h.Has(triage.LoopHeader) {
 				return nil // herald's own acknowledgement, not a human answer
 			}
 			return append(message.ParseMsgIDs(h.Raw("In-Reply-To")), message.ParseMsgIDs(h.Raw("References"))...)

@@ -1,4 +1,4 @@
-package triage
+package respond
 
 import (
 	"context"
@@ -18,14 +18,16 @@ import (
 	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
+	"github.com/herald-mail/herald/daemon/triage"
 )
 
-// Sender sends an account's queued acknowledgements and forwards, one
-// SMTP session per round, and APPENDs each acknowledgement to the sent
-// folder when one is configured. A send the server refused is retried
-// with backoff (store.ActionsDone); a crash between the server's OK and
-// the commit can repeat that one message, never more.
-type Sender struct {
+// Acks sends an account's queued acknowledgements, confirmations and
+// forwards (the "ack" and "forward" actions triage records), one SMTP
+// session per round, and APPENDs each acknowledgement to the sent folder
+// when one is configured. A send the server refused is retried with
+// backoff (store.ActionsDone); a crash between the server's OK and the
+// commit can repeat that one message, never more.
+type Acks struct {
 	Config    *config.Config
 	Account   *config.Account
 	Store     *store.Store
@@ -37,17 +39,17 @@ type Sender struct {
 	kick chan struct{}
 }
 
-// NewSender returns the sender of one account.
-func NewSender(cfg *config.Config, a *config.Account, st *store.Store, t *templates.Set, smtp SMTP, log *slog.Logger, m *metrics.Metrics) *Sender {
-	return &Sender{Config: cfg, Account: a, Store: st, Templates: t, SMTP: smtp, Log: log.With("component", "acks", "account", a.Name),
+// NewAcks returns the acknowledgement sender of one account.
+func NewAcks(cfg *config.Config, a *config.Account, st *store.Store, t *templates.Set, smtp SMTP, log *slog.Logger, m *metrics.Metrics) *Acks {
+	return &Acks{Config: cfg, Account: a, Store: st, Templates: t, SMTP: smtp, Log: log.With("component", "acks", "account", a.Name),
 		Metrics: m, kick: make(chan struct{}, 1)}
 }
 
 // Name is the component name.
-func (s *Sender) Name() string { return "acks " + s.Account.Name }
+func (s *Acks) Name() string { return "acks " + s.Account.Name }
 
 // Kick wakes the sender after new sends were queued.
-func (s *Sender) Kick() {
+func (s *Acks) Kick() {
 	select {
 	case s.kick <- struct{}{}:
 	default:
@@ -55,7 +57,7 @@ func (s *Sender) Kick() {
 }
 
 // Run sends due messages until ctx ends.
-func (s *Sender) Run(ctx context.Context) error {
+func (s *Acks) Run(ctx context.Context) error {
 	for {
 		if err := s.round(ctx); err != nil && ctx.Err() == nil {
 			s.Log.Warn("send round failed", "err", err)
@@ -81,19 +83,19 @@ type outgoing struct {
 	action store.Action
 	raw    []byte
 	to     string
-	ack    *AckJob
+	ack    *triage.AckJob
 }
 
 // round sends every due message in one SMTP session, then files the
 // sent-folder copies.
-func (s *Sender) round(ctx context.Context) error {
+func (s *Acks) round(ctx context.Context) error {
 	if err := s.sendDue(ctx); err != nil {
 		return err
 	}
 	return s.appendToSent(ctx)
 }
 
-func (s *Sender) sendDue(ctx context.Context) error {
+func (s *Acks) sendDue(ctx context.Context) error {
 	due, err := s.Store.PendingSends(ctx, s.Account.Name, 100)
 	if err != nil || len(due) == 0 {
 		return err
@@ -115,17 +117,17 @@ func (s *Sender) sendDue(ctx context.Context) error {
 	return s.send(ctx, batch)
 }
 
-func (s *Sender) build(ctx context.Context, a store.Action) (outgoing, error) {
+func (s *Acks) build(ctx context.Context, a store.Action) (outgoing, error) {
 	switch a.Kind {
 	case "ack":
-		var job AckJob
+		var job triage.AckJob
 		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
 			return outgoing{}, fmt.Errorf("ack job: %w", err)
 		}
 		raw, err := s.ackMessage(ctx, &job)
 		return outgoing{action: a, raw: raw, to: job.To, ack: &job}, err
 	case "forward":
-		var job ForwardJob
+		var job triage.ForwardJob
 		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
 			return outgoing{}, fmt.Errorf("forward job: %w", err)
 		}
@@ -135,7 +137,7 @@ func (s *Sender) build(ctx context.Context, a store.Action) (outgoing, error) {
 	return outgoing{}, fmt.Errorf("unknown send kind %q", a.Kind)
 }
 
-func (s *Sender) ackMessage(ctx context.Context, job *AckJob) ([]byte, error) {
+func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, error) {
 	data := templates.Data{
 		Event:    s.Config.Event,
 		Account:  templates.AccountDataOf(s.Account),
@@ -165,20 +167,20 @@ func (s *Sender) ackMessage(ctx context.Context, job *AckJob) ([]byte, error) {
 		MessageID:  job.MessageID,
 		Original:   job.Original,
 		Rendered:   r,
-		LoopHeader: LoopHeader,
+		LoopHeader: triage.LoopHeader,
 		LoopValue:  s.Account.Address,
 	})
 }
 
 // forwardMessage re-sends the original as a message/rfc822 attachment,
 // its headers intact (SPEC §3 rule action forward).
-func (s *Sender) forwardMessage(job *ForwardJob) ([]byte, error) {
+func (s *Acks) forwardMessage(job *triage.ForwardJob) ([]byte, error) {
 	return compose.Forward(compose.ForwardInput{
 		From: s.Account.Address, FromName: s.Account.FromName, To: job.To,
 		MessageID:  compose.NewMessageID(s.Account.Address),
 		Subject:    fmt.Sprintf("[%s] Fwd: %s", job.Ref, job.Subject),
 		Text:       fmt.Sprintf("Enquiry %s to %s, forwarded by herald under a triage rule. The original is attached.\n", job.Ref, s.Account.Address),
-		LoopHeader: LoopHeader, LoopValue: s.Account.Address,
+		LoopHeader: triage.LoopHeader, LoopValue: s.Account.Address,
 		Original: job.Raw,
 	})
 }
@@ -189,7 +191,7 @@ func (s *Sender) forwardMessage(job *ForwardJob) ([]byte, error) {
 // stop grace (the pool runs it on service.InFlight) and its result is
 // committed even so: lost, the acknowledgement would go out again after
 // a restart.
-func (s *Sender) send(ctx context.Context, batch []outgoing) error {
+func (s *Acks) send(ctx context.Context, batch []outgoing) error {
 	record := context.WithoutCancel(ctx)
 	for _, o := range batch {
 		if ctx.Err() != nil {
@@ -214,14 +216,14 @@ func (s *Sender) send(ctx context.Context, batch []outgoing) error {
 	return nil
 }
 
-func (s *Sender) recordSent(ctx context.Context, o outgoing) error {
+func (s *Acks) recordSent(ctx context.Context, o outgoing) error {
 	if o.ack == nil {
 		return s.Store.ActionsDone(ctx, []int64{o.action.ID}, nil)
 	}
 	s.Metrics.AcksSent.WithLabelValues(s.Account.Name).Inc()
 	copy := ""
 	if folder := s.Account.SMTP.SentFolder; folder != "" {
-		copy = ackJSON(CopyJob{Folder: folder, Raw: o.raw})
+		copy = jobJSON(CopyJob{Folder: folder, Raw: o.raw})
 	}
 	return s.Store.AckSent(ctx, o.action.ID, store.MessageRow{
 		Account: s.Account.Name, MessageID: o.ack.MessageID, From: strings.ToLower(s.Account.Address),
@@ -243,12 +245,21 @@ type CopyJob struct {
 	Raw    []byte `json:"raw"`
 }
 
+// jobJSON encodes a job for the actions table.
+func jobJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // a plain struct of strings and bytes: cannot fail
+	}
+	return string(b)
+}
+
 // appendToSent files the queued copies of acknowledgements in
 // smtp.sent_folder (SPEC §3), so the focal point sees what herald
 // answered. Each copy is an action queued with the send's record, so a
 // crash loses none; a crash between the APPEND and its record can file one
 // copy twice. A failure is retried later: the message was sent either way.
-func (s *Sender) appendToSent(ctx context.Context) error {
+func (s *Acks) appendToSent(ctx context.Context) error {
 	due, err := s.Store.PendingAppends(ctx, s.Account.Name, 100)
 	if err != nil || len(due) == 0 {
 		return err

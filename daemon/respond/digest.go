@@ -1,4 +1,4 @@
-package triage
+package respond
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
+	"github.com/herald-mail/herald/daemon/triage"
 )
 
 // Digest mails an account, on triage.digest.cron, the enquiries older
@@ -85,7 +86,7 @@ func (d *Digest) Send(ctx context.Context, now time.Time) (int, error) {
 }
 
 func (d *Digest) message(waiting []templates.EnquiryData) ([]byte, error) {
-	r, err := d.Templates.Render(d.Config.Triage.Digest.Template, nonEmpty(d.Account.Language, "en"), templates.Data{
+	r, err := d.Templates.Render(d.Config.Triage.Digest.Template, languages(d.Account.Language), templates.Data{
 		Event: d.Config.Event, Account: templates.AccountDataOf(d.Account), Enquiries: waiting, Location: d.Config.Location,
 	})
 	if err != nil {
@@ -96,9 +97,18 @@ func (d *Digest) message(waiting []templates.EnquiryData) ([]byte, error) {
 		Subject: r.Subject, MessageID: compose.NewMessageID(d.Account.Address),
 		Fields: []compose.Field{
 			{Name: "Auto-Submitted", Value: "auto-generated"}, // RFC 3834 §5: a periodic report
-			{Name: LoopHeader, Value: d.Account.Address},
+			{Name: triage.LoopHeader, Value: d.Account.Address},
 			{Name: "X-Auto-Response-Suppress", Value: "All"},
 		},
 		Text: r.Text,
 	})
+}
+
+// languages is the digest's language preference: the account's, then
+// English.
+func languages(account string) []string {
+	if account == "" || account == "en" {
+		return []string{"en"}
+	}
+	return []string{account, "en"}
 }

@@ -1,4 +1,4 @@
-package triage
+package respond
 
 import (
 	"context"
@@ -21,12 +21,13 @@ import (
 	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
+	"github.com/herald-mail/herald/daemon/triage"
 )
 
-// TestSenderAckAndForward sends the queued acknowledgement and forward
+// TestAcksSendAckAndForward sends the queued acknowledgement and forward
 // through the sandbox and checks the RFC 3834 headers, the enquiry's new
 // status, and the copy in the sent folder.
-func TestSenderAckAndForward(t *testing.T) {
+func TestAcksSendAckAndForward(t *testing.T) {
 	f := newFixture(t)
 	f.deliver(
 		mail("amina@dakar.example", "decorte@un.org", "Visa letter", "References: <older@dakar.example>"),
@@ -63,7 +64,7 @@ func TestSenderAckAndForward(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	pool := sender.New(sender.Options{Account: *acc, Log: log})
 	defer pool.Close()
-	s := NewSender(f.p.Config, acc, f.st, tmpl, pool, log, metrics.New("test"))
+	s := NewAcks(f.p.Config, acc, f.st, tmpl, pool, log, metrics.New("test"))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := s.round(ctx); err != nil {
@@ -83,7 +84,7 @@ func TestSenderAckAndForward(t *testing.T) {
 	for name, want := range map[string]string{
 		"Auto-Submitted":           "auto-replied",
 		"X-Auto-Response-Suppress": "All",
-		LoopHeader:                 "decorte@un.org",
+		triage.LoopHeader:          "decorte@un.org",
 		"In-Reply-To":              "<" + th[0].MessageID + ">",
 		"References":               "<older@dakar.example> <" + th[0].MessageID + ">",
 		"Subject":                  "[" + orig.Ref + "] Re: Visa letter",
@@ -107,7 +108,7 @@ func TestSenderAckAndForward(t *testing.T) {
 		t.Errorf("copies in the sent folder = %d, want 1 (the ack, not the forward)", n)
 	}
 	var got store.Enquiry = *f.enquiries()["Interview request"]
-	if got.Status != "open" || got.AckSuppressed != ReasonRuleOff {
+	if got.Status != "open" || got.AckSuppressed != triage.ReasonRuleOff {
 		t.Errorf("press enquiry = %+v", got)
 	}
 }
