@@ -184,7 +184,7 @@ var (
 	// (OpenSMTPD, Zoho, GMX).
 	addrLine = regexp.MustCompile(`^\s*<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?\s*[:,](\s|$)`)
 	// "... to addr ..." sentences (Gmail, Office 365, dma, KDDI, Sun).
-	sentence = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?[\s.,;:)]`)
+	sentence   = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?[\s.,;:)]`)
 	smtpReason = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
 )
 
