@@ -100,6 +100,13 @@ func classifyTextBounce(m *message.Message) (Result, bool) {
 func textBounce(m *message.Message, name, human, rest string) Result {
 	failedHdr := m.Header.Get("X-Failed-Recipients")
 	r := Result{Kind: Bounce, Reason: name, Recipients: textRecipients(human, failedHdr)}
+	if i := strings.Index(rest, "Reporting-MTA:"); i >= 0 {
+		// The report's fields pasted into the text (a relay flattened the
+		// multipart/report): they say more than the prose.
+		if d, err := ParseDSN([]byte(rest[i:])); err == nil {
+			r.Recipients, r.ReportingMTA = d.Recipients, d.ReportingMTA
+		}
+	}
 	r.OriginalMessageID = originalMessageID(m)
 	if r.OriginalMessageID == "" {
 		r.OriginalMessageID = quotedMessageID(rest)
@@ -184,8 +191,10 @@ var (
 	// (OpenSMTPD, Zoho, GMX).
 	addrLine = regexp.MustCompile(`^\s*<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?\s*[:,](\s|$)`)
 	// "... to addr ..." sentences (Gmail, Office 365, dma, KDDI, Sun).
-	sentence   = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?[\s.,;:)]`)
-	smtpReason = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
+	// "for list 'addr'", "the mailing list addr" (list managers).
+	listSentence = regexp.MustCompile(`(?i)\blist[ea]?\s+['"<]?([^\s'"<>()@,;:]+@[^\s'"<>(),;:]*[^\s'"<>(),;:.])['">]?[\s.,;:)]`)
+	sentence     = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
+	smtpReason   = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
 )
 
 // maxTextRecipients bounds the work on hostile bounce texts; real bounces
@@ -219,11 +228,14 @@ func textRecipients(human, failedHdr string) []Recipient {
 			add(m[1], i)
 		} else if m := addrLine.FindStringSubmatch(l); m != nil {
 			add(m[1], i)
-		} else if a := anyAddr.FindString(l); a != "" && len(strings.Fields(l)) <= 4 &&
+		} else if a := anyAddr.FindString(l); a != "" && (len(strings.Fields(l)) <= 4 || startsWith(l, a)) &&
 			(strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || afterIntro(lines, i)) {
 			add(a, i)
 		}
 		for _, m := range sentence.FindAllStringSubmatch(l+" ", -1) {
+			add(m[1], i)
+		}
+		for _, m := range listSentence.FindAllStringSubmatch(l+" ", -1) {
 			add(m[1], i)
 		}
 	}
@@ -270,7 +282,7 @@ var phrases = []struct {
 	{regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|doesn'?t (have|exist)|address (couldn'?t be found|not found|rejected)|invalid (recipient|address|mailbox)|mailbox (unavailable|not found)|not listed in|wasn'?t found|introuvable|n'existe pas|inconnu|no existe|desconocido|unbekannt|existiert nicht|sconosciuto|inesistente|não existe|desconhecido|bestaat niet|onbekend|宛先不明|存在しません`), "5.1.1"},
 	{regexp.MustCompile(`(?i)host (unknown|not found)|domain (not found|name not found)|no such domain|couldn'?t find any host|DNS Error`), "5.1.2"},
 	{regexp.MustCompile(`(?i)mailbox (is )?full|over quota|quota exceeded|exceeded (the |their )?storage|boîte (aux lettres )?pleine|buzón lleno|Postfach (ist )?voll|casella piena|caixa (postal )?cheia|mailbox vol|容量`), "5.2.2"},
-	{regexp.MustCompile(`(?i)not (allowed|authori[sz]ed|permitted) to (post|send)|not a (member|subscriber)|non-member|rejected by the list|moderator|blocked|spam|content filter|policy|refused|refusé|rechazado|abgelehnt|rifiutato|recusad|geweigerd`), "5.7.1"},
+	{regexp.MustCompile(`(?i)not (allowed|authori[sz]ed|permitted) to (post|send)|not a (member|subscriber)|non-member|rejected by the list|moderator|pas autoris|pas abonn|no (est[áa]s? )?autorizad|no (es|est[áa]) suscrit|nicht berechtigt|non autorizzat|blocked|spam|content filter|policy|refused|refusé|rechazado|abgelehnt|rifiutato|recusad|geweigerd`), "5.7.1"},
 	{regexp.MustCompile(`(?i)timed? ?out|connection refused|try again later|temporar|retry|greylist`), "4.0.0"},
 }
 
@@ -282,6 +294,13 @@ func phraseStatus(s string) string {
 		}
 	}
 	return ""
+}
+
+// startsWith reports a line whose first word is the address a, as in
+// Exchange 2007's "addr on <date>" lists.
+func startsWith(l, a string) bool {
+	t := strings.TrimLeft(strings.TrimSpace(l), "<")
+	return strings.HasPrefix(t, a)
 }
 
 // mentionLine returns the first line that mentions addr, or -1.

@@ -33,8 +33,9 @@ const (
 	AbuseReport Kind = "abuse-report"
 	// AutoReply is an out-of-office or other automatic answer (RFC 3834).
 	AutoReply Kind = "auto-reply"
-	// Notification is a sending service's report by mail about mail sent
-	// through it (Amazon SES, directly or through SNS: JSON in the body).
+	// Notification is a machine's report about mail: a sending service's
+	// (Amazon SES, directly or through SNS: JSON in the body), or a DMARC
+	// aggregate or SMTP TLS report (RFC 7489, RFC 8460).
 	Notification Kind = "notification"
 	// ListUnsubscribe is a request a mail client sent on its user's behalf
 	// to a List-Unsubscribe mailto (Apple Mail's X-Apple-Unsubscribe): an
@@ -105,6 +106,9 @@ func Classify(m *message.Message) Result {
 	}
 	if r, ok := sesResult(m); ok {
 		return r
+	}
+	if reason, ok := aggregateReport(m); ok {
+		return Result{Kind: Notification, Reason: reason}
 	}
 	if appleUnsubscribe(m) {
 		return Result{Kind: ListUnsubscribe, Reason: "x-apple-unsubscribe"}

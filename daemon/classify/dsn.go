@@ -49,7 +49,9 @@ func (r Recipient) Policy() bool {
 	return policyText.MatchString(r.DiagnosticCode)
 }
 
-var policyText = regexp.MustCompile(`(?i)\bspam\b|blacklist|blocklist|block ?list|listed (at|on|in)|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
+// "Not listed in Domino Directory" says the address is unknown; "listed
+// at Spamhaus" that the sender is blocked: only block lists count.
+var policyText = regexp.MustCompile(`(?i)\bspam\b|blacklist|blocklist|block ?list|\blisted (at|on|in) [^.;]*(spamhaus|spamcop|sorbs|barracuda|\bcbl\b|\brbl\b|dnsbl|uceprotect|abuseat|block|black)|spamhaus|spamcop|\bdnsbl\b|\brbl\b|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
 
 // DSN is a parsed message/delivery-status body (RFC 3464 §2).
 type DSN struct {

@@ -139,3 +139,31 @@ func sesRecipients(ev sesEvent) []Recipient {
 func appleUnsubscribe(m *message.Message) bool {
 	return flagSet(m.Header, "X-Apple-Unsubscribe")
 }
+
+// aggregateSubject is the subject RFC 7489 §7.2.1.1 (DMARC aggregate
+// reports) and RFC 8460 §5.3 (SMTP TLS reports) ask for: "Report Domain:
+// <domain> Submitter: <submitter> Report-ID: <id>".
+var aggregateSubject = regexp.MustCompile(`(?i)^\s*(\[[^\]]*\]\s*)?report\s+domain\s*:\s*\S+\s+submitter\s*:`)
+
+// aggregateReport recognises a DMARC aggregate or TLS report: its
+// subject, or its compressed XML/JSON attachment (RFC 7489 §7.2.1.1
+// names the file "submitter!domain!begin!end.zip"; RFC 8460 uses
+// application/tlsrpt+gzip). A secretariat that publishes a DMARC record
+// receives one a day from each large provider.
+func aggregateReport(m *message.Message) (string, bool) {
+	if m.Header.Has("TLS-Report-Domain") || m.Header.Has("TLS-Report-Submitter") {
+		return "tlsrpt", true
+	}
+	for _, a := range m.Attachments {
+		switch ct := strings.ToLower(a.ContentType); {
+		case strings.HasPrefix(ct, "application/tlsrpt"):
+			return "tlsrpt", true
+		case strings.Count(a.Filename, "!") >= 3 && (strings.Contains(ct, "zip") || strings.Contains(ct, "xml") || strings.Contains(ct, "octet-stream")):
+			return "dmarc", true
+		}
+	}
+	if aggregateSubject.MatchString(m.Subject) {
+		return "dmarc", true
+	}
+	return "", false
+}

@@ -180,8 +180,9 @@ func TestAutoReplyText(t *testing.T) {
 		subject, text string
 		want          Kind
 	}{
-		{"Absence", "Je suis absente du bureau jusqu'au 2 octobre.", AutoReply},
-		{"Vacation", "I am on vacation until Monday with limited access to email.", AutoReply},
+		{"Absence|In-Reply-To: <w@herald>", "Je suis absente du bureau jusqu'au 2 octobre.", AutoReply},
+		{"Vacation|References: <w@herald>", "I am on vacation until Monday with limited access to email.", AutoReply},
+		{"Absence", "Je serai absente le 16 novembre, désolée.", Other},
 		{"Re: Invitation", "This is an automatic reply. I will not be able to attend to your email until Monday.", AutoReply},
 		{"Re: Invitation", "Ceci est une réponse automatique. Je suis absent.", AutoReply},
 		{"Re: Invitación", "Esta es una respuesta automática: estoy fuera de la oficina.", AutoReply},
