@@ -2,11 +2,9 @@ package triage
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -209,6 +207,3 @@ func pct(a, b int) string {
 	}
 	return fmt.Sprintf("%.1f%%", float64(a)*100/float64(b))
 }
-
-var _ = sort.Strings
-var _ = context.Background

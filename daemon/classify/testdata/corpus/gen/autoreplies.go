@@ -57,12 +57,11 @@ func autoReplies() {
 		}
 		autoReply("exchange-oof-"+o.lang, oof(n, to, o.prefix+invSubj, hdr, o.text))
 	}
-	for i, o := range exchangeOOF[:4] {
+	for _, o := range exchangeOOF[:4] {
 		// The same, after a relay or a forwarding rule stripped every
 		// automatic field: only the subject says it.
 		n, to := contact()
 		autoReply("stripped-oof-"+o.lang, oof(n, to, o.prefix+invSubj, []string{"X-Mailer: Microsoft Outlook 16.0"}, o.text))
-		_ = i
 	}
 	n, to := contact()
 	autoReply("exchange2003-oof", oof(n, to, "Out of Office AutoReply: "+invSubj, []string{"X-MimeOLE: Produced By Microsoft Exchange V6.5", "Content-Class: urn:content-classes:message"},
@@ -99,7 +98,7 @@ func autoReplies() {
 			[]string{"Je suis absent jusqu'au 2 octobre.", "Estoy de vacaciones hasta el 2 de octubre.", "Ich bin im Urlaub bis zum 2. Oktober."}[i]))
 	}
 	n, to = contact()
-	autoReply("cpanel-autoresponder", oof(n, to, "Re: "+invSubj, []string{"X-Autorespond: "+invSubj, "Precedence: auto_reply"}, "Thank you for writing to the Mayor's Office. Your message has been received."))
+	autoReply("cpanel-autoresponder", oof(n, to, "Re: "+invSubj, []string{"X-Autorespond: " + invSubj, "Precedence: auto_reply"}, "Thank you for writing to the Mayor's Office. Your message has been received."))
 	n, to = contact()
 	autoReply("zoho-autoreply", oof(n, to, "Auto-Reply: "+invSubj, []string{"X-ZohoMail-Autoreply: true"}, "Thank you. I will be back on 2 October."))
 	n, to = contact()

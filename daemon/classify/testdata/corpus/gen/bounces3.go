@@ -471,7 +471,7 @@ func sympa(lang string) string {
 			"Pour plus d'informations, contactez migrations-request@listes.reseau-villes.fr",
 		}
 	}
-	return notice(append([]string{
+	return notice([]string{
 		"Return-Path: <sympa-request@listes.reseau-villes.fr>",
 		"From: SYMPA <sympa@listes.reseau-villes.fr>",
 		"To: " + us,
@@ -479,7 +479,7 @@ func sympa(lang string) string {
 		"Date: " + date(3),
 		"Auto-Submitted: auto-replied",
 		"X-Loop: sympa@listes.reseau-villes.fr",
-	}), body...)
+	}, body...)
 }
 
 func fml() string {

@@ -93,7 +93,9 @@ func localOf(a string) string  { return a[:strings.LastIndexByte(a, '@')] }
 var base = time.Date(2017, 9, 15, 9, 0, 0, 0, time.FixedZone("", 2*3600))
 
 // date is an RFC 5322 date k minutes after the wave went out.
-func date(k int) string { return base.Add(time.Duration(k) * time.Minute).Format("Mon, 2 Jan 2006 15:04:05 -0700") }
+func date(k int) string {
+	return base.Add(time.Duration(k) * time.Minute).Format("Mon, 2 Jan 2006 15:04:05 -0700")
+}
 
 var seq = 0
 
