@@ -41,10 +41,10 @@ func gather(m *message.Message, human string) evidence {
 		// of classifying a message.
 		return e
 	}
-	e.code = smtpEvidence.MatchString(human)
-	e.returned = m.Part("message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers") != nil ||
-		returnedText.MatchString(m.Text)
 	folded := textmatch.Fold(m.Text)
+	e.code = smtpEvidence(human)
+	e.returned = m.Part("message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers") != nil ||
+		returnedText.Match(m.Text, folded)
 	for _, ml := range mailers {
 		if ml.text.Match(m.Text, folded) {
 			e.mailer = ml.name
@@ -175,8 +175,13 @@ func isListManager(m *message.Message) bool {
 
 // splitReturned separates the human explanation from the returned original.
 func splitReturned(text string) (human, rest string) {
+	if !returnedScreen.MatchString(text) {
+		return text, ""
+	}
 	if loc := returnedMarker.FindStringIndex(text); loc != nil {
-		return text[:loc[0]], text[loc[0]:]
+		// From the start of the marker's line.
+		start := strings.LastIndexByte(text[:loc[0]], '\n') + 1
+		return text[:start], text[start:]
 	}
 	return text, ""
 }
@@ -232,8 +237,10 @@ func textRecipients(human, failedHdr string) []Recipient {
 			(strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || afterIntro(lines, i)) {
 			add(a, i)
 		}
-		for _, m := range sentence.FindAllStringSubmatch(l+" ", -1) {
-			add(m[1], i)
+		if strings.Contains(l, "to") || strings.Contains(l, "TO") || strings.Contains(l, "To") || strings.Contains(l, "ecipient") || strings.Contains(l, "ECIPIENT") {
+			for _, m := range sentence.FindAllStringSubmatch(l+" ", -1) {
+				add(m[1], i)
+			}
 		}
 		for _, m := range listSentence.FindAllStringSubmatch(l+" ", -1) {
 			add(m[1], i)

@@ -2,6 +2,7 @@ package classify
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/herald-mail/herald/daemon/textmatch"
 )
@@ -67,17 +68,44 @@ var bounceSubject = regexp.MustCompile(`(?i)^\s*(` +
 
 // delayText marks warnings that delivery is still being retried, and list
 // messages held for a moderator: the message may still arrive.
-var delayText = regexp.MustCompile(`(?i)has not yet been delivered|hasn'?t been delivered yet|not delivered yet|Delayed Mail \(still being retried\)|This is a warning only|Delivery Status Notification \(Delay\)|Delivery delayed|delivery is delayed|Delivery incomplete|still trying to deliver|temporary problem delivering|will (retry|keep trying|continue to (retry|try|be attempted))|Delivery will continue to be attempted|will be retried|could not send message for past|DELAYED MAIL|Remise retardée|remise différée|Entrega retrasada|Zustellung verzögert|consegna ritardata|entrega atrasada|vertraagd|awaits moderator approval|is being held until the list moderator`)
+var delayText = textmatch.MustCompile(`(?i)has not yet been delivered|hasn'?t been delivered yet|not delivered yet|Delayed Mail \(still being retried\)|This is a warning only|Delivery Status Notification \(Delay\)|Delivery delayed|delivery is delayed|Delivery incomplete|still trying to deliver|temporary problem delivering|will (retry|keep trying|continue to (retry|try|be attempted))|Delivery will continue to be attempted|will be retried|could not send message for past|DELAYED MAIL|Remise retardée|remise différée|Entrega retrasada|Zustellung verzögert|consegna ritardata|entrega atrasada|vertraagd|awaits moderator approval|is being held until the list moderator`)
 
 // returnedText marks the copy of the original that a failure notice
 // appends (not the "Original message" separators mail clients use when a
 // person replies or forwards).
-var returnedText = regexp.MustCompile(`(?im)^.*(This is a copy of the message|Below this line is a copy of the message|copy of the original message|original message follows|Message headers follow|Original message headers|Undelivered Message Headers|Enclosed are the original headers|The header of the original message is following|Your message reads \(in part\)|Reporting-MTA:).*$`)
+var returnedText = textmatch.MustCompile(`(?i)(This is a copy of the message|Below this line is a copy of the message|copy of the original message|original message follows|Message headers follow|Original message headers|Undelivered Message Headers|Enclosed are the original headers|The header of the original message is following|Your message reads \(in part\)|Reporting-MTA:)`)
 
-// returnedMarker starts the copy of the original that bounce texts append.
-var returnedMarker = regexp.MustCompile(`(?im)^.*(This is a copy of the message|Below this line is a copy of the message|copy of the original message|Enclosed are the original headers|Original message headers:|original message follows|Message headers follow|Original message:|----- Original message -----|The header of the original message is following|Reporting-MTA:).*$`)
+// returnedMarker starts the copy of the original that bounce texts
+// append; returnedScreen is the same pattern, screened, to skip texts
+// without any.
+var returnedMarker, returnedScreen = regexp.MustCompile(returnedExpr), textmatch.MustCompile(returnedExpr)
 
-// smtpEvidence is an SMTP reply or enhanced status code as failure notices
-// quote them (RFC 5321 §4.2, RFC 3463): "5.1.1", "said: 550", "<<< 550",
-// "(#5.1.1)", "550-5.1.1", "ERROR CODE :550".
-var smtpEvidence = regexp.MustCompile(`(?i)\b[45]\.[0-7]\.\d{1,3}\b|(said|reply|response|returned|error|code|smtp|host|server|reason)\W{0,3}[^\n]{0,40}?\b[45][0-5]\d\b|^\s*<<<\s*[45]\d\d|\b[45][0-5]\d[- ][45]\.\d`)
+const returnedExpr = `(?i)(This is a copy of the message|Below this line is a copy of the message|copy of the original message|Enclosed are the original headers|Original message headers:|original message follows|Message headers follow|Original message:|----- Original message -----|The header of the original message is following|Reporting-MTA:)`
+
+// smtpContext are the words a failure notice puts before an SMTP reply
+// code it quotes ("host mx said: 550", "<<< 550", "ERROR CODE :550",
+// "Remote Server returned '550").
+var smtpContext = regexp.MustCompile(`(?i)(said|reply|response|returned|error|code|smtp|host|server|reason|<<<|#)\W*$`)
+
+// basicReply is an SMTP reply code (RFC 5321 §4.2): 4yz or 5yz.
+var basicReply = regexp.MustCompile(`\b[45][0-5]\d\b`)
+
+// smtpEvidence reports an SMTP reply or enhanced status code quoted as
+// failure notices quote them (RFC 5321 §4.2, RFC 3463): "5.1.1", "said:
+// 550", "<<< 550", "(#5.1.1)", "550-5.1.1", "ERROR CODE :550". A bare
+// number ("the hall seats 550 people") is not one.
+func smtpEvidence(s string) bool {
+	if c := statusCode(s); c != "" && c[0] != '2' {
+		return true
+	}
+	for _, loc := range basicReply.FindAllStringIndex(s, 50) {
+		start := max(0, loc[0]-60)
+		if nl := strings.LastIndexByte(s[start:loc[0]], '\n'); nl >= 0 {
+			start += nl + 1
+		}
+		if smtpContext.MatchString(s[start:loc[0]]) || strings.TrimSpace(s[start:loc[0]]) == "" {
+			return true
+		}
+	}
+	return false
+}
