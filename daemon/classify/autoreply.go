@@ -125,16 +125,18 @@ var (
 
 // selfDeclared is the sentence with which an automatic answer says what it
 // is, at the start of its text, in the languages herald meets: a person
-// does not open a message with "This is an automatic reply".
-var selfDeclared = regexp.MustCompile(`(?i)\b(this is an? (automatic|automated|auto-generated|automatically generated|auto)[- ]?(reply|response|message|notification|e-?mail)|` +
-	`this (e-?mail|message) (is an automatic|is an automated|was (sent |generated )?automatically|has been (sent|generated) automatically)|` +
-	`ceci est une r[ée]ponse automatique|ceci est un (message|courriel|mail) automatique|ce (message|courriel) (est|a [ée]t[ée]) (g[ée]n[ée]r[ée] |envoy[ée] )?automatiquement|` +
-	`([ée]sta|este) es (una respuesta|un mensaje|un correo) autom[áa]tic[oa]|este (mensaje|correo) (ha sido|fue) (generado|enviado) autom[áa]ticamente|` +
-	`dies ist eine automatische (antwort|nachricht|benachrichtigung|e-?mail)|diese (nachricht|e-?mail) wurde automatisch|` +
-	`questa [èe] una risposta automatica|questo [èe] un messaggio automatico|` +
-	`esta [ée] uma resposta autom[áa]tica|esta [ée] uma mensagem autom[áa]tica|` +
-	`dit is een automatisch (antwoord|bericht|gegenereerd)|` +
-	`この(メール|メッセージ)は自動(応答|返信|送信))`)
+// does not open a message with "This is an automatic reply". "This
+// message was automatically generated" is not one: Gmail and Apple Mail
+// write it on the unsubscribe requests they send for their users.
+var selfDeclared = regexp.MustCompile(`(?i)\b(this is an? (automatic|automated|auto-generated|automatically generated|auto)[- ]?(reply|response)|` +
+	`this (e-?mail|message) is an? (automatic|automated) (reply|response)|` +
+	`ceci est une r[ée]ponse automatique|` +
+	`([ée]sta|este) es (una respuesta|un mensaje) autom[áa]tic[oa]|` +
+	`dies ist eine automatische (antwort|abwesenheitsnotiz)|` +
+	`questa [èe] una risposta automatica|` +
+	`esta [ée] uma resposta autom[áa]tica|` +
+	`dit is een automatisch antwoord|` +
+	`この(メール|メッセージ)は自動(応答|返信))`)
 
 // absenceText is what an out-of-office says in its first lines; it only
 // counts together with an absence subject.

@@ -10,6 +10,7 @@ import (
 	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/rsvp"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -119,6 +120,13 @@ func (r *recorder) decide() error {
 		r.kind = KindOwn
 		return r.file(r.row(KindOwn, "digest", 0), "")
 	}
+	if k := r.x.cls.Kind; (k == classify.AutoReply || k.Report()) && r.signedUnsubscribe() {
+		// A mail client's automatic unsubscribe request (RFC 3834 lets it
+		// say Auto-Submitted): our signed token proves it.
+		if done, err := r.unsubscribe(); err != nil || done {
+			return err
+		}
+	}
 	switch r.x.cls.Kind {
 	case classify.Bounce, classify.Delay:
 		if err := r.bounceContacts(); err != nil {
@@ -126,8 +134,9 @@ func (r *recorder) decide() error {
 		}
 		return r.report(FolderBounces)
 	case classify.ListUnsubscribe:
-		// A mail client's request for its user: our signed token proves it;
-		// anything else is filed as a report, never answered.
+		// A mail client's request for its user without our token: proof
+		// from DMARC still unsubscribes; anything else is filed as a
+		// report, never answered.
 		if done, err := r.unsubscribe(); err != nil || done {
 			return err
 		}
@@ -180,6 +189,17 @@ func (r *recorder) answersUs() (bool, error) {
 	}
 	d, err := r.ourDelivery(ids)
 	return d != nil, err
+}
+
+// signedUnsubscribe reports a subject carrying an unsubscribe token we
+// signed (the List-Unsubscribe mailto of our waves).
+func (r *recorder) signedUnsubscribe() bool {
+	tok := rsvp.UnsubscribeTokenFromSubject(r.x.m.Subject)
+	if tok == "" || len(r.p.Secret) == 0 {
+		return false
+	}
+	_, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok)
+	return ok
 }
 
 // ownDigest recognises a message this account's herald sent to itself.
