@@ -8,66 +8,105 @@ import (
 	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
-// A mailer is a non-standard bounce format: the texts that identify it.
-type mailer struct {
-	name string
-	text *textmatch.Regexp
+// evidence is what a person reading a message looks at to tell a failure
+// notice: who sent it, its subject, the wording of its text, an SMTP reply
+// or status code in it, and the returned original.
+type evidence struct {
+	daemon   bool // MAILER-DAEMON, postmaster, "Mail Delivery System", ...
+	null     bool // null return path "<>" (RFC 5321 §4.5.5)
+	auto     bool // Auto-Submitted other than "no" (RFC 3834 §5)
+	ndr      bool // X-Failed-Recipients (Exim), X-MS-Exchange-Message-Is-Ndr
+	listMgr  bool // a list manager's own address (owner-, -bounces, LISTSERV, Sympa)
+	subject  bool // a failure or delay subject
+	autoSubj bool // an automatic-reply subject: not a bounce on weak evidence
+	mailer   string
+	code     bool // an SMTP reply or enhanced status code in the notice
+	returned bool // the original, attached or inline
 }
 
-// mailers are tried in order on the body text. Postfix, Exchange and Gmail
-// normally send RFC 3464 reports; their texts matter when a relay or an old
-// version strips the report part.
-var mailers = []mailer{
-	{"exim", textmatch.MustCompile(`(?i)This message was created automatically by mail delivery software|A message that you sent could not be delivered to one or more of its|following address\(es\) failed`)},
-	{"qmail", textmatch.MustCompile(`(?i)Hi\. This is the qmail-send program|I'm afraid I wasn't able to deliver your message`)},
-	{"postfix", textmatch.MustCompile(`(?i)This is the mail system at host|I'm sorry to have to inform you that your message could not\s+be delivered`)},
-	{"exchange", textmatch.MustCompile(`(?i)Delivery has failed to these recipients or groups|Your message to \S+ couldn'?t be delivered|Your message couldn'?t be delivered|La remise a échoué pour ces destinataires|Error en la entrega a estos destinatarios`)},
-	{"gmail", textmatch.MustCompile(`(?i)Address not found|Your message wasn'?t delivered to|Delivery to the following recipients? failed permanently|Message not delivered`)},
-	{"mta-text", textmatch.MustCompile(`(?i)The original message was received at|could not be delivered to one or more recipients|Delivery to the following recipients? failed|permanent fatal errors|Undelivered Mail Returned to Sender`)},
-}
-
-// bounceSubject matches the subjects MTAs give bounces, in the languages of
-// SPEC §4 (Exchange localises "Undeliverable:" as "Non remis :" and
-// "No se puede entregar:").
-var bounceSubject = regexp.MustCompile(`(?i)^(undeliverable|undelivered|non remis|no se puede entregar|non distribuable|returned mail|mail delivery failed|delivery status notification \((failure|delay)\)|delivery failure|failure notice|delivery (has )?failed|message not delivered|mail system error|warning: message .* delayed|delayed mail|delivery delayed|remise retardée|entrega retrasada)`)
-
-// delayText marks warnings that delivery is still being retried.
-var delayText = regexp.MustCompile(`(?i)has not yet been delivered|Delayed Mail \(still being retried\)|This is a warning only|Delivery Status Notification \(Delay\)|Delivery delayed|Delivery incomplete|still trying to deliver|will (retry|keep trying)|Remise retardée|Entrega retrasada`)
-
-// classifyTextBounce recognises bounces without a usable RFC 3464 part.
-// A body text alone is not enough (a person may forward a bounce to us):
-// it must come with an automatic sender, a bounce subject, a null return
-// path or an Auto-Submitted field, or Exim's X-Failed-Recipients.
-func classifyTextBounce(m *message.Message) (Result, bool) {
-	text := m.Text
-	failedHdr := m.Header.Get("X-Failed-Recipients")
-	automatic := isDaemon(m) || (m.HasReturnPath && m.ReturnPath == "") ||
-		autoSubmitted(m.Header) || failedHdr != ""
-	subject := bounceSubject.MatchString(m.Subject)
-	if !automatic && !subject {
-		// Ordinary mail: skip the body scans below, the costliest step of
-		// classifying a message (a known MTA text alone is not enough).
-		return Result{}, false
+// gather reads the evidence of m; human is the text before the returned
+// original.
+func gather(m *message.Message, human string) evidence {
+	e := evidence{
+		daemon:   isDaemon(m),
+		null:     m.HasReturnPath && m.ReturnPath == "",
+		auto:     autoSubmitted(m.Header),
+		ndr:      m.Header.Get("X-Failed-Recipients") != "" || m.Header.Has("X-MS-Exchange-Message-Is-Ndr"),
+		listMgr:  isListManager(m),
+		subject:  bounceSubject.MatchString(m.Subject),
+		autoSubj: autoReplySubject.MatchString(m.Subject),
 	}
-	name := ""
-	folded := textmatch.Fold(text)
+	if !(e.daemon || e.null || e.auto || e.ndr || e.listMgr || e.subject) {
+		// Ordinary mail: skip the body scans below, the costliest step
+		// of classifying a message.
+		return e
+	}
+	folded := textmatch.Fold(m.Text)
+	e.code = smtpEvidence(human)
+	e.returned = m.Part("message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers") != nil ||
+		returnedText.Match(m.Text, folded)
 	for _, ml := range mailers {
-		if ml.text.Match(text, folded) {
-			name = ml.name
+		if ml.text.Match(m.Text, folded) {
+			e.mailer = ml.name
 			break
 		}
 	}
+	return e
+}
+
+// bounceReason decides, as a person would, whether the evidence makes a
+// failure notice, and names it. A known text alone is not enough (a person
+// may forward a bounce to us), nor a subject alone (a person may write
+// "Undeliverable" about a parcel): two independent signs are needed.
+func (e evidence) bounceReason() string {
+	automatic := e.daemon || e.null || e.auto
+	known := e.mailer != "" && e.mailer != "mta-text" && e.mailer != "list-manager"
 	switch {
-	case name != "" && (automatic || subject):
-	case automatic && subject:
-		name = "mta-text"
-	case failedHdr != "":
-		name = "exim"
-	default:
+	case e.ndr:
+		if known {
+			return e.mailer
+		}
+		return "exim"
+	case known && (automatic || e.subject || e.listMgr):
+		return e.mailer
+	case e.mailer == "list-manager" && (e.listMgr || automatic):
+		return e.mailer
+	case e.autoSubj:
+		// "Automatic reply:" with a null path is an out-of-office that may
+		// quote our invitation: only a known failure text makes it a bounce.
+		return ""
+	case e.mailer == "mta-text" && (e.daemon || e.subject || (automatic && (e.code || e.returned))):
+		return e.mailer
+	case e.daemon && (e.subject || e.code || e.returned):
+		return "mta-text"
+	case e.subject && (automatic || e.code || e.returned):
+		return "mta-text"
+	}
+	return ""
+}
+
+// classifyTextBounce recognises bounces without a usable RFC 3464 part.
+func classifyTextBounce(m *message.Message) (Result, bool) {
+	human, rest := splitReturned(m.Text)
+	name := gather(m, human).bounceReason()
+	if name == "" {
 		return Result{}, false
 	}
-	human, rest := splitReturned(text)
+	return textBounce(m, name, human, rest), true
+}
+
+// textBounce reads a failure notice's recipients, original Message-ID and
+// kind (a delay warning or a bounce) from its text.
+func textBounce(m *message.Message, name, human, rest string) Result {
+	failedHdr := m.Header.Get("X-Failed-Recipients")
 	r := Result{Kind: Bounce, Reason: name, Recipients: textRecipients(human, failedHdr)}
+	if i := strings.Index(rest, "Reporting-MTA:"); i >= 0 {
+		// The report's fields pasted into the text (a relay flattened the
+		// multipart/report): they say more than the prose.
+		if d, err := ParseDSN([]byte(rest[i:])); err == nil {
+			r.Recipients, r.ReportingMTA = d.Recipients, d.ReportingMTA
+		}
+	}
 	r.OriginalMessageID = originalMessageID(m)
 	if r.OriginalMessageID == "" {
 		r.OriginalMessageID = quotedMessageID(rest)
@@ -76,34 +115,73 @@ func classifyTextBounce(m *message.Message) (Result, bool) {
 		r.Kind = Delay
 		for i := range r.Recipients {
 			r.Recipients[i].Action = "delayed"
+			if r.Recipients[i].Status == "" || r.Recipients[i].Status[0] == '5' {
+				r.Recipients[i].Status = "4.0.0"
+			}
 		}
 	}
-	return r, true
+	return r
 }
 
-// isDaemon reports a From or Return-Path of the mail system itself.
+// daemonNames are display names MTAs give their notices.
+var daemonNames = regexp.MustCompile(`(?i)mail delivery|mailer[- ]?daemon|mail administrator|mail router|postmaster|delivery status|mail system|courier mail server|l-soft list server|internet mail delivery`)
+
+// isDaemon reports a From, Sender or Return-Path of the mail system itself:
+// MAILER-DAEMON and postmaster in their spellings (RFC 5321 §4.5.1),
+// Exchange's MicrosoftExchange<hex> system mailbox, and the display names
+// MTAs use. Courier writes its notices "From: ... <@>".
 func isDaemon(m *message.Message) bool {
 	for _, a := range append([]string{m.ReturnPath}, addrs(m.From, m.Sender)...) {
-		lp := localPart(a)
-		if lp == "mailer-daemon" || lp == "postmaster" {
+		if daemonLocalPart(localPart(a)) {
 			return true
 		}
 	}
-	for _, a := range m.From {
-		if strings.Contains(strings.ToLower(a.Name), "mail delivery") {
+	for _, a := range append(append([]message.Address{}, m.From...), m.Sender...) {
+		if daemonNames.MatchString(a.Name) || a.Address == "@" {
 			return true
 		}
 	}
 	return false
 }
 
-// returnedMarker starts the copy of the original that bounce texts append.
-var returnedMarker = regexp.MustCompile(`(?im)^.*(This is a copy of the message|Below this line is a copy of the message|Enclosed are the original headers|Original message headers:|original message follows|Original message:|----- Original message -----|The header of the original message is following|Reporting-MTA:).*$`)
+// daemonLocalPart recognises the mail system's own mailboxes.
+func daemonLocalPart(lp string) bool {
+	lp = strings.NewReplacer("_", "-", ".", "-").Replace(lp)
+	switch lp {
+	case "mailer-daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "post-master", "mdaemon", "mail-delivery-subsystem":
+		return true
+	}
+	return strings.HasPrefix(lp, "microsoftexchange") || strings.HasPrefix(lp, "mailer-daemon")
+}
+
+// isListManager reports mail from a list manager's own address: owner-*,
+// *-owner, *-bounces, *-request, *-admin (fml), LISTSERV, Sympa, Mailman.
+func isListManager(m *message.Message) bool {
+	for _, a := range append([]string{m.ReturnPath}, addrs(m.From, m.Sender)...) {
+		lp := localPart(a)
+		if i := strings.IndexByte(lp, '+'); i > 0 {
+			lp = lp[:i]
+		}
+		switch {
+		case lp == "listserv" || lp == "sympa" || lp == "mailman" || lp == "majordomo":
+			return true
+		case strings.HasPrefix(lp, "owner-"), strings.HasSuffix(lp, "-owner"), strings.HasSuffix(lp, "-bounces"),
+			strings.HasSuffix(lp, "-request"), strings.HasSuffix(lp, "-admin"):
+			return true
+		}
+	}
+	return false
+}
 
 // splitReturned separates the human explanation from the returned original.
 func splitReturned(text string) (human, rest string) {
+	if !returnedScreen.MatchString(text) {
+		return text, ""
+	}
 	if loc := returnedMarker.FindStringIndex(text); loc != nil {
-		return text[:loc[0]], text[loc[0]:]
+		// From the start of the marker's line.
+		start := strings.LastIndexByte(text[:loc[0]], '\n') + 1
+		return text[:start], text[start:]
 	}
 	return text, ""
 }
@@ -114,9 +192,14 @@ var (
 	// Any address; used on short indented or listed lines (Exim, old
 	// Gmail, Exchange), where it names a failed recipient.
 	anyAddr = regexp.MustCompile(`[^\s<>()\[\]@,;:"']+@[^\s<>()\[\]@,;:"']+[^\s<>()\[\]@,;:"'.]`)
-	// "... to addr ..." sentences (Gmail, Office 365).
-	sentence   = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|delivery to|could not be delivered to|failed to deliver to)\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?[\s.,;:]`)
-	smtpReason = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
+	// "addr: reason" or "addr, ERROR CODE ..." at the start of a line
+	// (OpenSMTPD, Zoho, GMX).
+	addrLine = regexp.MustCompile(`^\s*<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?\s*[:,](\s|$)`)
+	// "... to addr ..." sentences (Gmail, Office 365, dma, KDDI, Sun).
+	// "for list 'addr'", "the mailing list addr" (list managers).
+	listSentence = regexp.MustCompile(`(?i)\blist[ea]?\s+['"<]?([^\s'"<>()@,;:]+@[^\s'"<>(),;:]*[^\s'"<>(),;:.])['">]?[\s.,;:)]`)
+	sentence     = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
+	smtpReason   = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
 )
 
 // maxTextRecipients bounds the work on hostile bounce texts; real bounces
@@ -148,11 +231,18 @@ func textRecipients(human, failedHdr string) []Recipient {
 	for i, l := range lines {
 		if m := angleLine.FindStringSubmatch(l); m != nil {
 			add(m[1], i)
-		} else if a := anyAddr.FindString(l); a != "" && len(strings.Fields(l)) <= 4 &&
+		} else if m := addrLine.FindStringSubmatch(l); m != nil {
+			add(m[1], i)
+		} else if a := anyAddr.FindString(l); a != "" && (len(strings.Fields(l)) <= 4 || startsWith(l, a)) &&
 			(strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || afterIntro(lines, i)) {
 			add(a, i)
 		}
-		for _, m := range sentence.FindAllStringSubmatch(l+" ", -1) {
+		if strings.Contains(l, "to") || strings.Contains(l, "TO") || strings.Contains(l, "To") || strings.Contains(l, "ecipient") || strings.Contains(l, "ECIPIENT") {
+			for _, m := range sentence.FindAllStringSubmatch(l+" ", -1) {
+				add(m[1], i)
+			}
+		}
+		for _, m := range listSentence.FindAllStringSubmatch(l+" ", -1) {
 			add(m[1], i)
 		}
 	}
@@ -177,13 +267,47 @@ func textRecipients(human, failedHdr string) []Recipient {
 		if status == "" {
 			if m := smtpReason.FindStringSubmatch(para); m != nil {
 				status = m[1][:1] + ".0.0"
-			} else if permanent {
+			} else if status = phraseStatus(para); status == "" {
+				status = phraseStatus(human)
+			}
+			if status == "" && permanent {
 				status = "5.0.0"
 			}
 		}
 		out = append(out, Recipient{Address: h.addr, FinalRecipient: h.addr, Action: "failed", Status: status, DiagnosticCode: para})
 	}
 	return out
+}
+
+// phrases map the wording of a failure without a code to the status a
+// person reads in it (RFC 3463 §3): the address is bad, the mailbox full,
+// the domain unknown, a policy refused it, or the attempt failed for now.
+var phrases = []struct {
+	re     *regexp.Regexp
+	status string
+}{
+	{regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|doesn'?t (have|exist)|address (couldn'?t be found|not found|rejected)|invalid (recipient|address|mailbox)|mailbox (unavailable|not found)|not listed in|wasn'?t found|introuvable|n'existe pas|inconnu|no existe|desconocido|unbekannt|existiert nicht|sconosciuto|inesistente|não existe|desconhecido|bestaat niet|onbekend|宛先不明|存在しません`), "5.1.1"},
+	{regexp.MustCompile(`(?i)host (unknown|not found)|domain (not found|name not found)|no such domain|couldn'?t find any host|DNS Error`), "5.1.2"},
+	{regexp.MustCompile(`(?i)mailbox (is )?full|over quota|quota exceeded|exceeded (the |their )?storage|boîte (aux lettres )?pleine|buzón lleno|Postfach (ist )?voll|casella piena|caixa (postal )?cheia|mailbox vol|容量`), "5.2.2"},
+	{regexp.MustCompile(`(?i)not (allowed|authori[sz]ed|permitted) to (post|send)|not a (member|subscriber)|non-member|rejected by the list|moderator|pas autoris|pas abonn|no (est[áa]s? )?autorizad|no (es|est[áa]) suscrit|nicht berechtigt|non autorizzat|blocked|spam|content filter|policy|refused|refusé|rechazado|abgelehnt|rifiutato|recusad|geweigerd`), "5.7.1"},
+	{regexp.MustCompile(`(?i)timed? ?out|connection refused|try again later|temporar|retry|greylist`), "4.0.0"},
+}
+
+// phraseStatus returns the status a failure's wording implies, or "".
+func phraseStatus(s string) string {
+	for _, p := range phrases {
+		if p.re.MatchString(s) {
+			return p.status
+		}
+	}
+	return ""
+}
+
+// startsWith reports a line whose first word is the address a, as in
+// Exchange 2007's "addr on <date>" lists.
+func startsWith(l, a string) bool {
+	t := strings.TrimLeft(strings.TrimSpace(l), "<")
+	return strings.HasPrefix(t, a)
 }
 
 // mentionLine returns the first line that mentions addr, or -1.

@@ -7,6 +7,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
@@ -32,7 +33,25 @@ const (
 	AbuseReport Kind = "abuse-report"
 	// AutoReply is an out-of-office or other automatic answer (RFC 3834).
 	AutoReply Kind = "auto-reply"
+	// Notification is a machine's report about mail: a sending service's
+	// (Amazon SES, directly or through SNS: JSON in the body), or a DMARC
+	// aggregate or SMTP TLS report (RFC 7489, RFC 8460).
+	Notification Kind = "notification"
+	// ListUnsubscribe is a request a mail client sent on its user's behalf
+	// to a List-Unsubscribe mailto (Apple Mail's X-Apple-Unsubscribe): an
+	// unsubscribe if it carries our signed token, otherwise a report.
+	ListUnsubscribe Kind = "list-unsubscribe"
 )
+
+// Report reports the kinds that are filed as reports and never answered:
+// positive delivery reports, read receipts, complaints and notifications.
+func (k Kind) Report() bool {
+	switch k {
+	case DeliveryReport, ReadReceipt, AbuseReport, Notification, ListUnsubscribe:
+		return true
+	}
+	return false
+}
 
 // Result is the outcome of Classify.
 type Result struct {
@@ -42,10 +61,12 @@ type Result struct {
 	// "arf", "auto-submitted", "x-autoreply", "x-autorespond",
 	// "precedence", "ms-exchange", "subject".
 	Reason string
-	// SubjectOnly is set for an AutoReply recognised from its subject alone
-	// (no automatic header). Classify only reports it when the message has
-	// In-Reply-To or References; the caller should count it as an auto-reply
-	// only if those name a message we sent, and treat it as Other otherwise.
+	// SubjectOnly is set for an AutoReply recognised only from a subject
+	// that a person might also write ("Absence", "Vacation"), with no
+	// automatic header and no out-of-office text. Classify only reports it
+	// when the message has In-Reply-To or References; the caller should
+	// count it as an auto-reply only if those name a message we sent, and
+	// treat it as Other otherwise.
 	SubjectOnly bool
 	// Recipients are the per-recipient results of a DSN, the recipients
 	// read from a bounce text, the Final-Recipient of a read receipt or the
@@ -80,6 +101,18 @@ func Classify(m *message.Message) Result {
 	if r, ok := classifyReport(m); ok {
 		return r
 	}
+	if r, ok := jmrpResult(m); ok {
+		return r
+	}
+	if r, ok := sesResult(m); ok {
+		return r
+	}
+	if reason, ok := aggregateReport(m); ok {
+		return Result{Kind: Notification, Reason: reason}
+	}
+	if appleUnsubscribe(m) {
+		return Result{Kind: ListUnsubscribe, Reason: "x-apple-unsubscribe"}
+	}
 	if r, ok := classifyTextBounce(m); ok {
 		return r
 	}
@@ -102,8 +135,7 @@ func classifyReport(m *message.Message) (Result, bool) {
 		if r, ok := dsnResult(m); ok {
 			return r, true
 		}
-		// A DSN without readable recipient fields: let the text heuristics try.
-		return Result{}, false
+		return unreadableDSN(m, reportType != ""), true
 	case reportType == "disposition-notification" ||
 		m.Part("message/disposition-notification", "message/global-disposition-notification") != nil:
 		return mdnResult(m), true
@@ -112,3 +144,26 @@ func classifyReport(m *message.Message) (Result, bool) {
 	}
 	return Result{}, false
 }
+
+// unreadableDSN classifies a delivery report whose machine-readable part
+// is missing or names no recipient. The report type says what it is
+// (RFC 6522 §3), so it is trusted: a failure notice, unless its text says
+// it is a delay warning or a success; its recipients come from its text.
+func unreadableDSN(m *message.Message, typed bool) Result {
+	human, rest := splitReturned(m.Text)
+	name := "dsn"
+	if !typed {
+		name = firstNonEmpty(gather(m, human).bounceReason(), "dsn")
+	}
+	r := textBounce(m, name, human, rest)
+	if r.Kind == Bounce && successText.MatchString(m.Subject+"\n"+human) && !failureWords.MatchString(human) {
+		r.Kind, r.Recipients = DeliveryReport, nil
+	}
+	return r
+}
+
+// successText is how positive reports name themselves.
+var successText = regexp.MustCompile(`(?i)^\s*(delivered|relayed|expanded)\s*:|successful(ly)? (mail )?deliver|delivery (status notification \()?success|was (successfully )?delivered to|has been delivered|delivery to the following recipients? (was complete|succeeded)`)
+
+// failureWords keep a report that also mentions success a failure.
+var failureWords = regexp.MustCompile(`(?i)fail|could not|couldn'?t|unable|undeliver|not delivered|rejected|error`)

@@ -42,7 +42,7 @@ var cases = map[string]want{
 	"oof-icloud.eml":            {kind: AutoReply, reason: "auto-submitted", suppress: ReasonAutoSubmitted, reply: "lena.berg@icloud.com"},
 	"oof-sieve-vacation-es.eml": {kind: AutoReply, reason: "auto-submitted", suppress: ReasonAutoSubmitted, reply: "c.fernandez@madrid.es"},
 	"auto-notified.eml":         {kind: AutoReply, reason: "auto-submitted", suppress: ReasonAutoSubmitted, reply: "helpdesk@bruxelles.be"},
-	"oof-subject-only.eml":      {kind: AutoReply, reason: "subject", subjectOnly: true, reply: "info@gemeente-voorbeeld.nl"},
+	"oof-subject-only.eml":      {kind: AutoReply, reason: "subject", suppress: ReasonAutomaticSubject, reply: "info@gemeente-voorbeeld.nl"},
 
 	// Ordinary mail and the acknowledgement policy.
 	"auto-submitted-no.eml":      {kind: Other, reply: "s.okafor@lagosstate.gov.ng"},

@@ -49,7 +49,9 @@ func (r Recipient) Policy() bool {
 	return policyText.MatchString(r.DiagnosticCode)
 }
 
-var policyText = regexp.MustCompile(`(?i)\bspam\b|blacklist|blocklist|block ?list|listed (at|on|in)|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
+// "Not listed in Domino Directory" says the address is unknown; "listed
+// at Spamhaus" that the sender is blocked: only block lists count.
+var policyText = regexp.MustCompile(`(?i)\bspam\b|blacklist|blocklist|block ?list|\blisted (at|on|in) [^.;]*(spamhaus|spamcop|sorbs|barracuda|\bcbl\b|\brbl\b|dnsbl|uceprotect|abuseat|block|black)|spamhaus|spamcop|\bdnsbl\b|\brbl\b|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
 
 // DSN is a parsed message/delivery-status body (RFC 3464 §2).
 type DSN struct {
@@ -65,15 +67,13 @@ var ErrNoRecipients = errors.New("classify: delivery status without recipient fi
 
 // ParseDSN reads a message/delivery-status body: one group of per-message
 // fields, then one group per recipient, separated by blank lines
-// (RFC 3464 §2.1). It is lenient: a missing blank line between the groups,
-// a missing Action or Status, and extra blank lines are tolerated.
+// (RFC 3464 §2.1). It is lenient, as a person reading the report is: a
+// missing blank line between groups, a missing Action or Status, extra
+// blank lines, and a long value wrapped onto an unindented line (which
+// RFC 5322 §2.2.3 forbids, but MTAs write) are all read.
 func ParseDSN(body []byte) (*DSN, error) {
 	d := &DSN{}
-	for i, group := range fieldGroups(body) {
-		h := message.ParseHeader([]byte(group))
-		if len(h) == 0 {
-			continue
-		}
+	for i, h := range dsnGroups(body) {
 		if i == 0 || h.Has("Reporting-MTA") {
 			d.ReportingMTA = firstNonEmpty(d.ReportingMTA, stripType(h.Get("Reporting-MTA")))
 			d.ReceivedFromMTA = firstNonEmpty(d.ReceivedFromMTA, stripType(h.Get("Received-From-MTA")))
@@ -90,25 +90,71 @@ func ParseDSN(body []byte) (*DSN, error) {
 	return d, nil
 }
 
-// fieldGroups splits a DSN body at blank lines.
-func fieldGroups(body []byte) []string {
+// dsnFieldNames are the fields of RFC 3464 §2.2 and §2.3 (and RFC 6533's);
+// a line "Name: value" is a field only with one of these names or an X-
+// name, so "said: 550 ..." wrapped onto its own line stays part of the
+// diagnostic before it.
+var dsnFieldNames = map[string]bool{
+	"reporting-mta": true, "dsn-gateway": true, "received-from-mta": true, "arrival-date": true,
+	"original-envelope-id": true, "original-recipient": true, "final-recipient": true, "action": true,
+	"status": true, "remote-mta": true, "diagnostic-code": true, "last-attempt-date": true,
+	"final-log-id": true, "will-retry-until": true,
+}
+
+// dsnGroups splits a DSN body into field groups: at blank lines, and where
+// a second recipient's fields start without one.
+func dsnGroups(body []byte) []message.Header {
 	text := strings.ReplaceAll(string(body), "\r\n", "\n")
-	var groups []string
-	var cur []string
+	var groups []message.Header
+	var cur message.Header
+	flush := func() {
+		if len(cur) > 0 {
+			groups = append(groups, cur)
+			cur = nil
+		}
+	}
 	for _, line := range strings.Split(text, "\n") {
 		if strings.TrimSpace(line) == "" {
-			if len(cur) > 0 {
-				groups = append(groups, strings.Join(cur, "\n"))
-				cur = nil
-			}
+			flush()
 			continue
 		}
-		cur = append(cur, line)
+		name, value, field := dsnField(line)
+		switch {
+		case field:
+			key := strings.ToLower(name)
+			if (key == "final-recipient" || key == "original-recipient") && (cur.Has(key) || cur.Has("Action") || cur.Has("Status")) {
+				flush() // the next recipient, without a blank line
+			}
+			cur = append(cur, message.Field{Key: name, Raw: value, Value: value})
+		case len(cur) > 0:
+			// A continuation, indented (RFC 5322 §2.2.3) or not.
+			f := &cur[len(cur)-1]
+			f.Raw = strings.TrimSpace(f.Raw + " " + strings.TrimSpace(line))
+			f.Value = f.Raw
+		}
 	}
-	if len(cur) > 0 {
-		groups = append(groups, strings.Join(cur, "\n"))
-	}
+	flush()
 	return groups
+}
+
+// dsnField splits "Name: value" when Name is a DSN field name.
+func dsnField(line string) (name, value string, ok bool) {
+	if line[0] == ' ' || line[0] == '\t' {
+		return "", "", false
+	}
+	i := strings.IndexByte(line, ':')
+	if i <= 0 {
+		return "", "", false
+	}
+	name = strings.TrimSpace(line[:i])
+	key := strings.ToLower(name)
+	if !dsnFieldNames[key] && !strings.HasPrefix(key, "x-") {
+		return "", "", false
+	}
+	if strings.ContainsAny(name, " \t") {
+		return "", "", false
+	}
+	return name, strings.TrimSpace(line[i+1:]), true
 }
 
 // recipientFields reads one per-recipient group (RFC 3464 §2.3).
@@ -116,23 +162,39 @@ func recipientFields(h message.Header) Recipient {
 	r := Recipient{
 		OriginalRecipient: recipientAddress(h.Get("Original-Recipient")),
 		FinalRecipient:    recipientAddress(h.Get("Final-Recipient")),
-		Action:            strings.ToLower(firstWord(h.Get("Action"))),
+		Action:            normalAction(firstWord(h.Get("Action"))),
 		DiagnosticCode:    collapse(stripType(h.Get("Diagnostic-Code"))),
 		RemoteMTA:         stripType(h.Get("Remote-MTA")),
 	}
 	r.Address = firstNonEmpty(r.OriginalRecipient, r.FinalRecipient)
-	r.Status = statusCode(h.Get("Status"))
+	r.Status = statusFromText(h.Get("Status"))
 	if r.Status == "" {
 		r.Status = statusFromText(r.DiagnosticCode)
 	}
-	if r.Action == "" {
-		// §2.3.3 makes Action required; without it, a 5.x.x or 4.x.x
-		// status in a DSN means the attempt failed.
-		if r.Status != "" && r.Status[0] != '2' {
-			r.Action = "failed"
+	if r.Action == "" && r.Status != "" {
+		// §2.3.3 makes Action required; without it, a 2.x.x status says
+		// the message arrived, a 5.x.x or 4.x.x that the attempt failed.
+		r.Action = "failed"
+		if r.Status[0] == '2' {
+			r.Action = "delivered"
 		}
 	}
 	return r
+}
+
+// normalAction maps an Action value to RFC 3464 §2.3.3's words. MTAs also
+// write "expired" (the retry period ran out: the message will not arrive),
+// "failure", "bounced", "deferred" or "success".
+func normalAction(a string) string {
+	switch a = strings.ToLower(strings.Trim(a, ".,;")); a {
+	case "expired", "failure", "fail", "bounced", "bounce", "undeliverable", "rejected", "error":
+		return "failed"
+	case "delay", "deferred", "retry", "queued":
+		return "delayed"
+	case "delivery", "success", "succeeded", "sent":
+		return "delivered"
+	}
+	return a
 }
 
 // recipientAddress reads "addr-type; address" (RFC 3464 §2.3.1-2); for

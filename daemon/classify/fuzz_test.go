@@ -13,6 +13,8 @@ import (
 // Run with: go test -run ^$ -fuzz FuzzClassify ./daemon/classify/
 func FuzzClassify(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	corpus, _ := filepath.Glob(filepath.Join("testdata", "corpus", "*.eml"))
+	files = append(files, corpus...)
 	for _, name := range files {
 		if raw, err := os.ReadFile(name); err == nil {
 			f.Add(raw)

@@ -21,13 +21,15 @@ func dsnResult(m *message.Message) (Result, bool) {
 		return Result{}, false
 	}
 	r := Result{Reason: "dsn", Recipients: d.Recipients, ReportingMTA: d.ReportingMTA, OriginalMessageID: originalMessageID(m)}
-	failed, delayed := false, false
+	failed, delayed, positive := false, false, false
 	for _, rc := range d.Recipients {
 		switch rc.Action {
 		case "failed":
 			failed = true
 		case "delayed":
 			delayed = true
+		case "delivered", "relayed", "expanded":
+			positive = true
 		}
 	}
 	switch {
@@ -35,8 +37,11 @@ func dsnResult(m *message.Message) (Result, bool) {
 		r.Kind = Bounce
 	case delayed:
 		r.Kind = Delay
-	default:
+	case positive:
 		r.Kind = DeliveryReport
+	default:
+		// No Action or status we can read: the report's own text decides.
+		return unreadableDSN(m, true), true
 	}
 	return r, true
 }

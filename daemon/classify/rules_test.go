@@ -51,7 +51,24 @@ func TestSuppress(t *testing.T) {
 		{"-bounces VERP", "From: a@x.example|Return-Path: <cities-bounces+decorte=un.org@x.example>|To: decorte@un.org", policy, ReasonAutomaticSender},
 		{"listserv", "From: LISTSERV@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
 		{"majordomo", "From: majordomo@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
-		{"postmaster is a person", "From: postmaster@x.example|To: decorte@un.org", policy, ""},
+		{"postmaster", "From: postmaster@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"Postmaster in Return-Path", "From: a@x.example|Return-Path: <Postmaster@x.example>|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"mailer_daemon", "From: mailer_daemon@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"MicrosoftExchange", "From: MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"do-not-reply", "From: Do.Not.Reply@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"ne-pas-repondre", "From: ne-pas-repondre@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"sympa", "From: sympa@listes.x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"list -owner", "From: cities-owner@x.example|To: decorte@un.org", policy, ReasonAutomaticSender},
+		{"apple unsubscribe", base + "|X-Apple-Unsubscribe: true", policy, ReasonAutoSubmitted},
+		{"apple vacation", base + "|X-Apple-Action: VACATION", policy, ReasonAutoSubmitted},
+		{"exchange ndr", base + "|X-MS-Exchange-Message-Is-Ndr:", policy, ReasonAutoSubmitted},
+		{"automatic reply subject", strings.Replace(base, "hello", "Automatic reply: hello", 1), policy, ReasonAutomaticSubject},
+		{"undeliverable subject", strings.Replace(base, "hello", "Undeliverable: hello", 1), policy, ReasonAutomaticSubject},
+		{"absence on a reply", strings.Replace(base, "hello", "Absence", 1) + "|In-Reply-To: <x@y>", policy, ReasonAutomaticSubject},
+		{"absence on new mail", strings.Replace(base, "hello", "Absence", 1), policy, ""},
+		{"forwarded notice", strings.Replace(base, "hello", "Fwd: Undeliverable: hello", 1), policy, ""},
+		{"office hours", strings.Replace(base, "hello", "Open out of office hours?", 1), policy, ""},
+		{"a person named info", "From: info@x.example|To: decorte@un.org", policy, ""},
 		{"loop ours", base + "|X-Herald-Loop: habitat", policy, ReasonLoop},
 		{"loop among others", base + "|X-Herald-Loop: other, Habitat", policy, ReasonLoop},
 		{"loop of another instance", base + "|X-Herald-Loop: other", policy, ""},
@@ -116,11 +133,29 @@ func TestAutoReplyHeaders(t *testing.T) {
 }
 
 func TestAutoReplySubjects(t *testing.T) {
+	// Prefixes that mail software writes and people do not: an auto-reply
+	// with or without In-Reply-To, in the languages of the issue.
 	for _, s := range []string{
 		"Automatic reply: Invitation", "Out of Office: Invitation", "Réponse automatique : Invitation",
 		"Absence du bureau", "Respuesta automática: Invitación", "Fuera de la oficina",
 		"AUTO: Jane Doe is out of the office (returning 02/10/2017)", "Autoreply: your message",
+		"Auto-Reply: Invitation", "Out of Office AutoReply: Invitation", "Absence : Invitation",
+		"Abwesend: Einladung", "Automatische Antwort: Einladung", "Abwesenheitsnotiz: Einladung",
+		"Resposta automática: Convite", "Risposta automatica: Invito", "Afwezig: Uitnodiging",
+		"Automatisch antwoord: Uitnodiging", "自動応答: Invitation", "[Auto-Reply] Invitation",
+		"Out of Office", "Re: Automatic reply: Invitation",
 	} {
+		for _, irt := range []string{"|In-Reply-To: <w@herald>", ""} {
+			r := Classify(parse(t, "From: a@x.example|To: decorte@un.org|Subject: "+s+irt))
+			if r.Kind != AutoReply || r.SubjectOnly {
+				t.Errorf("subject %q (%q): %s subjectOnly=%v, want an auto-reply", s, irt, r.Kind, r.SubjectOnly)
+			}
+		}
+	}
+	// An absence word alone may be a person's subject: with In-Reply-To
+	// it is a subject-only auto-reply (the caller checks it answers us),
+	// without it ordinary mail.
+	for _, s := range []string{"Absence", "Vacation", "Abwesend", "Absent until 2 October"} {
 		r := Classify(parse(t, "From: a@x.example|To: decorte@un.org|In-Reply-To: <w@herald>|Subject: "+s))
 		if r.Kind != AutoReply || !r.SubjectOnly {
 			t.Errorf("subject %q: %s subjectOnly=%v, want a subject-only auto-reply", s, r.Kind, r.SubjectOnly)
@@ -129,9 +164,36 @@ func TestAutoReplySubjects(t *testing.T) {
 			t.Errorf("subject %q without In-Reply-To: %s, want other", s, r.Kind)
 		}
 	}
-	for _, s := range []string{"Re: Invitation", "Registration for the conference", "Je serai absente le 16"} {
-		if r := Classify(parse(t, "From: a@x.example|In-Reply-To: <w@herald>|Subject: "+s)); r.Kind != Other {
+	for _, s := range []string{"Re: Invitation", "Registration for the conference", "Je serai absente le 16",
+		"Is the desk open out of office hours?", "Fwd: Automatic reply: Invitation", "Absence à la réunion du 16"} {
+		if r := Classify(parse(t, "From: a@x.example|To: decorte@un.org|Subject: "+s)); r.Kind != Other {
 			t.Errorf("subject %q: %s, want other", s, r.Kind)
+		}
+	}
+}
+
+// TestAutoReplyText: an absence subject with an out-of-office text, or a
+// text that says it is automatic, is an auto-reply; a person's RSVP that
+// mentions an absence is not.
+func TestAutoReplyText(t *testing.T) {
+	cases := []struct {
+		subject, text string
+		want          Kind
+	}{
+		{"Absence|In-Reply-To: <w@herald>", "Je suis absente du bureau jusqu'au 2 octobre.", AutoReply},
+		{"Vacation|References: <w@herald>", "I am on vacation until Monday with limited access to email.", AutoReply},
+		{"Absence", "Je serai absente le 16 novembre, désolée.", Other},
+		{"Re: Invitation", "This is an automatic reply. I will not be able to attend to your email until Monday.", AutoReply},
+		{"Re: Invitation", "Ceci est une réponse automatique. Je suis absent.", AutoReply},
+		{"Re: Invitación", "Esta es una respuesta automática: estoy fuera de la oficina.", AutoReply},
+		{"Re: Invitation", "I will be out of the office on those dates, so I cannot attend. Regards", Other},
+		{"Re: Invitation", "I received an automatic reply from your colleague, is the event confirmed?", Other},
+	}
+	for _, c := range cases {
+		m := parse(t, "From: a@x.example|To: decorte@un.org|Subject: "+c.subject)
+		m.Text = c.text
+		if r := Classify(m); r.Kind != c.want || r.SubjectOnly {
+			t.Errorf("%q / %q: %s subjectOnly=%v, want %s", c.subject, c.text, r.Kind, r.SubjectOnly, c.want)
 		}
 	}
 }

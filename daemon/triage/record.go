@@ -10,6 +10,7 @@ import (
 	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/rsvp"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -123,25 +124,44 @@ func (r *recorder) decide() error {
 		r.kind = KindOwn
 		return r.file(r.row(KindOwn, "digest", 0), "")
 	}
+	if k := r.x.cls.Kind; (k == classify.AutoReply || k.Report()) && r.signedUnsubscribe() {
+		// A mail client's automatic unsubscribe request (RFC 3834 lets it
+		// say Auto-Submitted): our signed token proves it.
+		if done, err := r.unsubscribe(); err != nil || done {
+			return err
+		}
+	}
 	switch r.x.cls.Kind {
 	case classify.Bounce, classify.Delay:
 		if err := r.bounceContacts(); err != nil {
 			return err
 		}
 		return r.report(FolderBounces)
-	case classify.DeliveryReport, classify.ReadReceipt, classify.AbuseReport:
+	case classify.ListUnsubscribe:
+		// A mail client's request for its user without our token: proof
+		// from DMARC still unsubscribes; anything else is filed as a
+		// report, never answered.
+		if done, err := r.unsubscribe(); err != nil || done {
+			return err
+		}
+		r.forcedCategory, r.forcedFolder = "", ""
 		return r.report(FolderReports)
 	case classify.AutoReply:
 		ours := true
 		if r.x.cls.SubjectOnly {
-			// A subject alone counts only on a reply to our own mail.
-			if ours, err = r.tx.SentByUs(r.p.Account.Name, append(m.InReplyTo, m.References...)); err != nil {
+			// A subject alone counts only on a reply to our own mail: an
+			// acknowledgement or a wave message.
+			if ours, err = r.answersUs(); err != nil {
 				return err
 			}
 		}
 		if ours {
 			r.kind = string(classify.AutoReply)
 			return r.file(r.row(r.kind, r.x.cls.Reason, 0), FolderAutoReplies)
+		}
+	default:
+		if r.x.cls.Kind.Report() {
+			return r.report(FolderReports)
 		}
 	}
 	if done, err := r.unsubscribe(); err != nil || done {
@@ -159,6 +179,31 @@ func (r *recorder) decide() error {
 		return r.joinThread(e)
 	}
 	return r.enquiry()
+}
+
+// answersUs reports whether the message's In-Reply-To/References name
+// mail this account sent: an automatic message (SentByUs) or a wave
+// message (an out-of-office answering an invitation must never be read
+// as the invitee's answer).
+func (r *recorder) answersUs() (bool, error) {
+	m := r.x.m
+	ids := append(append([]string{}, m.InReplyTo...), m.References...)
+	if ours, err := r.tx.SentByUs(r.p.Account.Name, ids); err != nil || ours {
+		return ours, err
+	}
+	d, err := r.ourDelivery(ids)
+	return d != nil, err
+}
+
+// signedUnsubscribe reports a subject carrying an unsubscribe token we
+// signed (the List-Unsubscribe mailto of our waves).
+func (r *recorder) signedUnsubscribe() bool {
+	tok := rsvp.UnsubscribeTokenFromSubject(r.x.m.Subject)
+	if tok == "" || len(r.p.Secret) == 0 {
+		return false
+	}
+	_, ok := compose.ParseUnsubscribeToken(r.p.Secret, tok)
+	return ok
 }
 
 // ownDigest recognises a message this account's herald sent to itself.
