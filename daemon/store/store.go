@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/herald-mail/herald/daemon/store/internal/raw"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -124,8 +125,12 @@ func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// DB exposes the handle to the store's sibling packages' tests.
-func (s *Store) DB() *sql.DB { return s.db }
+// The handle goes to storetest only, through an internal package (see
+// package raw): the tables stay the store's own.
+func init() {
+	raw.DB = func(s any) *sql.DB { return s.(*Store).db }
+	raw.Time = ts
+}
 
 // driverTx runs f in one IMMEDIATE transaction on the writer connection,
 // straight through the driver, committed when f returns nil: for the
