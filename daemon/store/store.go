@@ -43,7 +43,7 @@ type Store struct {
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(path); err != nil {
-		return nil, err
+		return nil, err // names the file
 	}
 	q := url.Values{}
 	q.Set("_txlock", "immediate")
@@ -88,7 +88,7 @@ func createPrivate(path string) error {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		makePrivate(p)
@@ -149,17 +149,18 @@ func (s *Store) driverTx(f func(c *sqlite3.SQLiteConn) error) error {
 		}
 		bg := context.Background()
 		if _, err := c.ExecContext(bg, "BEGIN IMMEDIATE", nil); err != nil {
-			return err
+			return fmt.Errorf("begin transaction: %w", err)
 		}
 		err := f(c)
 		if err == nil {
 			if _, err = c.ExecContext(bg, "COMMIT", nil); err == nil {
 				return nil
 			}
+			err = fmt.Errorf("commit: %w", err)
 		}
 		if !c.AutoCommit() { // still open: a failed statement or COMMIT may end it
 			if _, rerr := c.ExecContext(bg, "ROLLBACK", nil); rerr != nil {
-				err = errors.Join(err, rerr)
+				err = errors.Join(err, fmt.Errorf("roll back: %w", rerr))
 			}
 		}
 		return err
@@ -173,10 +174,20 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	defer s.wmu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin transaction: %w", err)
 	}
 	if err := f(tx); err != nil {
-		return errors.Join(err, tx.Rollback())
+		return errors.Join(err, wrap(tx.Rollback(), "roll back"))
 	}
-	return tx.Commit()
+	return wrap(tx.Commit(), "commit")
+}
+
+// wrap says what the store was doing when err happened, to what
+// ("mark delivery 42 sending: database is locked"); nil stays nil. The
+// cause stays matchable with errors.Is and errors.As.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
 }
