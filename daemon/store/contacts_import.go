@@ -165,9 +165,13 @@ var importQueries = [...]string{
 // back. The write lock is held throughout, so f should only read its
 // input and call Upsert.
 func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func(*ListImport) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err // the caller's own
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
+	// Not ctx: see Store.tx. Upsert checks ctx once per row.
+	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}

@@ -168,11 +168,18 @@ func (s *Store) driverTx(f func(c *sqlite3.SQLiteConn) error) error {
 }
 
 // tx runs f in one transaction, committed when f returns nil. Transactions
-// begin IMMEDIATE (see the package doc), so keep f short.
+// begin IMMEDIATE (see the package doc), so keep f short. ctx can stop
+// the transaction from starting and f's statements, not the transaction
+// itself: database/sql discards the connection of a transaction whose
+// context ends (go-sqlite3 cannot reset a session), and this one is the
+// writer every later write of the process needs.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err // the caller's own
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
