@@ -10,6 +10,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/lists"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 	"github.com/herald-mail/herald/daemon/waves"
 )
 
@@ -53,11 +54,8 @@ func TestOneClickLeavesOnlyItsAccountsLists(t *testing.T) {
 		t.Fatalf("Unsubscribe = %q, %v", email, err)
 	}
 	for list, want := range map[string]string{"mayors": "unsubscribed", "shared": "unsubscribed", "press": "subscribed"} {
-		var got string
-		err := st.DB().QueryRow(`SELECT m.status FROM list_members m JOIN lists l ON l.id = m.list_id
-			WHERE m.contact_id = ? AND l.name = ?`, c.ID, list).Scan(&got)
-		if err != nil || got != want {
-			t.Errorf("%s: %q, %v; want %s", list, got, err, want)
+		if got := storetest.MemberStatus(t, st, "maire@dakar.example", list); got != want {
+			t.Errorf("%s: %q; want %s", list, got, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 )
 
 func openStore(t *testing.T) *store.Store {
@@ -211,9 +212,7 @@ func TestReimportNeverClearsStatus(t *testing.T) {
 	if _, err := st.SetMemberStatus(ctx, "maire@montreal.example", nil, store.StatusUnsubscribed, "cli:test", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.DB().Exec(`UPDATE contacts SET bounced = 1 WHERE email_key = 'bart@mechelen.example'`); err != nil {
-		t.Fatal(err)
-	}
+	storetest.MarkBounced(t, st, "bart@mechelen.example")
 	rep := importString(t, st, "mayors",
 		"email,name,status\nBart@Mechelen.example,Bart Somers,subscribed\nmaire@montreal.example,Valérie Plante,subscribed\nc@x.example,C,\n")
 	if rep.Updated != 0 || rep.Unchanged != 3 || rep.Added != 0 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -27,14 +28,22 @@ const actionSelect = `SELECT id, account, mailbox, uidvalidity, uid, kind, arg, 
 // PendingIMAP lists the due flag and move actions of one mailbox
 // generation, oldest first (actions_pending serves it).
 func (s *Store) PendingIMAP(ctx context.Context, account, mailbox string, uidvalidity uint32) ([]Action, error) {
-	return s.actions(ctx, actionSelect+` WHERE state = 'pending' AND account = ? AND mailbox = ? AND uidvalidity = ?
+	out, err := s.actions(ctx, actionSelect+` WHERE state = 'pending' AND account = ? AND mailbox = ? AND uidvalidity = ?
 		AND kind IN ('flag', 'move') AND next_at <= ? ORDER BY id`, account, mailbox, uidvalidity, ts(time.Now()))
+	if err != nil {
+		return nil, fmt.Errorf("read pending actions of %s/%s: %w", account, mailbox, err)
+	}
+	return out, nil
 }
 
 // PendingSends lists the due ack and forward actions of an account.
 func (s *Store) PendingSends(ctx context.Context, account string, limit int) ([]Action, error) {
-	return s.actions(ctx, actionSelect+` WHERE state = 'pending' AND account = ? AND kind IN ('ack', 'forward')
+	out, err := s.actions(ctx, actionSelect+` WHERE state = 'pending' AND account = ? AND kind IN ('ack', 'forward')
 		AND next_at <= ? ORDER BY id LIMIT ?`, account, ts(time.Now()), limit)
+	if err != nil {
+		return nil, fmt.Errorf("read pending sends of %s: %w", account, err)
+	}
+	return out, nil
 }
 
 // NextSendDue is when the earliest pending send of an account is due
@@ -42,7 +51,10 @@ func (s *Store) PendingSends(ctx context.Context, account string, limit int) ([]
 func (s *Store) NextSendDue(ctx context.Context, account string) (time.Time, error) {
 	var at sql.NullString
 	err := s.db.QueryRowContext(ctx, `SELECT min(next_at) FROM actions WHERE state = 'pending' AND account = ? AND kind IN ('ack', 'forward', 'append')`, account).Scan(&at)
-	return parseTS(at.String), err
+	if err != nil {
+		return time.Time{}, fmt.Errorf("read next send of %s: %w", account, err)
+	}
+	return parseTS(at.String), nil
 }
 
 func (s *Store) actions(ctx context.Context, q string, args ...any) ([]Action, error) {
@@ -69,7 +81,7 @@ func (s *Store) ActionsDone(ctx context.Context, ids []int64, failure error) err
 		return nil
 	}
 	now := time.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for _, id := range ids {
 			var err error
 			if failure == nil {
@@ -77,7 +89,7 @@ func (s *Store) ActionsDone(ctx context.Context, ids []int64, failure error) err
 			} else {
 				var tries int
 				if err = tx.QueryRowContext(ctx, `UPDATE actions SET tries = tries + 1 WHERE id = ? RETURNING tries`, id).Scan(&tries); err != nil {
-					return err
+					return fmt.Errorf("action %d: %w", id, err)
 				}
 				state := "pending"
 				if tries >= MaxActionTries {
@@ -87,11 +99,18 @@ func (s *Store) ActionsDone(ctx context.Context, ids []int64, failure error) err
 					state, ts(now.Add(actionRetry(tries))), truncate(failure.Error(), 500), id)
 			}
 			if err != nil {
-				return err
+				return fmt.Errorf("action %d: %w", id, err)
 			}
 		}
 		return nil
 	})
+	if err != nil && failure == nil {
+		return fmt.Errorf("mark %d actions done: %w", len(ids), err)
+	}
+	if err != nil {
+		return fmt.Errorf("record failure of %d actions: %w", len(ids), err)
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {
@@ -112,7 +131,7 @@ func (s *Store) Message(ctx context.Context, id int64) (*MessageRow, error) {
 		&m.ID, &m.Account, &m.Direction, &mailbox, &uidv, &uid, &m.MessageID, &m.Hash, &m.From,
 		&m.Subject, &m.Kind, &m.Detail, &m.Folder, &enq, &date)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read message %d: %w", id, err)
 	}
 	m.Mailbox, m.UIDValidity, m.UID, m.EnquiryID, m.Date = mailbox.String, uint32(uidv.Int64), uint32(uid.Int64), enq.Int64, parseTS(date)
 	return &m, nil
@@ -130,26 +149,32 @@ func (s *Store) PendingAppends(ctx context.Context, account string, limit int) (
 // copy is queued — all at once, so a crash loses no copy.
 func (s *Store) AckSent(ctx context.Context, actionID int64, out MessageRow, copy string) error {
 	now := time.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE actions SET state = 'done', done_at = ?, last_error = '' WHERE id = ?`, ts(now), actionID); err != nil {
-			return err
+			return fmt.Errorf("mark action done: %w", err)
 		}
 		it := &InboxTx{tx: tx, ctx: ctx, now: now}
 		out.Direction = "out"
 		id, err := it.AddMessage(out)
 		if err != nil {
-			return err
+			return err // AddMessage names the message
 		}
 		if copy != "" {
 			if err := it.AddAction(Action{Account: out.Account, Kind: "append", Arg: copy, Message: id}); err != nil {
-				return err
+				return err // insertActions names it
 			}
 		}
 		if out.EnquiryID == 0 {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE enquiries SET status = 'acknowledged', acknowledged_at = ?
-			WHERE id = ? AND status = 'open'`, ts(now), out.EnquiryID)
-		return err
+		if _, err = tx.ExecContext(ctx, `UPDATE enquiries SET status = 'acknowledged', acknowledged_at = ?
+			WHERE id = ? AND status = 'open'`, ts(now), out.EnquiryID); err != nil {
+			return fmt.Errorf("mark enquiry %d acknowledged: %w", out.EnquiryID, err)
+		}
+		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("record acknowledgement %s sent (action %d): %w", out.MessageID, actionID, err)
+	}
+	return nil
 }

@@ -120,11 +120,11 @@ func (s *Store) Lists(ctx context.Context) ([]ListCounts, error) {
 		r := &l.RSVP
 		if err := rows.Scan(&l.Name, &l.Contacts, &l.Subscribed, &l.Unsubscribed, &l.Bounced,
 			&r.Accepted, &r.Declined, &r.Maybe, &r.None); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("count lists: %w", err)
 		}
 		out = append(out, l)
 	}
-	return out, rows.Err()
+	return out, wrap(rows.Err(), "count lists")
 }
 
 // UpsertList creates the list if it does not exist and returns its id.
@@ -147,7 +147,7 @@ func upsertList(ctx context.Context, db execQuerier, name, now string) (int64, e
 	}
 	var id int64
 	err := db.QueryRowContext(ctx, `SELECT id FROM lists WHERE name = ?`, name).Scan(&id)
-	return id, err
+	return id, wrap(err, "create list %s", name)
 }
 
 // listID finds a list; ErrNoList when absent.
@@ -157,7 +157,7 @@ func (s *Store) listID(ctx context.Context, name string) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("list %s: %w", name, ErrNoList)
 	}
-	return id, err
+	return id, wrap(err, "look up list %s", name)
 }
 
 // memberSelect reads a member; the rows come in contact order through
@@ -196,7 +196,7 @@ func (s *Store) members(ctx context.Context, list, status string, bounces bool, 
 	}
 	id, err := s.listID(ctx, list)
 	if err != nil {
-		return err
+		return err // names the list
 	}
 	q := memberSelect
 	if bounces {
@@ -217,10 +217,10 @@ func (s *Store) members(ctx context.Context, list, status string, bounces bool, 
 			return fmt.Errorf("read list %s: %w", list, err)
 		}
 		if err := each(c); err != nil {
-			return err
+			return err // the caller's own
 		}
 	}
-	return rows.Err()
+	return wrap(rows.Err(), "read list %s", list)
 }
 
 func scanContact(r scanner) (Contact, error) {
@@ -246,7 +246,7 @@ func scanContact(r scanner) (Contact, error) {
 func (s *Store) ListFields(ctx context.Context, list string) ([]string, error) {
 	id, err := s.listID(ctx, list)
 	if err != nil {
-		return nil, err
+		return nil, err // names the list
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT f.key FROM list_members m
 		JOIN contacts c ON c.id = m.contact_id, json_each(c.fields) f
@@ -259,11 +259,11 @@ func (s *Store) ListFields(ctx context.Context, list string) ([]string, error) {
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("field names of list %s: %w", list, err)
 		}
 		names = append(names, n)
 	}
-	return names, rows.Err()
+	return names, wrap(rows.Err(), "field names of list %s", list)
 }
 
 // Membership is a contact's place on one list.
@@ -306,13 +306,13 @@ func (s *Store) Contact(ctx context.Context, email string) (*ContactDetail, erro
 		return nil, fmt.Errorf("contact %s: %w", email, ErrNoContact)
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read contact %s: %w", email, err)
 	}
 	d := &ContactDetail{Contact: c, Lists: []Membership{}, Events: []ContactEvent{}}
 	if err := s.contactLists(ctx, d); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read lists of contact %s: %w", email, err)
 	}
-	return d, s.contactEvents(ctx, d)
+	return d, wrap(s.contactEvents(ctx, d), "read history of contact %s", email)
 }
 
 func (s *Store) contactLists(ctx context.Context, d *ContactDetail) error {

@@ -165,9 +165,13 @@ var importQueries = [...]string{
 // back. The write lock is held throughout, so f should only read its
 // input and call Upsert.
 func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func(*ListImport) error) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err // the caller's own
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
+	// Not ctx: see Store.tx. Upsert checks ctx once per row.
+	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}
@@ -181,7 +185,7 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	// an import's time. Upsert checks ctx itself, once per row.
 	li := &ListImport{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, now: ts(time.Now())}
 	if li.listID, err = upsertList(ctx, tx, list, li.now); err != nil {
-		return err
+		return fmt.Errorf("import into %s: %w", list, err)
 	}
 	// A temp table lives on this transaction's connection; DELETE covers
 	// one left by an import whose connection was reused.
@@ -201,7 +205,7 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 		defer (*stmts[i]).Close()
 	}
 	if err := f(li); err != nil {
-		return err
+		return err // the caller's, or Upsert's, which names the line
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.import_seen`); err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
@@ -222,7 +226,7 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 // Duplicate, first is the line of the earlier row, which wins.
 func (li *ListImport) Upsert(r *ContactRow, line int) (o Outcome, first int, err error) {
 	if err := li.done.Err(); err != nil {
-		return 0, 0, err
+		return 0, 0, fmt.Errorf("line %d: %w", line, err)
 	}
 	res, err := li.seen.ExecContext(li.ctx, r.Key, line)
 	if err != nil {
@@ -230,7 +234,7 @@ func (li *ListImport) Upsert(r *ContactRow, line int) (o Outcome, first int, err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		err := li.tx.QueryRowContext(li.ctx, `SELECT line FROM temp.import_seen WHERE key = ?`, r.Key).Scan(&first)
-		return Duplicate, first, err
+		return Duplicate, first, wrap(err, "line %d: %s: look up its first line", line, r.Email)
 	}
 	id, changed, err := li.upsertContact(r)
 	if err != nil {
@@ -268,7 +272,7 @@ func (li *ListImport) upsertContact(r *ContactRow) (id int64, changed bool, err 
 		return id, true, err
 	}
 	if err != nil {
-		return 0, false, err
+		return 0, false, fmt.Errorf("look up the contact: %w", err)
 	}
 	li.expectNew = false
 	n := k
@@ -285,7 +289,7 @@ func (li *ListImport) upsertContact(r *ContactRow) (id int64, changed bool, err 
 		return id, false, nil
 	}
 	_, err = li.update.ExecContext(li.ctx, n[0], n[1], n[2], n[3], n[4], n[5], merged, li.now, id)
-	return id, true, err
+	return id, true, wrap(err, "update contact %d", id)
 }
 
 // insertContact adds r's contact; id 0 when the address already exists.
@@ -294,7 +298,7 @@ func (li *ListImport) insertContact(r *ContactRow) (int64, error) {
 	res, err := li.insert.ExecContext(li.ctx, r.Email, r.Key, n[0], n[1], n[2], n[3], n[4], n[5],
 		encodeFields(r.Fields), li.now, li.now)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("add the contact: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return 0, nil
@@ -307,5 +311,5 @@ func (li *ListImport) insertContact(r *ContactRow) (int64, error) {
 func (li *ListImport) SetRuntime(key, value string) error {
 	_, err := li.tx.ExecContext(li.ctx, `INSERT INTO runtime (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, li.now)
-	return err
+	return wrap(err, "set runtime %s", key)
 }

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -50,7 +51,7 @@ func (s *Store) Candidates(ctx context.Context, list, wave, afterWave string, af
 		WHERE m.list_id = (SELECT id FROM lists WHERE name = ?) AND m.contact_id > ?
 		ORDER BY m.contact_id LIMIT ?`, afterWave, wave, list, afterID, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read audience of %s on list %s: %w", wave, list, err)
 	}
 	defer rows.Close()
 	var out []Candidate
@@ -59,15 +60,15 @@ func (s *Store) Candidates(ctx context.Context, list, wave, afterWave string, af
 		var fields, after, last string
 		dst := waveContactDest(nil, &c.Contact, &fields)
 		if err := rows.Scan(append(dst, &c.MemberStatus, &after, &last)...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read audience of %s on list %s: %w", wave, list, err)
 		}
 		if err := decodeFields(&c.Contact, fields); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read audience of %s: contact %d: fields: %w", wave, c.ID, err)
 		}
 		c.AfterSent, c.LastSent = parseTS(after), parseTS(last)
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	return out, wrap(rows.Err(), "read audience of %s on list %s", wave, list)
 }
 
 // PlannedRow is one outbox row to write when a run is planned.
@@ -83,13 +84,14 @@ type PlannedRow struct {
 // already written (planning resumed after a crash) are left as they are.
 func (s *Store) AddPlanned(ctx context.Context, wave string, run int, rows []PlannedRow) error {
 	now := ts(time.Now())
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		return insertRows(ctx, tx, `INSERT INTO deliveries (wave, run, contact_id, email, state, reason, message_id, next_at, updated_at) VALUES `,
 			"ON CONFLICT (wave, run, contact_id) DO NOTHING", 9, len(rows), func(args []any, i int) []any {
 				r := &rows[i]
 				return append(args, wave, run, r.ContactID, r.Email, r.State, r.Reason, r.MessageID, now, now)
 			})
 	})
+	return wrap(err, "plan %d deliveries of %s run %d", len(rows), wave, run)
 }
 
 // LastPlannedContact is the highest contact id already in a run's
@@ -97,7 +99,7 @@ func (s *Store) AddPlanned(ctx context.Context, wave string, run int, rows []Pla
 func (s *Store) LastPlannedContact(ctx context.Context, wave string, run int) (int64, error) {
 	var id sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT max(contact_id) FROM deliveries WHERE wave = ? AND run = ?`, wave, run).Scan(&id)
-	return id.Int64, err
+	return id.Int64, wrap(err, "read where planning of %s run %d stopped", wave, run)
 }
 
 // RecoverSending turns rows left 'sending' by a sender that stopped (a
@@ -107,9 +109,10 @@ func (s *Store) RecoverSending(ctx context.Context, wave string) (int64, error) 
 	res, err := s.exec(ctx, `UPDATE deliveries SET state = 'pending', uncertain = 1, updated_at = ?
 		WHERE wave = ? AND state = 'sending'`, ts(time.Now()), wave)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("recover deliveries of %s left sending: %w", wave, err)
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	return n, wrap(err, "recover deliveries of %s left sending", wave)
 }
 
 // Delivery is a due outbox row, read with its contact (Due).
@@ -185,7 +188,7 @@ func (s *Store) Due(ctx context.Context, wave string, cur *DueCursor, limit int)
 		}
 		out, err := scanDue(s.db.QueryContext(ctx, q, wave, now, cur.nextAt, cur.id, limit))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read due deliveries of %s: %w", wave, err)
 		}
 		if len(out) > 0 {
 			last := out[len(out)-1]
@@ -215,7 +218,7 @@ func scanDue(rows *sql.Rows, err error) ([]Delivery, error) {
 			return nil, err
 		}
 		if err := decodeFields(&d.Contact, fields); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("delivery %d: contact %d: fields: %w", d.ID, d.Contact.ID, err)
 		}
 		out = append(out, d)
 	}
@@ -239,7 +242,7 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 	now := ts(time.Now())
 	bg := context.Background() // see driverTx; ctx is checked once, here
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, err // the caller's own
 	}
 	args := make([]driver.NamedValue, 7)
 	for i := range args {
@@ -262,24 +265,24 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 			}
 			setArgs(args, o.State, truncate(o.Reason, 500), next, sentAt, tried, now, o.ID)
 			if _, err := c.ExecContext(bg, recordOutcomeSQL, args); err != nil {
-				return err
+				return fmt.Errorf("mark delivery %d %s: %w", o.ID, o.State, err)
 			}
 		}
 		for i, id := range ids {
 			res, err := c.ExecContext(bg, markSendingSQL, setArgs(args, now, id))
 			if err != nil {
-				return err
+				return fmt.Errorf("mark delivery %d sending: %w", id, err)
 			}
 			n, err := res.RowsAffected()
 			if err != nil {
-				return err
+				return fmt.Errorf("mark delivery %d sending: %w", id, err)
 			}
 			marked[i] = n == 1
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("update outbox: %w", err)
 	}
 	return marked, nil
 }
@@ -301,7 +304,7 @@ func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, erro
 	err := s.db.QueryRowContext(ctx, `SELECT min(m) FROM (
 		SELECT min(next_at) AS m FROM deliveries WHERE wave = ? AND state = 'pending'
 		UNION ALL SELECT min(next_at) FROM deliveries WHERE wave = ? AND state = 'retry')`, wave, wave).Scan(&at)
-	return parseTS(at.String), at.Valid, err
+	return parseTS(at.String), at.Valid, wrap(err, "read next due delivery of %s", wave)
 }
 
 // WaveCounts are the SPEC §2 counts of a wave, over all its runs.
@@ -321,7 +324,7 @@ func (s *Store) Counts(ctx context.Context, wave string, run int) (WaveCounts, e
 		count(*) FILTER (WHERE uncertain = 1)
 		FROM deliveries WHERE wave = ? AND (? = 0 OR run = ?)`, wave, run, run).
 		Scan(&c.Planned, &c.Sent, &c.Failed, &c.Skipped, &c.Pending, &c.Uncertain)
-	return c, err
+	return c, wrap(err, "count deliveries of %s", wave)
 }
 
 // RetryFailed queues a wave's failed deliveries again (`waves retry`).
@@ -331,20 +334,21 @@ func (s *Store) RetryFailed(ctx context.Context, wave string) (int64, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', tries = 0, next_at = ?, updated_at = ?
 			WHERE wave = ? AND state = 'failed'`, ts(time.Now()), ts(time.Now()), wave)
 		if err != nil {
-			return err
+			return fmt.Errorf("requeue failed deliveries: %w", err)
 		}
 		n, _ = res.RowsAffected()
 		if n > 0 {
 			// Reopen the runs those rows belong to, and the wave itself.
 			if _, err := tx.ExecContext(ctx, `UPDATE wave_runs SET finished_at = NULL WHERE wave = ? AND run IN
 				(SELECT DISTINCT run FROM deliveries WHERE wave = ? AND state = 'pending')`, wave, wave); err != nil {
-				return err
+				return fmt.Errorf("reopen runs: %w", err)
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE waves SET state = 'scheduled', state_reason = '' WHERE name = ? AND state IN ('done', 'paused')`, wave)
+			return wrap(err, "reschedule the wave")
 		}
-		return err
+		return nil
 	})
-	return n, err
+	return n, wrap(err, "retry failed deliveries of %s", wave)
 }
 
 // DeliveryProblem is a failed or skipped row, for `waves show`.
@@ -361,7 +365,7 @@ func (s *Store) Problems(ctx context.Context, wave string, limit int) ([]Deliver
 	rows, err := s.db.QueryContext(ctx, `SELECT email, state, reason, run, updated_at, uncertain FROM deliveries
 		WHERE wave = ? AND (state IN ('failed', 'retry') OR uncertain = 1) ORDER BY updated_at DESC LIMIT ?`, wave, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read problems of %s: %w", wave, err)
 	}
 	defer rows.Close()
 	var out []DeliveryProblem
@@ -369,12 +373,12 @@ func (s *Store) Problems(ctx context.Context, wave string, limit int) ([]Deliver
 		var p DeliveryProblem
 		var at string
 		if err := rows.Scan(&p.Email, &p.State, &p.Reason, &p.Run, &at, &p.Uncertain); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read problems of %s: %w", wave, err)
 		}
 		p.At = parseTS(at)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	return out, wrap(rows.Err(), "read problems of %s", wave)
 }
 
 // ContactByEmail finds a contact by address, case-insensitively; nil if none.
@@ -391,7 +395,7 @@ func (s *Store) ContactByEmail(ctx context.Context, email string) (*Contact, err
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read contact %s: %w", email, err)
 	}
-	return &c, decodeFields(&c, fields)
+	return &c, wrap(decodeFields(&c, fields), "read contact %s: fields", email)
 }

@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // plannedOutbox opens a store holding run 1 of wave "bench" planned for
@@ -135,4 +139,26 @@ func BenchmarkDue(b *testing.B) {
 		read += len(ds)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(read, 1)), "ns/row")
+}
+
+// TestErrorsNameTheOperation: a failing statement's error says what the
+// store was doing and to which row, and still unwraps to the driver's
+// error, so IsStoreFailure and errors.As keep working.
+func TestErrorsNameTheOperation(t *testing.T) {
+	s := plannedOutbox(t, 3)
+	if _, err := s.db.Exec(`CREATE TRIGGER full BEFORE UPDATE OF state ON deliveries WHEN NEW.state = 'sending'
+		BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.CommitDeliveries(context.Background(), nil, []int64{2})
+	if err == nil || !strings.Contains(err.Error(), "mark delivery 2 sending: disk full") {
+		t.Errorf("CommitDeliveries() = %v; want it to name the delivery and the operation", err)
+	}
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.Code != sqlite3.ErrConstraint {
+		t.Errorf("CommitDeliveries() = %#v; want it to unwrap to the driver's constraint error", err)
+	}
+	if got := deliveryState(t, s, 2); got != DeliveryPending {
+		t.Errorf("delivery 2 is %s after the failed commit, want pending", got)
+	}
 }

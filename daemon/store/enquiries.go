@@ -45,7 +45,7 @@ func scanEnquiry(r scanner) (*Enquiry, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, err // the caller names the enquiry
 	}
 	e.ReceivedAt, e.AcknowledgedAt, e.AnsweredAt, e.ClosedAt = parseTS(rec), parseTS(ack), parseTS(ans), parseTS(closed)
 	return &e, nil
@@ -78,24 +78,25 @@ func (s *Store) Enquiries(ctx context.Context, f EnquiryFilter, each func(*Enqui
 	}
 	rows, err := s.db.QueryContext(ctx, q+" ORDER BY received_at, id", args...)
 	if err != nil {
-		return err
+		return fmt.Errorf("read enquiries: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		e, err := scanEnquiry(rows)
 		if err != nil {
-			return err
+			return fmt.Errorf("read enquiries: %w", err)
 		}
 		if err := each(e); err != nil {
-			return err
+			return err // the caller's own
 		}
 	}
-	return rows.Err()
+	return wrap(rows.Err(), "read enquiries")
 }
 
 // EnquiryByRef finds an enquiry by reference (any account); nil if none.
 func (s *Store) EnquiryByRef(ctx context.Context, ref string) (*Enquiry, error) {
-	return scanEnquiry(s.db.QueryRowContext(ctx, enquirySelect+` WHERE ref = ?`, strings.ToUpper(ref)))
+	e, err := scanEnquiry(s.db.QueryRowContext(ctx, enquirySelect+` WHERE ref = ?`, strings.ToUpper(ref)))
+	return e, wrap(err, "read enquiry %s", ref)
 }
 
 // Thread lists an enquiry's messages in date order.
@@ -103,7 +104,7 @@ func (s *Store) Thread(ctx context.Context, enquiryID int64) ([]MessageRow, erro
 	rows, err := s.db.QueryContext(ctx, `SELECT id, message_id, from_addr, date, direction, folder, kind, subject
 		FROM messages WHERE enquiry_id = ? ORDER BY date, id`, enquiryID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read thread of enquiry %d: %w", enquiryID, err)
 	}
 	defer rows.Close()
 	var out []MessageRow
@@ -111,12 +112,12 @@ func (s *Store) Thread(ctx context.Context, enquiryID int64) ([]MessageRow, erro
 		var m MessageRow
 		var date string
 		if err := rows.Scan(&m.ID, &m.MessageID, &m.From, &date, &m.Direction, &m.Folder, &m.Kind, &m.Subject); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read thread of enquiry %d: %w", enquiryID, err)
 		}
 		m.Date = parseTS(date)
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	return out, wrap(rows.Err(), "read thread of enquiry %d", enquiryID)
 }
 
 // CloseEnquiry marks an enquiry closed; it says so when there is none.
@@ -124,7 +125,7 @@ func (s *Store) CloseEnquiry(ctx context.Context, ref string) error {
 	res, err := s.exec(ctx, `UPDATE enquiries SET status = 'closed', closed_at = ? WHERE ref = ?`,
 		ts(time.Now()), strings.ToUpper(ref))
 	if err != nil {
-		return err
+		return fmt.Errorf("close enquiry %s: %w", ref, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("no enquiry %s", ref)
@@ -141,12 +142,12 @@ func (s *Store) MarkAnswered(ctx context.Context, account string, messageIDs []s
 		it := &InboxTx{tx: tx, ctx: ctx, now: time.Now()}
 		e, err := it.EnquiryByMessageIDs(account, messageIDs)
 		if err != nil || e == nil {
-			return err
+			return err // EnquiryByMessageIDs names its step
 		}
 		found = true
 		_, err = tx.ExecContext(ctx, `UPDATE enquiries SET status = 'answered', answered_at = ? WHERE id = ? AND status IN ('open', 'acknowledged')`,
 			ts(it.now), e.ID)
-		return err
+		return wrap(err, "mark enquiry %s answered", e.Ref)
 	})
-	return found, err
+	return found, wrap(err, "record an answer seen in %s", account)
 }

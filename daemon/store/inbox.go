@@ -32,7 +32,7 @@ func (s *Store) LastUID(ctx context.Context, account, mailbox string, uidvalidit
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && uint32(v) != uidvalidity) {
 		return 0, nil
 	}
-	return uint32(last), err
+	return uint32(last), wrap(err, "read last UID of %s/%s", account, mailbox)
 }
 
 // InboxTx is one write transaction of the inbox side: everything a batch
@@ -54,12 +54,12 @@ type InboxTx struct {
 // batch's transaction is short.
 func (s *Store) Inbox(ctx context.Context, f func(*InboxTx) error) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return err // the caller's own: nothing of the store's to add
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		t := &InboxTx{tx: tx, ctx: context.WithoutCancel(ctx), now: time.Now(), batch: true}
 		if err := f(t); err != nil {
-			return err
+			return err // f's own, from InboxTx methods that name their step
 		}
 		return t.insertActions()
 	})
@@ -72,7 +72,7 @@ func (t *InboxTx) SetMark(account, mailbox string, uidvalidity, lastUID uint32) 
 		ON CONFLICT (account, mailbox) DO UPDATE SET uidvalidity = excluded.uidvalidity,
 			last_uid = excluded.last_uid, updated_at = excluded.updated_at`,
 		account, mailbox, uidvalidity, lastUID, ts(t.now))
-	return err
+	return wrap(err, "set last UID of %s/%s to %d", account, mailbox, lastUID)
 }
 
 // SeenBefore finds an incoming message this account already recorded with
@@ -91,7 +91,7 @@ func (t *InboxTx) SeenBefore(account, messageID, hash string) (*MessageRow, erro
 		return nil, nil
 	}
 	m.EnquiryID = enq.Int64
-	return &m, err
+	return &m, wrap(err, "look up message %q (hash %s) of %s", messageID, hash, account)
 }
 
 // SentByUs reports whether one of ids is a message this account sent
@@ -105,7 +105,7 @@ func (t *InboxTx) SentByUs(account string, ids []string) (bool, error) {
 		found = n > 0
 		return found, err
 	})
-	return found, err
+	return found, wrap(err, "look up messages sent by %s", account)
 }
 
 // MessageRow is one row of the messages table.
@@ -149,7 +149,8 @@ func (t *InboxTx) AddMessage(m MessageRow) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("record message uid %d: %w", m.UID, err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	return id, wrap(err, "record message uid %d", m.UID)
 }
 
 // NextRef hands out the next enquiry reference for prefix: GCCM-0001, …
@@ -160,7 +161,7 @@ func (t *InboxTx) NextRef(prefix string) (string, error) {
 		ON CONFLICT (name) DO UPDATE SET value = value + 1
 		RETURNING value`, "ref:"+prefix).Scan(&n)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("next reference for %s: %w", prefix, err)
 	}
 	return fmt.Sprintf("%s-%04d", prefix, n), nil
 }
@@ -180,12 +181,14 @@ func (t *InboxTx) AddEnquiry(e Enquiry) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("create enquiry %s: %w", e.Ref, err)
 	}
-	return res.LastInsertId()
+	id, err := res.LastInsertId()
+	return id, wrap(err, "create enquiry %s", e.Ref)
 }
 
 // EnquiryByRef finds an enquiry of this account by its reference.
 func (t *InboxTx) EnquiryByRef(account, ref string) (*Enquiry, error) {
-	return scanEnquiry(t.tx.QueryRowContext(t.ctx, enquirySelect+` WHERE account = ? AND ref = ?`, account, strings.ToUpper(ref)))
+	e, err := scanEnquiry(t.tx.QueryRowContext(t.ctx, enquirySelect+` WHERE account = ? AND ref = ?`, account, strings.ToUpper(ref)))
+	return e, wrap(err, "read enquiry %s of %s", ref, account)
 }
 
 // EnquiryByMessageIDs finds the enquiry whose thread holds one of ids
@@ -207,9 +210,10 @@ func (t *InboxTx) EnquiryByMessageIDs(account string, ids []string) (*Enquiry, e
 		return false, err
 	})
 	if err != nil || newest == 0 {
-		return nil, err
+		return nil, wrap(err, "look up the enquiry of a thread of %s", account)
 	}
-	return scanEnquiry(t.tx.QueryRowContext(t.ctx, enquirySelect+` WHERE id = ?`, enquiry))
+	e, err := scanEnquiry(t.tx.QueryRowContext(t.ctx, enquirySelect+` WHERE id = ?`, enquiry))
+	return e, wrap(err, "read enquiry %d", enquiry)
 }
 
 // ThreadParticipants lists the addresses that wrote in an enquiry's thread
@@ -218,14 +222,14 @@ func (t *InboxTx) EnquiryByMessageIDs(account string, ids []string) (*Enquiry, e
 func (t *InboxTx) ThreadParticipants(enquiryID int64) (map[string]bool, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT from_addr, recipients FROM messages WHERE enquiry_id = ? AND direction = 'in'`, enquiryID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read participants of enquiry %d: %w", enquiryID, err)
 	}
 	defer rows.Close()
 	out := map[string]bool{}
 	for rows.Next() {
 		var from, rcpts string
 		if err := rows.Scan(&from, &rcpts); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("read participants of enquiry %d: %w", enquiryID, err)
 		}
 		out[from] = true
 		for _, r := range strings.Split(rcpts, ",") {
@@ -234,14 +238,14 @@ func (t *InboxTx) ThreadParticipants(enquiryID int64) (map[string]bool, error) {
 			}
 		}
 	}
-	return out, rows.Err()
+	return out, wrap(rows.Err(), "read participants of enquiry %d", enquiryID)
 }
 
 // Reopen sets a closed enquiry back to open when its correspondent writes
 // again; other states are kept.
 func (t *InboxTx) Reopen(enquiryID int64) error {
 	_, err := t.tx.ExecContext(t.ctx, `UPDATE enquiries SET status = 'open', closed_at = NULL WHERE id = ? AND status = 'closed'`, enquiryID)
-	return err
+	return wrap(err, "reopen enquiry %d", enquiryID)
 }
 
 // AutoRepliesSince counts automatic messages decided for recipient since t
@@ -252,7 +256,7 @@ func (t *InboxTx) AutoRepliesSince(recipient string, since time.Time) (int, erro
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND decided_at >= ?`,
 		RateKey(recipient), ts(since)).Scan(&n)
-	return n, err
+	return n, wrap(err, "count automatic messages to %s", recipient)
 }
 
 // AccountAutoRepliesSince counts the automatic messages account decided
@@ -267,7 +271,7 @@ func (t *InboxTx) AccountAutoRepliesSince(account string, since time.Time) (int,
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE account = ?1 AND decided_at >= ?2
 		AND id > coalesce((SELECT id FROM auto_replies WHERE decided_at < ?2 ORDER BY id DESC LIMIT 1), 0)`,
 		account, ts(since)).Scan(&n)
-	return n, err
+	return n, wrap(err, "count automatic messages of %s", account)
 }
 
 // AckedSince reports whether this account acknowledged recipient since t
@@ -276,7 +280,7 @@ func (t *InboxTx) AckedSince(account, recipient string, since time.Time) (bool, 
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND account = ? AND kind = 'ack' AND decided_at >= ?`,
 		RateKey(recipient), account, ts(since)).Scan(&n)
-	return n > 0, err
+	return n > 0, wrap(err, "look up acknowledgements of %s to %s", account, recipient)
 }
 
 // AddAutoReply logs an automatic message at the moment it is decided,
@@ -284,7 +288,7 @@ func (t *InboxTx) AckedSince(account, recipient string, since time.Time) (bool, 
 func (t *InboxTx) AddAutoReply(account, recipient, kind, messageID string, at time.Time) error {
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO auto_replies (account, recipient, kind, message_id, decided_at) VALUES (?, ?, ?, ?, ?)`,
 		account, RateKey(recipient), kind, messageID, ts(at))
-	return err
+	return wrap(err, "record %s to %s", kind, recipient)
 }
 
 // RateKey is the form of an address the automatic-message limits count
@@ -336,6 +340,9 @@ func (t *InboxTx) insertActions() error {
 			a := &t.actions[i]
 			return append(args, a.Account, a.Mailbox, a.UIDValidity, a.UID, a.Kind, a.Arg, a.Message, now, now)
 		})
+	if err != nil {
+		err = fmt.Errorf("queue %d actions: %w", len(t.actions), err)
+	}
 	t.actions = t.actions[:0]
 	return err
 }

@@ -26,7 +26,7 @@ type migration struct {
 func migrations() ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read migrations: %w", err)
 	}
 	var ms []migration
 	for _, e := range entries {
@@ -37,7 +37,7 @@ func migrations() ([]migration, error) {
 		}
 		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
 		}
 		ms = append(ms, migration{version: v, name: e.Name(), sql: string(body)})
 	}
@@ -65,7 +65,7 @@ func SchemaVersion() int {
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
-		return err
+		return err // names the migration
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var have int
@@ -85,6 +85,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		// PRAGMA takes no bound parameters; the value is our own integer.
 		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms)))
-		return err
+		return wrap(err, "set schema version %d", len(ms))
 	})
 }

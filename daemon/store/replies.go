@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -56,7 +57,7 @@ func deliveryByMessageIDs(ctx context.Context, db querier, ids []string) (*SentD
 		}
 		return false, err
 	})
-	return found, err
+	return found, wrap(err, "look up wave messages by Message-ID")
 }
 
 // LastDeliveryTo finds the latest wave message sent to a contact by one
@@ -81,7 +82,7 @@ func (t *InboxTx) LastDeliveryTo(contactID int64, waves []string) (*SentDelivery
 		}
 		return false, err
 	})
-	return found, err
+	return found, wrap(err, "look up the last wave message to contact %d", contactID)
 }
 
 // ContactByID reads one contact; nil if none.
@@ -101,7 +102,7 @@ func (t *InboxTx) ContactByAddress(addr string) (*Contact, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("look up contact %s: %w", addr, err)
 	}
 	return contactByID(t.ctx, t.tx, id)
 }
@@ -117,9 +118,9 @@ func contactByID(ctx context.Context, db querier, id int64) (*Contact, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read contact %d: %w", id, err)
 	}
-	return &c, decodeFields(&c, fields)
+	return &c, wrap(decodeFields(&c, fields), "read contact %d: fields", id)
 }
 
 // SetRSVP records an answer: the latest wins on the contact, every answer
@@ -139,7 +140,7 @@ func (t *InboxTx) SetRSVP(contactID int64, rsvp, actor, detail string) (changed 
 		}
 		return addEvent(ctx, tx, contactID, 0, "rsvp", rsvp, actor, detail, now)
 	}()
-	return changed, err
+	return changed, wrap(err, "record rsvp %s of contact %d", rsvp, contactID)
 }
 
 // BounceOutcome says what a recorded bounce did to the contact.
@@ -186,13 +187,14 @@ func (t *InboxTx) RecordBounce(contactID int64, status, diagnostic, actor string
 		out.NowBounced = n == 1
 		return nil
 	}()
-	return out, err
+	return out, wrap(err, "record %s %s of contact %d", kind, status, contactID)
 }
 
 // AddReceived logs a reply, bounce or answer from a contact, for
 // `contacts show`.
 func (t *InboxTx) AddReceived(contactID int64, messageID, kind string) error {
-	return addEvent(t.ctx, t.tx, contactID, 0, "received", kind, "inbox", messageID, ts(t.now))
+	err := addEvent(t.ctx, t.tx, contactID, 0, "received", kind, "inbox", messageID, ts(t.now))
+	return wrap(err, "record %s %s from contact %d", kind, messageID, contactID)
 }
 
 // Unsubscribe sets a contact unsubscribed on lists (nil: every list it is
@@ -201,7 +203,7 @@ func (t *InboxTx) Unsubscribe(contactID int64, lists []string, actor, reason str
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT l.id, l.name FROM list_members m JOIN lists l ON l.id = m.list_id
 		WHERE m.contact_id = ? AND m.status = 'subscribed' ORDER BY l.name`, contactID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("unsubscribe contact %d: %w", contactID, err)
 	}
 	type member struct {
 		id   int64
@@ -212,21 +214,24 @@ func (t *InboxTx) Unsubscribe(contactID int64, lists []string, actor, reason str
 		var m member
 		if err := rows.Scan(&m.id, &m.name); err != nil {
 			rows.Close()
-			return nil, err
+			return nil, fmt.Errorf("unsubscribe contact %d: %w", contactID, err)
 		}
 		on = append(on, m)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("unsubscribe contact %d: %w", contactID, err)
+	}
 	var changed []string
 	for _, m := range on {
 		if lists != nil && !slices.Contains(lists, m.name) {
 			continue
 		}
 		if _, err := t.tx.ExecContext(t.ctx, `UPDATE list_members SET status = 'unsubscribed' WHERE list_id = ? AND contact_id = ?`, m.id, contactID); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("unsubscribe contact %d from %s: %w", contactID, m.name, err)
 		}
 		if err := addEvent(t.ctx, t.tx, contactID, m.id, "unsubscribed", "unsubscribed", actor, reason, ts(t.now)); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("unsubscribe contact %d from %s: %w", contactID, m.name, err)
 		}
 		changed = append(changed, m.name)
 	}
@@ -239,7 +244,7 @@ func (t *InboxTx) AutoRepliedEver(account, recipient, kind string) (bool, error)
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE account = ? AND recipient = ? AND kind = ?`,
 		account, RateKey(recipient), kind).Scan(&n)
-	return n > 0, err
+	return n > 0, wrap(err, "look up %s of %s to %s", kind, account, recipient)
 }
 
 // querier is what read helpers need from *sql.DB or *sql.Tx.
@@ -263,32 +268,35 @@ func (s *Store) ContactHistory(ctx context.Context, contactID int64) (sent, rece
 	rows, err := s.db.QueryContext(ctx, `SELECT wave, run, message_id, coalesce(sent_at, updated_at), state FROM deliveries
 		WHERE contact_id = ? AND state != 'skipped' ORDER BY id`, contactID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("read messages sent to contact %d: %w", contactID, err)
 	}
 	for rows.Next() {
 		var m ContactMessage
 		var at string
 		if err := rows.Scan(&m.Wave, &m.Run, &m.MessageID, &at, &m.Result); err != nil {
 			rows.Close()
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("read messages sent to contact %d: %w", contactID, err)
 		}
 		m.At = parseTS(at)
 		sent = append(sent, m)
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("read messages sent to contact %d: %w", contactID, err)
+	}
 	rows, err = s.db.QueryContext(ctx, `SELECT value, detail, at FROM contact_events WHERE contact_id = ? AND kind = 'received' ORDER BY id`, contactID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("read messages received from contact %d: %w", contactID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var m ContactMessage
 		var at string
 		if err := rows.Scan(&m.Kind, &m.MessageID, &at); err != nil {
-			return nil, nil, err
+			return nil, nil, fmt.Errorf("read messages received from contact %d: %w", contactID, err)
 		}
 		m.At = parseTS(at)
 		received = append(received, m)
 	}
-	return sent, received, rows.Err()
+	return sent, received, wrap(rows.Err(), "read messages received from contact %d", contactID)
 }

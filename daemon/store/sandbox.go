@@ -23,7 +23,7 @@ type CapturedMessage struct {
 func (s *Store) AddCaptured(ctx context.Context, m CapturedMessage) error {
 	to, err := json.Marshal(m.To)
 	if err != nil {
-		return err
+		return fmt.Errorf("record captured message: recipients: %w", err)
 	}
 	_, err = s.exec(ctx, `
 		INSERT INTO sandbox_outbox (mail_from, rcpt_to, subject, message_id, received_at, raw)
@@ -46,14 +46,14 @@ func (s *Store) Captured(ctx context.Context, withRaw bool, f func(CapturedMessa
 	}
 	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
-		return err
+		return fmt.Errorf("read captured messages: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var m CapturedMessage
 		var to, at string
 		if err := rows.Scan(&m.ID, &m.From, &to, &m.Subject, &m.MessageID, &at, &m.Raw); err != nil {
-			return err
+			return fmt.Errorf("read captured messages: %w", err)
 		}
 		if err := json.Unmarshal([]byte(to), &m.To); err != nil {
 			return fmt.Errorf("captured message %d: recipients: %w", m.ID, err)
@@ -62,8 +62,8 @@ func (s *Store) Captured(ctx context.Context, withRaw bool, f func(CapturedMessa
 			return fmt.Errorf("captured message %d: time: %w", m.ID, err)
 		}
 		if err := f(m); err != nil {
-			return err
+			return err // the caller's own
 		}
 	}
-	return rows.Err()
+	return wrap(rows.Err(), "read captured messages")
 }

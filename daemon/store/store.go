@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/herald-mail/herald/daemon/store/internal/raw"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -42,7 +43,7 @@ type Store struct {
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if err := createPrivate(path); err != nil {
-		return nil, err
+		return nil, err // names the file
 	}
 	q := url.Values{}
 	q.Set("_txlock", "immediate")
@@ -87,7 +88,7 @@ func createPrivate(path string) error {
 		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return fmt.Errorf("create database %s: %w", path, err)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {
 		makePrivate(p)
@@ -124,8 +125,12 @@ func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// DB exposes the handle to the store's sibling packages' tests.
-func (s *Store) DB() *sql.DB { return s.db }
+// The handle goes to storetest only, through an internal package (see
+// package raw): the tables stay the store's own.
+func init() {
+	raw.DB = func(s any) *sql.DB { return s.(*Store).db }
+	raw.Time = ts
+}
 
 // driverTx runs f in one IMMEDIATE transaction on the writer connection,
 // straight through the driver, committed when f returns nil: for the
@@ -144,17 +149,18 @@ func (s *Store) driverTx(f func(c *sqlite3.SQLiteConn) error) error {
 		}
 		bg := context.Background()
 		if _, err := c.ExecContext(bg, "BEGIN IMMEDIATE", nil); err != nil {
-			return err
+			return fmt.Errorf("begin transaction: %w", err)
 		}
 		err := f(c)
 		if err == nil {
 			if _, err = c.ExecContext(bg, "COMMIT", nil); err == nil {
 				return nil
 			}
+			err = fmt.Errorf("commit: %w", err)
 		}
 		if !c.AutoCommit() { // still open: a failed statement or COMMIT may end it
 			if _, rerr := c.ExecContext(bg, "ROLLBACK", nil); rerr != nil {
-				err = errors.Join(err, rerr)
+				err = errors.Join(err, fmt.Errorf("roll back: %w", rerr))
 			}
 		}
 		return err
@@ -162,16 +168,33 @@ func (s *Store) driverTx(f func(c *sqlite3.SQLiteConn) error) error {
 }
 
 // tx runs f in one transaction, committed when f returns nil. Transactions
-// begin IMMEDIATE (see the package doc), so keep f short.
+// begin IMMEDIATE (see the package doc), so keep f short. ctx can stop
+// the transaction from starting and f's statements, not the transaction
+// itself: database/sql discards the connection of a transaction whose
+// context ends (go-sqlite3 cannot reset a session), and this one is the
+// writer every later write of the process needs.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err // the caller's own
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
-		return err
+		return fmt.Errorf("begin transaction: %w", err)
 	}
 	if err := f(tx); err != nil {
-		return errors.Join(err, tx.Rollback())
+		return errors.Join(err, wrap(tx.Rollback(), "roll back"))
 	}
-	return tx.Commit()
+	return wrap(tx.Commit(), "commit")
+}
+
+// wrap says what the store was doing when err happened, to what
+// ("mark delivery 42 sending: database is locked"); nil stays nil. The
+// cause stays matchable with errors.Is and errors.As.
+func wrap(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
 }

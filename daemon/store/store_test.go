@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -216,5 +217,35 @@ func TestOpenMakesALooseDatabasePrivate(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("warning lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestCancelledTransactionKeepsTheWriter: a context that ends while its
+// transaction is open (a daemon stopping mid-write) must not take the
+// process's writer connection with it. database/sql would discard it and
+// every later write would fail with "connection is already closed".
+func TestCancelledTransactionKeepsTheWriter(t *testing.T) {
+	s := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cancel()
+		// Give database/sql's watcher every chance to end the transaction.
+		for range 1000 {
+			if _, err := tx.ExecContext(context.Background(), `SELECT 1`); err != nil {
+				return err
+			}
+			runtime.Gosched()
+		}
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO runtime (key, value, updated_at) VALUES ('k', 'v', '')`)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("tx() with its context cancelled inside = %v; want it to commit", err)
+	}
+	if err := s.SetRuntime(context.Background(), "after", "x"); err != nil {
+		t.Fatalf("SetRuntime() after a cancelled transaction = %v", err)
+	}
+	if v, ok, err := s.Runtime(context.Background(), "k"); v != "v" || !ok || err != nil {
+		t.Errorf("Runtime(k) = %q, %v, %v; want the cancelled transaction's write committed", v, ok, err)
 	}
 }

@@ -41,7 +41,7 @@ type WaveRow struct {
 // EnsureWave creates the state row of a configured wave.
 func (s *Store) EnsureWave(ctx context.Context, name string) error {
 	_, err := s.exec(ctx, `INSERT INTO waves (name, updated_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, ts(time.Now()))
-	return err
+	return wrap(err, "create wave %s", name)
 }
 
 // Wave reads a wave's state; nil when it never ran nor was ensured.
@@ -54,7 +54,7 @@ func (s *Store) Wave(ctx context.Context, name string) (*WaveRow, error) {
 		return nil, nil
 	}
 	w.LeaseUntil = parseTS(until)
-	return &w, err
+	return &w, wrap(err, "read wave %s", name)
 }
 
 // SetWaveState changes a wave's state when the change is allowed from its
@@ -62,7 +62,7 @@ func (s *Store) Wave(ctx context.Context, name string) (*WaveRow, error) {
 // reports whether it changed.
 func (s *Store) SetWaveState(ctx context.Context, name, state, reason string, from ...string) (bool, error) {
 	if err := s.EnsureWave(ctx, name); err != nil {
-		return false, err
+		return false, err // names the wave
 	}
 	q := `UPDATE waves SET state = ?, state_reason = ?, updated_at = ? WHERE name = ?`
 	args := []any{state, reason, ts(time.Now()), name}
@@ -74,7 +74,7 @@ func (s *Store) SetWaveState(ctx context.Context, name, state, reason string, fr
 	}
 	res, err := s.exec(ctx, q, args...)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("set wave %s %s: %w", name, state, err)
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
@@ -84,20 +84,20 @@ func (s *Store) SetWaveState(ctx context.Context, name, state, reason string, fr
 // (ok false, with the holder) while another owner's lease is unexpired.
 func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (ok bool, holder string, err error) {
 	if err := s.EnsureWave(ctx, name); err != nil {
-		return false, "", err
+		return false, "", err // names the wave
 	}
 	now := time.Now()
 	res, err := s.exec(ctx, `UPDATE waves SET lease_owner = ?, lease_until = ?
 		WHERE name = ? AND (lease_owner = '' OR lease_owner = ? OR lease_until < ?)`,
 		owner, ts(now.Add(ttl)), name, owner, ts(now))
 	if err != nil {
-		return false, "", err
+		return false, "", fmt.Errorf("take lease of wave %s for %s: %w", name, owner, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return true, owner, nil
 	}
 	err = s.db.QueryRowContext(ctx, `SELECT lease_owner FROM waves WHERE name = ?`, name).Scan(&holder)
-	return false, holder, err
+	return false, holder, wrap(err, "read lease holder of wave %s", name)
 }
 
 // TakeOverLease moves a lease from a holder known to be gone to owner,
@@ -106,7 +106,7 @@ func (s *Store) TakeOverLease(ctx context.Context, name, gone, owner string, ttl
 	res, err := s.exec(ctx, `UPDATE waves SET lease_owner = ?, lease_until = ? WHERE name = ? AND lease_owner = ?`,
 		owner, ts(time.Now().Add(ttl)), name, gone)
 	if err != nil {
-		return false, "", err
+		return false, "", fmt.Errorf("take over lease of wave %s from %s: %w", name, gone, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return true, owner, nil
@@ -117,7 +117,7 @@ func (s *Store) TakeOverLease(ctx context.Context, name, gone, owner string, ttl
 // ReleaseLease gives the lease up if owner holds it.
 func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
 	_, err := s.exec(ctx, `UPDATE waves SET lease_owner = '', lease_until = '' WHERE name = ? AND lease_owner = ?`, name, owner)
-	return err
+	return wrap(err, "release lease of wave %s", name)
 }
 
 // RunRow is one run of a wave.
@@ -133,19 +133,19 @@ type RunRow struct {
 // StartRun records a new run of a wave due at scheduledFor.
 func (s *Store) StartRun(ctx context.Context, wave string, scheduledFor time.Time) (int, error) {
 	if err := s.EnsureWave(ctx, wave); err != nil {
-		return 0, err
+		return 0, err // names the wave
 	}
 	var run int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `UPDATE waves SET runs = runs + 1, state = 'running', state_reason = '', updated_at = ?
 			WHERE name = ? RETURNING runs`, ts(time.Now()), wave).Scan(&run); err != nil {
-			return fmt.Errorf("start run of %s: %w", wave, err)
+			return err
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO wave_runs (wave, run, scheduled_for, started_at) VALUES (?, ?, ?, ?)`,
 			wave, run, ts(scheduledFor), ts(time.Now()))
 		return err
 	})
-	return run, err
+	return run, wrap(err, "start run of %s", wave)
 }
 
 // LastRun returns a wave's latest run, nil if it never ran.
@@ -159,7 +159,7 @@ func (s *Store) LastRun(ctx context.Context, wave string) (*RunRow, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("read last run of %s: %w", wave, err)
 	}
 	r.ScheduledFor, r.StartedAt, r.Planned, r.Finished = parseTS(sched), parseTS(started), planned.Valid, finished.Valid
 	return &r, nil
@@ -168,7 +168,7 @@ func (s *Store) LastRun(ctx context.Context, wave string) (*RunRow, error) {
 // MarkPlanned records that every row of a run's audience is written.
 func (s *Store) MarkPlanned(ctx context.Context, wave string, run int) error {
 	_, err := s.exec(ctx, `UPDATE wave_runs SET planned_at = ? WHERE wave = ? AND run = ?`, ts(time.Now()), wave, run)
-	return err
+	return wrap(err, "mark %s run %d planned", wave, run)
 }
 
 // FinishRunIfDone closes a planned run with nothing left to send and, for
@@ -180,7 +180,7 @@ func (s *Store) FinishRunIfDone(ctx context.Context, wave string, run int, waveD
 		var left int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE wave = ? AND run = ? AND state IN ('pending', 'sending', 'retry')`,
 			wave, run).Scan(&left); err != nil {
-			return err
+			return fmt.Errorf("count deliveries left: %w", err)
 		}
 		if left > 0 {
 			return nil
@@ -188,7 +188,7 @@ func (s *Store) FinishRunIfDone(ctx context.Context, wave string, run int, waveD
 		res, err := tx.ExecContext(ctx, `UPDATE wave_runs SET finished_at = ? WHERE wave = ? AND run = ? AND planned_at IS NOT NULL AND finished_at IS NULL`,
 			ts(time.Now()), wave, run)
 		if err != nil {
-			return err
+			return fmt.Errorf("close the run: %w", err)
 		}
 		n, _ := res.RowsAffected()
 		finished = n == 1
@@ -199,9 +199,9 @@ func (s *Store) FinishRunIfDone(ctx context.Context, wave string, run int, waveD
 		// 'scheduled' too: a run reopened by `waves retry` or continued
 		// after `waves resume` is sent without passing through 'running'.
 		_, err = tx.ExecContext(ctx, `UPDATE waves SET state = ?, updated_at = ? WHERE name = ? AND state IN ('running', 'scheduled')`, next, ts(time.Now()), wave)
-		return err
+		return wrap(err, "set the wave %s", next)
 	})
-	return finished, err
+	return finished, wrap(err, "finish %s run %d", wave, run)
 }
 
 func repeat(s string, n int) string {

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-mail/herald/daemon/compose"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 )
 
 // The contacts of the forgery cases, each sent the invitation.
@@ -181,15 +183,10 @@ func TestUnprovenBounceCountsTemporary(t *testing.T) {
 	w.deliver(textBounce(mayor), dsn("5.1.1", mayor, "unknown@evil.example"), textBounce(mayor, deputy))
 	events := func(email string) []string {
 		var kinds []string
-		rows, err := w.st.DB().Query(`SELECT kind FROM contact_events WHERE contact_id = ? AND kind LIKE 'bounce%' ORDER BY id`, w.contact(email).ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var k string
-			rows.Scan(&k)
-			kinds = append(kinds, k)
+		for _, e := range storetest.ContactDetail(t, w.st, email).Events {
+			if strings.HasPrefix(e.Kind, "bounce") {
+				kinds = append(kinds, e.Kind)
+			}
 		}
 		return kinds
 	}
@@ -201,8 +198,10 @@ func TestUnprovenBounceCountsTemporary(t *testing.T) {
 	}
 	// On a third day the temporary failures do mark the contact, as
 	// SPEC §4 has them.
-	w.st.DB().Exec(`INSERT INTO contact_events (contact_id, kind, value, actor, at) VALUES (?, 'bounce-temporary', '5.1.1', 'test', '2017-09-01T10:00:00.000000000Z'),
-		(?, 'bounce-temporary', '5.1.1', 'test', '2017-09-02T10:00:00.000000000Z')`, w.contact(mayor).ID, w.contact(mayor).ID)
+	for _, day := range []int{1, 2} {
+		storetest.AddEvent(t, w.st, mayor, store.ContactEvent{Kind: "bounce-temporary", Value: "5.1.1", Actor: "test",
+			At: time.Date(2017, 9, day, 10, 0, 0, 0, time.UTC)})
+	}
 	w.deliver(textBounce(mayor))
 	if !w.contact(mayor).Bounced {
 		t.Error("unproven failures on three different days did not mark the contact")

@@ -6,17 +6,15 @@ import (
 	"testing"
 
 	"github.com/herald-mail/herald/daemon/inbox"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 	"github.com/herald-mail/herald/daemon/testmail"
 )
 
 // recorded returns kind, detail and folder of the incoming message at uid.
 func (f *fixture) recorded(uid uint32) (kind, detail, folder string) {
 	f.t.Helper()
-	err := f.st.DB().QueryRow(`SELECT kind, detail, folder FROM messages WHERE direction = 'in' AND uid = ?`, uid).Scan(&kind, &detail, &folder)
-	if err != nil {
-		f.t.Fatalf("message UID %d: %v", uid, err)
-	}
-	return kind, detail, folder
+	m := storetest.IncomingMessage(f.t, f.st, uid)
+	return m.Kind, m.Detail, m.Folder
 }
 
 // movedTo returns the folder each UID's queued move goes to.
@@ -35,10 +33,7 @@ func TestOneFailingMessageQuarantined(t *testing.T) {
 	for _, prepare := range []bool{false, true} {
 		f := newFixture(t)
 		f.prepare = prepare
-		if _, err := f.st.DB().Exec(`CREATE TRIGGER poison BEFORE INSERT ON enquiries WHEN NEW.subject = 'poison'
-			BEGIN SELECT RAISE(ABORT, 'poisoned subject'); END`); err != nil {
-			t.Fatal(err)
-		}
+		storetest.FailEnquiries(t, f.st, "poison", "poisoned subject")
 		uids := f.deliver(
 			mail("ana@example.org", "decorte@un.org", "First question"),
 			mail("eve@example.org", "decorte@un.org", "poison"),

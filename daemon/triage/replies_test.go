@@ -12,6 +12,7 @@ import (
 	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 )
 
 // waveFixture adds, to the processor fixture, a list of contacts who were
@@ -26,27 +27,19 @@ func newWaveFixture(t *testing.T, emails ...string) *waveFixture {
 	f.p.Config.Waves = []config.Wave{{Name: "invitation", Account: account, List: "mayors", Template: "invitation"}}
 	f.p.Config.Event.Name = "Global Conference on Cities and Migrants"
 	f.p.Secret = []byte("secret")
-	db := f.st.DB()
-	now := time.Now().UTC().Format("2006-01-02T15:04:05.000000000Z07:00")
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec(`INSERT INTO lists (id, name, created_at) VALUES (1, 'mayors', ?), (2, 'press', ?)`, now, now)
-	exec(`INSERT INTO waves (name, updated_at) VALUES ('invitation', ?)`, now)
-	exec(`INSERT INTO wave_runs (wave, run, scheduled_for, started_at, planned_at) VALUES ('invitation', 1, ?, ?, ?)`, now, now, now)
 	w := &waveFixture{fixture: f, msgIDs: map[string]string{}}
+	cs := make([]storetest.Contact, len(emails))
 	for i, e := range emails {
-		id := i + 1
-		exec(`INSERT INTO contacts (id, email, email_key, name, language, created_at, updated_at) VALUES (?, ?, ?, ?, 'fr', ?, ?)`,
-			id, e, strings.ToLower(e), "Contact "+e, now, now)
-		exec(`INSERT INTO list_members (list_id, contact_id, added_at) VALUES (1, ?, ?), (2, ?, ?)`, id, now, id, now)
-		w.msgIDs[e] = fmt.Sprintf("inv%d@un.org", id)
-		exec(`INSERT INTO deliveries (wave, run, contact_id, email, state, message_id, next_at, sent_at, updated_at)
-			VALUES ('invitation', 1, ?, ?, 'sent', ?, ?, ?, ?)`, id, e, w.msgIDs[e], now, now, now)
+		cs[i] = storetest.Contact{Email: e, Name: "Contact " + e, Language: "fr"}
 	}
+	ids := storetest.AddContacts(t, f.st, "mayors", cs...)
+	storetest.AddContacts(t, f.st, "press", cs...)
+	sent := make([]storetest.Sent, len(emails))
+	for i, e := range emails {
+		w.msgIDs[e] = fmt.Sprintf("inv%d@un.org", ids[i])
+		sent[i] = storetest.Sent{ContactID: ids[i], Email: e, MessageID: w.msgIDs[e]}
+	}
+	storetest.SentWave(t, f.st, "invitation", sent...)
 	return w
 }
 
@@ -59,10 +52,8 @@ func (w *waveFixture) contact(email string) *store.Contact {
 }
 
 func (w *waveFixture) memberStatus(email, list string) string {
-	var s string
-	w.st.DB().QueryRow(`SELECT m.status FROM list_members m JOIN lists l ON l.id = m.list_id JOIN contacts c ON c.id = m.contact_id
-		WHERE c.email = ? AND l.name = ?`, email, list).Scan(&s)
-	return s
+	w.t.Helper()
+	return storetest.MemberStatus(w.t, w.st, email, list)
 }
 
 func (w *waveFixture) ackTemplates() []string {
@@ -227,9 +218,9 @@ func TestBouncesMarkContacts(t *testing.T) {
 	}
 	// Temporary failures: bounced only on the third different day.
 	flaky := w.contact("flaky@city.example")
-	for _, day := range []string{"2017-10-01", "2017-10-02"} {
-		w.st.DB().Exec(`INSERT INTO contact_events (contact_id, kind, value, actor, at) VALUES (?, 'bounce-temporary', '4.2.2', 'test', ?)`,
-			flaky.ID, day+"T10:00:00.000000000Z")
+	for _, day := range []int{1, 2} {
+		storetest.AddEvent(t, w.st, flaky.Email, store.ContactEvent{Kind: "bounce-temporary", Value: "4.2.2", Actor: "test",
+			At: time.Date(2017, 10, day, 10, 0, 0, 0, time.UTC)})
 	}
 	w.deliver(strings.Replace(dsn("4.2.2", "flaky@city.example", w.msgIDs["flaky@city.example"]), "Action: failed", "Action: failed", 1))
 	if !w.contact("flaky@city.example").Bounced {

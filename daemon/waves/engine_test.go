@@ -2,7 +2,6 @@ package waves
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 	"github.com/herald-mail/herald/daemon/templates"
 )
 
@@ -38,21 +38,16 @@ func newFixture(t *testing.T, contacts int, waves ...config.Wave) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	db := st.DB()
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := db.Exec(q, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	now := time.Now().UTC().Format(time.RFC3339Nano)
-	exec(`INSERT INTO lists (id, name, created_at) VALUES (1, 'mayors', ?)`, now)
+	// Contact i has id i: the tests name contacts by id.
+	cs := make([]storetest.Contact, contacts)
 	for i := 1; i <= contacts; i++ {
-		lang := []string{"en", "fr", ""}[i%3]
-		exec(`INSERT INTO contacts (id, email, email_key, name, language, country, fields, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, i, fmt.Sprintf("Mayor%d@City%d.example", i, i), fmt.Sprintf("mayor%d@city%d.example", i, i),
-			fmt.Sprintf("Mayor %d", i), lang, []string{"BE", "FR"}[i%2], `{"desk":"Europe"}`, now, now)
-		exec(`INSERT INTO list_members (list_id, contact_id, added_at) VALUES (1, ?, ?)`, i, now)
+		cs[i-1] = storetest.Contact{Email: mayorEmail(i), Name: fmt.Sprintf("Mayor %d", i),
+			Language: []string{"en", "fr", ""}[i%3], Country: []string{"BE", "FR"}[i%2], Fields: map[string]string{"desk": "Europe"}}
+	}
+	for i, id := range storetest.AddContacts(t, st, "mayors", cs...) {
+		if id != int64(i+1) {
+			t.Fatalf("contact %s has id %d, want %d", cs[i].Email, id, i+1)
+		}
 	}
 	at := time.Now().Add(-time.Hour)
 	for i := range waves {
@@ -89,6 +84,9 @@ func newFixture(t *testing.T, contacts int, waves ...config.Wave) *fixture {
 	}
 	return f
 }
+
+// mayorEmail is the address of the fixture's contact i.
+func mayorEmail(i int) string { return fmt.Sprintf("Mayor%d@City%d.example", i, i) }
 
 func (f *fixture) run(name string) error {
 	now := time.Now()
@@ -155,7 +153,7 @@ func TestCrashLeavesOnlyInFlightRowsUncertain(t *testing.T) {
 	}
 	// The dead process's lease has expired; a new one resumes the run.
 	f.engine.Owner = "restarted"
-	f.st.DB().Exec(`UPDATE waves SET lease_until = '2000-01-01T00:00:00.000000000Z'`)
+	storetest.ExpireLease(t, f.st, "invitation")
 	if err := f.engine.RunWave(ctx, f.cfg.Wave("invitation"), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +250,9 @@ func TestFailureThresholdPausesTheWave(t *testing.T) {
 
 func TestTemplateFailureFailsOneDelivery(t *testing.T) {
 	f := newFixture(t, 4, config.Wave{Name: "badges", Template: "broken"})
-	f.st.DB().Exec(`UPDATE contacts SET fields = '{"badge":"VIP"}' WHERE id != 2`)
+	for _, i := range []int{1, 3, 4} { // every contact but 2
+		storetest.AddContacts(t, f.st, "mayors", storetest.Contact{Email: mayorEmail(i), Fields: map[string]string{"badge": "VIP"}})
+	}
 	if err := f.run("badges"); err != nil {
 		t.Fatal(err)
 	}
@@ -268,11 +268,13 @@ func TestAudienceFilters(t *testing.T) {
 		config.Wave{Name: "reminder", Cron: "0 9 * * MON", Audience: "no-reply", After: "invitation", MinGap: 120 * time.Hour},
 		config.Wave{Name: "logistics", Audience: "accepted", Where: map[string]string{"country": "be"}},
 	)
-	db := f.st.DB()
-	db.Exec(`UPDATE list_members SET status = 'unsubscribed' WHERE contact_id = 1`)
-	db.Exec(`UPDATE contacts SET bounced = 1 WHERE id = 2`)
-	db.Exec(`UPDATE contacts SET rsvp = 'accepted' WHERE id IN (4, 5)`)
-	db.Exec(`UPDATE contacts SET rsvp = 'declined' WHERE id = 6`)
+	if _, err := f.st.SetMemberStatus(context.Background(), mayorEmail(1), nil, store.StatusUnsubscribed, "test", ""); err != nil {
+		t.Fatal(err)
+	}
+	storetest.MarkBounced(t, f.st, mayorEmail(2))
+	storetest.SetRSVP(t, f.st, mayorEmail(4), "accepted")
+	storetest.SetRSVP(t, f.st, mayorEmail(5), "accepted")
+	storetest.SetRSVP(t, f.st, mayorEmail(6), "declined")
 	if err := f.run("invitation"); err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +305,7 @@ func TestAudienceFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	// min_gap: a second reminder run right away reaches nobody.
-	f.st.DB().Exec(`UPDATE wave_runs SET finished_at = coalesce(finished_at, 'x')`)
+	storetest.FinishRuns(t, f.st, "reminder")
 	gets, _, _ = f.engine.DryRun(context.Background(), f.cfg.Wave("reminder"), func(v Verdict) error {
 		if v.Reason != "" && !strings.Contains(v.Reason, "min_gap") && strings.HasPrefix(strings.ToLower(v.Email), "mayor3@") {
 			t.Errorf("mayor3 skipped for %q, want min_gap", v.Reason)
@@ -349,15 +351,11 @@ func TestDeadHolderLeaseTakenOver(t *testing.T) {
 // far the sender reads and renders ahead.
 func TestGroupCommitKeepsOneRowSendingPerSession(t *testing.T) {
 	f := newFixture(t, 200, config.Wave{Name: "invitation"})
-	db := f.st.DB()
 	conns := f.cfg.Accounts[0].SMTP.Connections
 	var mu sync.Mutex
 	var problems []string
 	f.fake.failWith(func(cmd, to string) error {
-		sending, mine, err := sendingRows(db, to)
-		if err != nil {
-			return err
-		}
+		sending, mine := storetest.Sending(t, f.st, to)
 		mu.Lock()
 		defer mu.Unlock()
 		if sending > conns {
@@ -379,12 +377,4 @@ func TestGroupCommitKeepsOneRowSendingPerSession(t *testing.T) {
 	for _, p := range problems[:min(len(problems), 10)] {
 		t.Error(p)
 	}
-}
-
-// sendingRows counts the outbox's rows in state 'sending', and those of
-// them addressed to to.
-func sendingRows(db *sql.DB, to string) (all, toTo int, err error) {
-	err = db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE email = ?) FROM deliveries WHERE state = 'sending'`, to).
-		Scan(&all, &toTo)
-	return all, toTo, err
 }

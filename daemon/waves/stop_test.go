@@ -9,6 +9,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/service"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 )
 
 // TestStopFinishesInFlight is the daemon's two-phase stop, mid-wave: the
@@ -62,10 +63,7 @@ func TestStopFinishesInFlight(t *testing.T) {
 		accepted += n
 	}
 	c := f.counts("invitation")
-	sending, _, err := sendingRows(f.st.DB(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	sending, _ := storetest.Sending(t, f.st, "")
 	if sending != 0 || c.Uncertain != 0 {
 		t.Errorf("after the stop: %d rows sending, counts %+v; want none sending or uncertain", sending, c)
 	}

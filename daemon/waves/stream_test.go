@@ -11,6 +11,8 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sender"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 )
 
 // TestStreamKeepsOneRowSendingPerSession is TestGroupCommitKeepsOneRowSendingPerSession
@@ -21,15 +23,11 @@ import (
 // with the try counted, without it ever going out.
 func TestStreamKeepsOneRowSendingPerSession(t *testing.T) {
 	f := newFixture(t, 200, config.Wave{Name: "invitation"})
-	db := f.st.DB()
 	conns := f.cfg.Accounts[0].SMTP.Connections
 	var mu sync.Mutex
 	var problems []string
 	check := func(cmd, to string) error {
-		sending, mine, err := sendingRows(db, to)
-		if err != nil {
-			return err
-		}
+		sending, mine := storetest.Sending(t, f.st, to)
 		mu.Lock()
 		defer mu.Unlock()
 		if sending > conns {
@@ -54,17 +52,17 @@ func TestStreamKeepsOneRowSendingPerSession(t *testing.T) {
 	if c := f.counts("invitation"); c.Sent != 198 || c.Failed != 1 || c.Pending != 1 || c.Uncertain != 0 {
 		t.Errorf("counts = %+v, want 198 sent, 1 failed, 1 to retry", c)
 	}
+	byEmail := map[string]storetest.Delivery{}
+	for _, d := range storetest.Deliveries(t, f.st, "invitation") {
+		byEmail[d.Email] = d
+	}
 	for _, want := range []struct{ email, state, reason string }{
 		{"Mayor7@City7.example", "failed", "550 5.1.1 No such user"},
 		{"Mayor8@City8.example", "retry", "450 4.2.0 Mailbox busy"},
 	} {
-		var state, reason string
-		var tries int
-		if err := db.QueryRow(`SELECT state, reason, tries FROM deliveries WHERE email = ?`, want.email).Scan(&state, &reason, &tries); err != nil {
-			t.Fatal(err)
-		}
-		if state != want.state || !strings.Contains(reason, want.reason) || tries != 1 {
-			t.Errorf("%s: %s (%q) after %d tries, want %s (%q) after 1", want.email, state, reason, tries, want.state, want.reason)
+		d := byEmail[want.email]
+		if d.State != want.state || !strings.Contains(d.Reason, want.reason) || d.Tries != 1 {
+			t.Errorf("%s: %s (%q) after %d tries, want %s (%q) after 1", want.email, d.State, d.Reason, d.Tries, want.state, want.reason)
 		}
 	}
 	for _, p := range problems[:min(len(problems), 10)] {
@@ -102,10 +100,11 @@ func TestClosedPoolLeavesRowsDue(t *testing.T) {
 			if c.Sent+c.Pending != 30 || c.Pending == 0 || c.Failed != 0 || c.Uncertain != 0 {
 				t.Errorf("counts = %+v, want the rows not sent pending", c)
 			}
-			var touched int
-			if err := f.st.DB().QueryRow(`SELECT count(*) FROM deliveries WHERE state != 'sent' AND (state != 'pending' OR tries != 0)`).
-				Scan(&touched); err != nil {
-				t.Fatal(err)
+			touched := 0
+			for _, d := range storetest.Deliveries(t, f.st, "invitation") {
+				if d.State != store.DeliverySent && (d.State != store.DeliveryPending || d.Tries != 0) {
+					touched++
+				}
 			}
 			if touched != 0 {
 				t.Errorf("%d rows not sent were touched, want none", touched)
