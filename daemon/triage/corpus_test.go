@@ -10,6 +10,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/classify"
 	"github.com/herald-mail/herald/daemon/inbox"
+	"github.com/herald-mail/herald/daemon/store/storetest"
 )
 
 // corpusDir holds the labelled corpus (written by its gen command; see
@@ -112,19 +113,9 @@ func TestCorpusAccuracy(t *testing.T) {
 		}
 	}
 	got := make([]string, len(corpus))
-	rows, err := w.st.DB().Query(`SELECT uid, kind FROM messages WHERE direction = 'in'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var uid uint32
-		var kind string
-		if err := rows.Scan(&uid, &kind); err != nil {
-			t.Fatal(err)
-		}
+	for uid, kind := range storetest.IncomingKinds(t, w.st) {
 		got[uidOf[uid]] = classOf(kind)
 	}
-	rows.Close()
 	answered := map[int]bool{}
 	for _, a := range w.actions("ack") {
 		answered[uidOf[a.UID]] = true

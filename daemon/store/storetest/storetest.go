@@ -171,6 +171,30 @@ func IncomingMessage(tb testing.TB, s *store.Store, uid uint32) *store.MessageRo
 	return nil
 }
 
+// IncomingKinds returns the kind herald recorded for every incoming
+// message, by UID.
+func IncomingKinds(tb testing.TB, s *store.Store) map[uint32]string {
+	tb.Helper()
+	rows, err := raw.DB(s).Query(`SELECT uid, kind FROM messages WHERE direction = 'in'`)
+	if err != nil {
+		tb.Fatalf("storetest: incoming kinds: %v", err)
+	}
+	defer rows.Close()
+	kinds := map[uint32]string{}
+	for rows.Next() {
+		var uid uint32
+		var kind string
+		if err := rows.Scan(&uid, &kind); err != nil {
+			tb.Fatalf("storetest: incoming kinds: %v", err)
+		}
+		kinds[uid] = kind
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatalf("storetest: incoming kinds: %v", err)
+	}
+	return kinds
+}
+
 // FailEnquiries makes recording an enquiry with this subject fail with
 // reason, the way a full disk or a broken database would.
 func FailEnquiries(tb testing.TB, s *store.Store, subject, reason string) {
