@@ -197,7 +197,11 @@ func (p *Pool) attempt(ctx context.Context, s *session, from, to string, raw []b
 		if e != nil {
 			return e
 		}
-		e = s.transaction(ctx, from, to, raw)
+		pp, e := s.paths(from, to)
+		if e != nil {
+			return e // nothing went out: the session stays as it is
+		}
+		e = s.transaction(ctx, pp, raw)
 		if e == nil {
 			return nil
 		}
