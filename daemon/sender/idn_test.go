@@ -50,9 +50,9 @@ func TestPathsFor(t *testing.T) {
 // what that server must see: RCPT TO's path and MAIL's SMTPUTF8
 // parameter, or no transaction and a permanent failure.
 type idnCase struct {
-	to             string
-	plain, utf8    string // RCPT TO without / with SMTPUTF8; "" for a failure
-	plain8, utf8_8 bool   // MAIL had SMTPUTF8
+	to                    string
+	plain, utf8           string // RCPT TO without / with SMTPUTF8; "" for a failure
+	plainParam, utf8Param bool   // MAIL had SMTPUTF8
 }
 
 var idnCases = []idnCase{
@@ -100,9 +100,9 @@ func testInternationalAddresses(t *testing.T, smtputf8 bool) {
 	st.Close()
 	_, _, msgs := f.stats()
 	for i, c := range idnCases {
-		want, want8 := c.plain, c.plain8
+		want, want8 := c.plain, c.plainParam
 		if smtputf8 {
-			want, want8 = c.utf8, c.utf8_8
+			want, want8 = c.utf8, c.utf8Param
 		}
 		if want == "" {
 			checkNoUTF8(t, "Send to "+c.to, sendErrs[i])
