@@ -151,13 +151,18 @@ func addExtra(f *fields, extra map[string]string) error {
 }
 
 // bareAddress checks that s is one address without a display name, bare
-// or in angle brackets as Return-Path gives it, and returns it bare.
+// or in angle brackets as Return-Path gives it, and returns it bare, as
+// headers carry it (headerAddress: an international domain in A-labels).
 func bareAddress(role, s string) (string, error) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" {
 		return "", fmt.Errorf("%s address %q is not one plain address", role, s)
 	}
-	return a.Address, nil
+	addr, err := headerAddress(a.Address)
+	if err != nil {
+		return "", fmt.Errorf("%s %w", role, err)
+	}
+	return addr, nil
 }
 
 func reserved(name string) bool {

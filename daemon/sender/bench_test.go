@@ -88,7 +88,7 @@ func BenchmarkGoMailExtras(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				if e := s.transaction(ctx, "herald@example.org", "bench@example.org", raw); e != nil {
+				if e := s.transaction(ctx, paths{from: "herald@example.org", to: "bench@example.org"}, raw); e != nil {
 					b.Fatal(e)
 				}
 				if extras {

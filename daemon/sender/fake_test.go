@@ -41,9 +41,11 @@ type fakeEvent struct {
 	Conn    *gosmtp.Conn
 }
 
-// fakeMsg is a message the server accepted.
+// fakeMsg is a message the server accepted; UTF8 when its MAIL had the
+// SMTPUTF8 parameter.
 type fakeMsg struct {
 	From, To string
+	UTF8     bool
 	Data     []byte
 }
 
@@ -110,9 +112,10 @@ type fakeSession struct {
 	conn     *gosmtp.Conn
 	n        int
 	from, to string
+	utf8     bool
 }
 
-func (s *fakeSession) Reset() { s.from, s.to = "", "" }
+func (s *fakeSession) Reset() { s.from, s.to, s.utf8 = "", "", false }
 
 func (s *fakeSession) Logout() error {
 	s.f.mu.Lock()
@@ -121,12 +124,12 @@ func (s *fakeSession) Logout() error {
 	return nil
 }
 
-func (s *fakeSession) Mail(from string, _ *gosmtp.MailOptions) error {
+func (s *fakeSession) Mail(from string, opts *gosmtp.MailOptions) error {
 	s.f.mu.Lock()
 	s.f.mails++
 	mails := s.f.mails
 	s.f.mu.Unlock()
-	s.from = from
+	s.from, s.utf8 = from, opts != nil && opts.UTF8
 	return s.f.call(fakeEvent{Cmd: "MAIL", Session: s.n, Mails: mails, Conn: s.conn})
 }
 
@@ -143,7 +146,7 @@ func (s *fakeSession) Data(r io.Reader) error {
 	err = s.f.call(fakeEvent{Cmd: ".", Session: s.n, To: s.to, Conn: s.conn})
 	if err == nil || errors.Is(err, errDrop) {
 		s.f.mu.Lock()
-		s.f.msgs = append(s.f.msgs, fakeMsg{From: s.from, To: s.to, Data: data})
+		s.f.msgs = append(s.f.msgs, fakeMsg{From: s.from, To: s.to, UTF8: s.utf8, Data: data})
 		s.f.mu.Unlock()
 	}
 	return err

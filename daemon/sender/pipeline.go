@@ -12,14 +12,14 @@ import (
 // instead of four, and two writes: on a LAN this halves the time a
 // message holds its session. The errors are those of the unpipelined
 // exchange: the first refused command is the one reported.
-func (s *session) pipelined(from, to string, raw []byte) *Error {
+func (s *session) pipelined(p paths, raw []byte) *Error {
 	sc := s.sc
 	t := sc.Text
 	if err := sc.UpdateDeadline(commandTimeout); err != nil {
 		return smtpError(CmdMail, err)
 	}
 	w := t.W
-	s.buf = s.appendEnvelope(s.buf[:0], from, to)
+	s.buf = s.appendEnvelope(s.buf[:0], p)
 	w.Write(s.buf) // an error sticks: Flush returns it
 	if err := w.Flush(); err != nil {
 		return smtpError(CmdMail, err)
@@ -67,13 +67,18 @@ func (s *session) content(raw []byte) *Error {
 	return nil
 }
 
-// appendEnvelope appends MAIL, RCPT and DATA (RFC 5321 §3.3) to dst.
-func (s *session) appendEnvelope(dst []byte, from, to string) []byte {
+// appendEnvelope appends MAIL, RCPT and DATA (RFC 5321 §3.3) along p
+// to dst.
+func (s *session) appendEnvelope(dst []byte, p paths) []byte {
 	// RFC 5321 §4.1.2: paths go in angle brackets; checkPath made sure
 	// neither holds a line break.
-	dst = append(append(append(dst, "MAIL FROM:<"...), from...), '>')
-	dst = append(append(dst, s.mailParams...), "\r\n"...)
-	dst = append(append(append(dst, "RCPT TO:<"...), to...), ">\r\n"...)
+	dst = append(append(append(dst, "MAIL FROM:<"...), p.from...), '>')
+	dst = append(dst, s.mailParams...)
+	if p.utf8 {
+		dst = append(dst, " SMTPUTF8"...) // RFC 6531 §3.4
+	}
+	dst = append(dst, "\r\n"...)
+	dst = append(append(append(dst, "RCPT TO:<"...), p.to...), ">\r\n"...)
 	return append(dst, "DATA\r\n"...)
 }
 

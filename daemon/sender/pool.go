@@ -104,8 +104,10 @@ func New(o Options) *Pool {
 // A server's refusal or a lost connection is an *Error. Send dials a new
 // session and tries once more only when the old one failed before the end
 // of data (a dropped connection or an idle-timeout 421): that cannot
-// deliver twice. Other errors: ctx's when it ended while waiting,
-// ErrClosed, an error wrapping ErrDailyCap, or a store error.
+// deliver twice. An address the server cannot take (pathsFor: a
+// non-ASCII local part without SMTPUTF8) is a permanent *Error without a
+// code, and nothing was sent. Other errors: ctx's when it ended while
+// waiting, ErrClosed, an error wrapping ErrDailyCap, or a store error.
 func (p *Pool) Send(ctx context.Context, from, to string, raw []byte) error {
 	if err := checkPath(CmdMail, from); err != nil {
 		return err
@@ -197,7 +199,11 @@ func (p *Pool) attempt(ctx context.Context, s *session, from, to string, raw []b
 		if e != nil {
 			return e
 		}
-		e = s.transaction(ctx, from, to, raw)
+		pp, e := s.paths(from, to)
+		if e != nil {
+			return e // nothing went out: the session stays as it is
+		}
+		e = s.transaction(ctx, pp, raw)
 		if e == nil {
 			return nil
 		}

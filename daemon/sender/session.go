@@ -49,9 +49,11 @@ type session struct {
 	sc       *smtp.Client
 	lastUsed time.Time
 	// pipelining: the server offers PIPELINING (RFC 2920), and
-	// mailParams are the MAIL parameters go-mail's Mail would add.
+	// mailParams are the MAIL parameters go-mail's Mail would add but
+	// SMTPUTF8, which a message gets only when a path needs it.
 	pipelining bool
 	mailParams string
+	smtputf8   bool   // the server offers SMTPUTF8 (RFC 6531 §3.1)
 	buf        []byte // the message as sent, reused
 }
 
@@ -91,9 +93,7 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		if ok, _ := s.sc.Extension("8BITMIME"); ok {
 			s.mailParams += " BODY=8BITMIME"
 		}
-		if ok, _ := s.sc.Extension("SMTPUTF8"); ok {
-			s.mailParams += " SMTPUTF8"
-		}
+		s.smtputf8, _ = s.sc.Extension("SMTPUTF8")
 		return nil
 	case <-ctx.Done():
 		service.Go(s.log, s.metrics, "sender", func() {
@@ -105,11 +105,11 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 	}
 }
 
-// transaction sends raw from from to to: MAIL, RCPT, DATA, the message and
-// its end-of-data line (RFC 5321 §3.3). It returns nil once the server
+// transaction sends raw along p: MAIL, RCPT, DATA, the message and its
+// end-of-data line (RFC 5321 §3.3). It returns nil once the server
 // accepted the message. When ctx ends, the connection is closed, which is
 // the only way to interrupt go-mail.
-func (s *session) transaction(ctx context.Context, from, to string, raw []byte) (e *Error) {
+func (s *session) transaction(ctx context.Context, p paths, raw []byte) (e *Error) {
 	sc := s.sc
 	s.lastUsed = time.Now()
 	stop := context.AfterFunc(ctx, func() { sc.Text.Close() })
@@ -123,7 +123,7 @@ func (s *session) transaction(ctx context.Context, from, to string, raw []byte) 
 		}
 	}()
 	if s.pipelining {
-		return s.pipelined(from, to, raw)
+		return s.pipelined(p, raw)
 	}
 	step := func(cmd string, timeout time.Duration, f func() error) *Error {
 		if err := sc.UpdateDeadline(timeout); err != nil {
@@ -135,10 +135,10 @@ func (s *session) transaction(ctx context.Context, from, to string, raw []byte) 
 		return nil
 	}
 	// RFC 5321 §4.1.2: paths go in angle brackets.
-	if e := step(CmdMail, commandTimeout, func() error { return sc.Mail("<" + from + ">") }); e != nil {
+	if e := step(CmdMail, commandTimeout, func() error { return s.mail(p) }); e != nil {
 		return e
 	}
-	if e := step(CmdRcpt, commandTimeout, func() error { return sc.Rcpt("<" + to + ">") }); e != nil {
+	if e := step(CmdRcpt, commandTimeout, func() error { return sc.Rcpt("<" + p.to + ">") }); e != nil {
 		return e
 	}
 	var w io.WriteCloser
@@ -158,6 +158,19 @@ func (s *session) transaction(ctx context.Context, from, to string, raw []byte) 
 		e.Uncertain = true
 	}
 	return e
+}
+
+// mail sends MAIL through go-mail, which adds SMTPUTF8 whenever the
+// server offers it: here only when p needs it (RFC 6531 §3.4).
+func (s *session) mail(p paths) error {
+	s.sc.SkipSMTPUTF8(!p.utf8)
+	// RFC 5321 §4.1.2: paths go in angle brackets.
+	return s.sc.Mail("<" + p.from + ">")
+}
+
+// paths are from and to as this session's server takes them.
+func (s *session) paths(from, to string) (paths, *Error) {
+	return pathsFor(from, to, s.smtputf8)
 }
 
 // reset readies the session for the next message after e: a lost

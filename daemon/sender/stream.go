@@ -183,7 +183,12 @@ func (st *Stream) begin(ctx context.Context, from, to string, granted time.Time,
 			return e
 		}
 		start := time.Now()
-		e = st.envelope(ctx, from, to)
+		pp, e := s.paths(from, to)
+		if e != nil {
+			st.report(start, e) // nothing went out: the session stays as it is
+			return e
+		}
+		e = st.envelope(ctx, pp)
 		if e == nil {
 			st.open, st.granted, st.started = true, granted, start
 			return nil
@@ -203,8 +208,8 @@ func (st *Stream) begin(ctx context.Context, from, to string, granted time.Time,
 	}
 }
 
-// envelope sends MAIL, RCPT and DATA and reads their answers.
-func (st *Stream) envelope(ctx context.Context, from, to string) (e *Error) {
+// envelope sends MAIL, RCPT and DATA along p and reads their answers.
+func (st *Stream) envelope(ctx context.Context, p paths) (e *Error) {
 	s := st.s
 	s.guard(ctx, func() {
 		sc := s.sc
@@ -213,10 +218,10 @@ func (st *Stream) envelope(ctx context.Context, from, to string) (e *Error) {
 			return
 		}
 		if !s.pipelining {
-			e = st.envelopeOneByOne(from, to)
+			e = st.envelopeOneByOne(p)
 			return
 		}
-		s.buf = s.appendEnvelope(s.buf[:0], from, to)
+		s.buf = s.appendEnvelope(s.buf[:0], p)
 		sc.Text.W.Write(s.buf) // an error sticks: Flush returns it
 		if err := sc.Text.W.Flush(); err != nil {
 			e = smtpError(CmdMail, err)
@@ -228,16 +233,16 @@ func (st *Stream) envelope(ctx context.Context, from, to string) (e *Error) {
 }
 
 // envelopeOneByOne is envelope for a server without PIPELINING.
-func (st *Stream) envelopeOneByOne(from, to string) *Error {
+func (st *Stream) envelopeOneByOne(p paths) *Error {
 	sc := st.s.sc
-	// RFC 5321 §4.1.2: paths go in angle brackets.
-	if err := sc.Mail("<" + from + ">"); err != nil {
+	if err := st.s.mail(p); err != nil {
 		return smtpError(CmdMail, err)
 	}
 	if err := sc.UpdateDeadline(commandTimeout); err != nil {
 		return smtpError(CmdRcpt, err)
 	}
-	if err := sc.Rcpt("<" + to + ">"); err != nil {
+	// RFC 5321 §4.1.2: paths go in angle brackets.
+	if err := sc.Rcpt("<" + p.to + ">"); err != nil {
 		return smtpError(CmdRcpt, err)
 	}
 	if err := sc.UpdateDeadline(commandTimeout); err != nil {
@@ -279,9 +284,14 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 		return err, next
 	}
 	p := st.p
+	var np paths
 	if to != "" {
 		if err := checkPaths(from, to); err != nil {
 			return st.end(raw), err
+		}
+		var e *Error
+		if np, e = st.s.paths(from, to); e != nil {
+			return st.end(raw), e
 		}
 	}
 	var day string
@@ -304,7 +314,7 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 		return end, st.Begin(ctx, from, to)
 	}
 	granted := time.Now()
-	endE, nextE := st.cross(raw, from, to)
+	endE, nextE := st.cross(raw, np)
 	end = st.ended(endE)
 	if nextE == nil {
 		st.open, st.day, st.granted, st.started = true, day, granted, granted
@@ -367,20 +377,20 @@ func (st *Stream) contentOneByOne(raw []byte) *Error {
 }
 
 // cross writes raw's content, its end-of-data line and the next
-// envelope in one write, then reads the verdict on raw and the answers
-// to the envelope, on the in-flight context.
-func (st *Stream) cross(raw []byte, from, to string) (end, next *Error) {
+// envelope, along p, in one write, then reads the verdict on raw and the
+// answers to the envelope, on the in-flight context.
+func (st *Stream) cross(raw []byte, p paths) (end, next *Error) {
 	s := st.s
-	s.guard(st.flight, func() { end, next = s.crossed(raw, from, to) }, &end, &next)
+	s.guard(st.flight, func() { end, next = s.crossed(raw, p) }, &end, &next)
 	return end, next
 }
 
-func (s *session) crossed(raw []byte, from, to string) (end, next *Error) {
+func (s *session) crossed(raw []byte, p paths) (end, next *Error) {
 	sc := s.sc
 	w := sc.Text.W
 	s.buf = append(appendDotted(s.buf[:0], raw), ".\r\n"...)
 	content := len(s.buf)
-	s.buf = s.appendEnvelope(s.buf, from, to)
+	s.buf = s.appendEnvelope(s.buf, p)
 	lost := func(err error) *Error { return &Error{Command: CmdMail, Temporary: true, Err: err} }
 	if err := sc.UpdateDeadline(bodyTimeout); err != nil {
 		return smtpError(CmdEnd, err), lost(err)

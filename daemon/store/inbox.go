@@ -294,7 +294,8 @@ func (t *InboxTx) AddAutoReply(account, recipient, kind, messageID string, at ti
 // RateKey is the form of an address the automatic-message limits count
 // by: lowercased, with a "+detail" (RFC 5233 subaddress) dropped from the
 // local part, since victim+1@ and victim+2@ reach one mailbox and forged
-// return paths vary exactly that to get past a per-address cap.
+// return paths vary exactly that to get past a per-address cap; an
+// international domain in A-labels, as EmailKey has it.
 func RateKey(addr string) string {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	at := strings.LastIndexByte(addr, '@')
@@ -305,7 +306,7 @@ func RateKey(addr string) string {
 	if plus := strings.IndexByte(local, '+'); plus > 0 {
 		local = local[:plus]
 	}
-	return local + addr[at:]
+	return local + "@" + asciiDomain(addr[at+1:])
 }
 
 // Action is a side effect to carry out after the commit.
