@@ -28,7 +28,7 @@ func FuzzReader(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rd, err := newReader(bytes.NewReader(data))
+		rd, err := newReader(bytes.NewReader(data), readOptions{})
 		if err != nil {
 			return
 		}
