@@ -119,7 +119,7 @@ func TestImportCases(t *testing.T) {
 			contact(t, st, "anna@xn--r8jz45g.xn--zckzah")
 		},
 	}, {
-		name:  "language codes",
+		name: "language codes",
 		csv: "email,language\na@x.example,FR\nb@x.example,pt_br\nc@x.example,es-419\nd@x.example,Français\ne@x.example,\n" +
 			"f@x.example,Spanish\ng@x.example,klingon\nh@x.example,English (UK)\ni@x.example,fra\n",
 		added: 8, rejected: map[int]string{8: `language "klingon"`},
