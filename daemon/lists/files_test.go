@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding"
@@ -273,5 +275,32 @@ func TestMapUnknownColumn(t *testing.T) {
 		Options{Sheet: "B"})
 	if err == nil || !strings.Contains(err.Error(), "--sheet B: the workbook has no such sheet (it has: A)") {
 		t.Fatalf("Import(--sheet B) = %v", err)
+	}
+}
+
+// TestTextOneByteAtATime: line ends and encodings are undone the same
+// whatever chunks the input comes in (a CR at the end of one read and its
+// LF at the start of the next is one line end), and a file mixing UTF-8
+// and Windows-1252 lines is read line by line.
+func TestTextOneByteAtATime(t *testing.T) {
+	for _, tt := range []struct {
+		name, in, want, enc string
+		guessed             bool
+	}{
+		{"CRLF", "a\r\nb\r\n", "a\r\nb\r\n", encUTF8, false},
+		{"CR", "a\rb\r", "a\nb\n", encUTF8, false},
+		{"mixed", "Val\xc3\xa9rie\r\nJos\xe9\r\n", "Valérie\r\nJosé\r\n", encMixed1252, true},
+		{"UTF-16 BOM", "\xff\xfea\x00\r\x00\n\x00\xe9\x00", "a\r\né", encUTF16LE, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			txt := openText(iotest.OneByteReader(strings.NewReader(tt.in)))
+			got, err := io.ReadAll(iotest.OneByteReader(txt))
+			if err != nil || string(got) != tt.want {
+				t.Errorf("read %q = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+			if enc, guessed := txt.Encoding(); enc != tt.enc || guessed != tt.guessed {
+				t.Errorf("encoding = %s %v, want %s %v", enc, guessed, tt.enc, tt.guessed)
+			}
+		})
 	}
 }
