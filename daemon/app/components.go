@@ -182,6 +182,12 @@ func (d *Daemon) syncLists(ctx context.Context, cfg *config.Config) {
 		}
 		log.Info("list file imported", "list", l.Name, "file", l.File, "added", rep.Added, "updated", rep.Updated,
 			"unchanged", rep.Unchanged, "rejected", len(rep.Rejected))
+		for _, a := range rep.Assumed {
+			log.Info("list file read", "list", l.Name, "file", l.File, "assumed", a)
+		}
+		if rep.Rows == 0 {
+			log.Warn("list file has no rows under its header", "list", l.Name, "file", l.File)
+		}
 		for _, r := range rep.Rejected {
 			log.Warn("row rejected", "list", l.Name, "file", l.File, "line", r.Line, "reason", r.Reason)
 		}

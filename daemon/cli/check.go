@@ -36,8 +36,9 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnings, listErr := e.checkWaveLists(cfg)
 	// Warnings do not fail the check: herald runs with them.
-	for _, w := range cfg.Warnings {
+	for _, w := range warnings {
 		fmt.Fprintln(e.stderr, warningLine(w))
 	}
 	tmpl, err := templates.Load(cfg.Templates)
@@ -46,6 +47,9 @@ func runCheck(e *env, args []string) error {
 	}
 	if err := e.checkListFiles(cfg); err != nil {
 		return err
+	}
+	if listErr != nil {
+		return listErr
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules, %d templates)\n",
 		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names()))
@@ -171,6 +175,12 @@ func (e *env) checkListFiles(cfg *config.Config) error {
 			fmt.Fprintf(e.stderr, "%s: %v\n", l.File, err)
 			bad++
 			continue
+		}
+		for _, a := range rep.Assumed {
+			fmt.Fprintf(e.stderr, "%s: %s\n", l.File, a)
+		}
+		if rep.Rows == 0 {
+			fmt.Fprintf(e.stderr, "%s: warning: no rows under the header; list %s stays empty\n", l.File, l.Name)
 		}
 		for _, r := range rep.Rejected {
 			fmt.Fprintf(e.stderr, "%s:%d: %s\n", l.File, r.Line, r.Reason)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,25 +27,38 @@ func init() {
 		run:     runLists,
 	})
 	register(&command{
-		name: "lists import", args: "LIST FILE.csv [--dry-run] [--json]",
-		summary: "upsert the contacts of a CSV file into LIST; every rejected row is printed as FILE:LINE: reason",
+		name: "lists import", args: "LIST FILE [--sheet NAME] [--map COLUMN=FIELD]... [--dry-run] [--json]",
+		summary: "upsert the contacts of a CSV or .xlsx file into LIST; every rejected row is printed as FILE:LINE: reason",
 		run:     runListsImport,
 	})
 	register(&command{
-		name: "lists export", args: "LIST [--status subscribed|unsubscribed|bounced]",
-		summary: "LIST as CSV on stdout: the import columns, custom fields, then status, rsvp, bounces",
+		name: "lists export", args: "LIST [--status subscribed|unsubscribed|bounced] [--excel] [--output FILE[.xlsx]]",
+		summary: "LIST as CSV on stdout (or FILE, a workbook if it ends in .xlsx): the import columns, custom fields, then status, rsvp, bounces",
 		run:     runListsExport,
 	})
 }
 
 // importHelp completes `lists import --help`.
 const importHelp = `
-The file is UTF-8 (a byte-order mark is fine), comma or semicolon separated,
-with a header row. Columns: email (required), name, language, organisation,
-title, city, country; any other column is kept as a custom field, available
-to templates as .Contact.Fields.column. status, rsvp and bounces columns (as
-an export writes them) are ignored: an import never changes a status, and
-an unsubscribed or bounced contact stays so.
+The file is what a spreadsheet saves: an Excel workbook (.xlsx, the first
+sheet unless --sheet), or CSV in UTF-8 (with or without BOM), UTF-16
+(Excel's "Unicode text"), Windows-1252/ISO-8859-1 (Excel's "CSV" in French
+or Spanish) or Mac Roman, separated by commas, semicolons or tabs, with
+any line ends; an Excel "sep=;" first line is honoured. What herald had to
+guess (an encoding without BOM, a separator) is printed on stderr.
+
+The header row names the columns (title rows above it are skipped):
+email (E-mail, Email Address, Courriel, Adresse e-mail, Correo electrónico…,
+required), name (Nom, Nombre, or First/Last Name, Prénom + Nom, Nombre +
+Apellidos, joined), language (Langue, Idioma; codes or names: Français,
+Spanish), organisation (Organization, Company, Organisme, Organización),
+title (Job Title, Fonction, Cargo), city (Ville, Ciudad), country (Pays,
+País). Any other column is kept as a custom field, available to templates
+as .Contact.Fields.column. --map COLUMN=FIELD reads a column as a field
+(or a custom field of another name, or - to leave it out). status, rsvp
+and bounces columns (as an export writes them) are ignored: an import
+never changes a status, and an unsubscribed or bounced contact stays so.
+An empty cell keeps what is stored; a cell holding - clears it.
 
 All good rows are imported in one transaction; a row is rejected, with its
 line and reason, for an invalid address or language, a wrong number of
@@ -55,7 +67,8 @@ N": the first row wins, addresses compared case-insensitively).
 
 Exit code: 0 when the file was imported, even with rejected rows; 1 when
 nothing was imported (the file cannot be read, its header has no email
-column, the database failed); 2 for a usage error or an unknown LIST.
+column, it has no rows, every row was rejected, the database failed); 2
+for a usage error or an unknown LIST.
 `
 
 // openConfigStore loads the config and opens its database.
@@ -79,21 +92,17 @@ func runLists(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	counts, err := st.Lists(e.ctx)
+	rows, warnings, err := listRows(e, cfg, st)
 	if err != nil {
 		return err
 	}
-	// A configured list not imported yet is shown, empty.
-	for _, l := range cfg.Lists {
-		if !slices.ContainsFunc(counts, func(c store.ListCounts) bool { return c.Name == l.Name }) {
-			counts = append(counts, store.ListCounts{Name: l.Name})
-		}
+	for _, w := range warnings {
+		fmt.Fprintln(e.stderr, "warning: "+w)
 	}
-	slices.SortFunc(counts, func(a, b store.ListCounts) int { return strings.Compare(a.Name, b.Name) })
 	if *asJSON {
 		return writeJSONArray(e.stdout, func(emit func(any) error) error {
-			for _, c := range counts {
-				if err := emit(c); err != nil {
+			for _, r := range rows {
+				if err := emit(r); err != nil {
 					return err
 				}
 			}
@@ -101,16 +110,17 @@ func runLists(e *env, args []string) error {
 		})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LIST\tCONTACTS\tSUBSCRIBED\tUNSUBSCRIBED\tBOUNCED\tACCEPTED\tDECLINED\tMAYBE\tNO ANSWER")
-	for _, c := range counts {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", c.Name, c.Contacts, c.Subscribed, c.Unsubscribed,
-			c.Bounced, c.RSVP.Accepted, c.RSVP.Declined, c.RSVP.Maybe, c.RSVP.None)
+	fmt.Fprintln(tw, "LIST\tORIGIN\tCONTACTS\tSUBSCRIBED\tUNSUBSCRIBED\tBOUNCED\tACCEPTED\tDECLINED\tMAYBE\tNO ANSWER")
+	for _, r := range rows {
+		c := r.ListCounts
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", c.Name, r.originLabel(), c.Contacts, c.Subscribed,
+			c.Unsubscribed, c.Bounced, c.RSVP.Accepted, c.RSVP.Declined, c.RSVP.Maybe, c.RSVP.None)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if len(counts) == 0 {
-		fmt.Fprintf(e.stdout, "no lists: name them under lists: in %s, then herald lists import LIST FILE.csv\n", cfg.Path)
+	if len(rows) == 0 {
+		fmt.Fprintf(e.stdout, "no lists: herald lists create NAME (or name it under lists: in %s), then herald lists import NAME FILE\n", cfg.Path)
 	}
 	return nil
 }
@@ -131,10 +141,10 @@ func knownList(cfg *config.Config, counts []store.ListCounts, name string) error
 		return nil
 	}
 	if len(known) == 0 {
-		return usagef("unknown list %q: name it under lists: in %s first", name, cfg.Path)
+		return usagef("unknown list %q: create it first with herald lists create %s, or name it under lists: in %s", name, name, cfg.Path)
 	}
-	return usagef("unknown list %q (known: %s); a new list is named under lists: in %s first",
-		name, strings.Join(known, ", "), cfg.Path)
+	return usagef("unknown list %q (known: %s); create a new list first with herald lists create %s, or name it under lists: in %s",
+		name, strings.Join(known, ", "), name, cfg.Path)
 }
 
 func runListsImport(e *env, args []string) error {
@@ -143,7 +153,11 @@ func runListsImport(e *env, args []string) error {
 	usage := fs.Usage
 	fs.Usage = func() { usage(); fmt.Fprint(e.stdout, importHelp) }
 	dryRun := fs.Bool("dry-run", false, "read, check and count everything, write nothing")
-	asJSON := fs.Bool("json", false, "print one JSON document: {added, updated, unchanged, rejected: [{line, reason}]}")
+	asJSON := fs.Bool("json", false, "print one JSON document: {added, updated, unchanged, rejected: [{line, reason}], format, assumed}")
+	sheet := fs.String("sheet", "", "the sheet of an .xlsx workbook to read (default: the first)")
+	cols := mapFlag{}
+	fs.Var(cols, "map", "read column COLUMN as FIELD: email, name, language, organisation, title, city, country, "+
+		"another name for a custom field, or - to leave the column out (repeatable)")
 	pos, err := parse(fs, args, 2, 2)
 	if err != nil {
 		return err
@@ -167,16 +181,22 @@ func runListsImport(e *env, args []string) error {
 	}
 	defer f.Close()
 	in, opt, done := e.importProgress(f, list)
-	opt.DryRun = *dryRun
+	opt.DryRun, opt.Sheet, opt.Map = *dryRun, *sheet, cols
 	rep, err := lists.Import(e.ctx, st, list, in, opt)
 	done()
 	if err != nil {
 		return fmt.Errorf("import %s into %s: %w (nothing was imported)", path, list, err)
 	}
+	for _, a := range rep.Assumed {
+		fmt.Fprintf(e.stderr, "%s: %s\n", path, a)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+		return nothingImported(path, rep)
 	}
 	for _, r := range rep.Rejected {
 		fmt.Fprintf(e.stdout, "%s:%d: %s\n", path, r.Line, r.Reason)
@@ -187,6 +207,32 @@ func runListsImport(e *env, args []string) error {
 		fmt.Fprint(e.stdout, " (dry run: nothing written)")
 	}
 	fmt.Fprintln(e.stdout)
+	return nothingImported(path, rep)
+}
+
+// nothingImported fails an import that read no row, or only bad ones:
+// exit 0 would tell a script the list is in.
+func nothingImported(path string, rep lists.Report) error {
+	switch {
+	case rep.Rows == 0:
+		return fmt.Errorf("%s has a header but no rows under it: nothing was imported", path)
+	case rep.Added+rep.Updated+rep.Unchanged == 0:
+		return fmt.Errorf("%s: every row was rejected: nothing was imported", path)
+	}
+	return nil
+}
+
+// mapFlag is a repeatable --map COLUMN=FIELD.
+type mapFlag map[string]string
+
+func (m mapFlag) String() string { return "" }
+
+func (m mapFlag) Set(v string) error {
+	col, field, ok := strings.Cut(v, "=")
+	if !ok || strings.TrimSpace(col) == "" {
+		return fmt.Errorf("%q: want COLUMN=FIELD, e.g. --map Courriel=email", v)
+	}
+	m[strings.TrimSpace(col)] = strings.TrimSpace(field)
 	return nil
 }
 
@@ -234,6 +280,8 @@ func runListsExport(e *env, args []string) error {
 	c := commands["lists export"]
 	fs := e.flags(c)
 	status := fs.String("status", "", "only members in this status: "+strings.Join(exportStatuses, ", "))
+	excel := fs.Bool("excel", false, "CSV as Excel's \"CSV UTF-8\": a byte-order mark and CRLF line ends, so accents open right")
+	output := fs.String("output", "", "write to FILE instead of stdout; FILE.xlsx is an Excel workbook, which opens right in every locale")
 	pos, err := parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -257,10 +305,14 @@ func runListsExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(e.stdout)
+	w, err := e.exportWriter(*output, *excel)
+	if err != nil {
+		return err
+	}
 	head := append([]string{"email"}, store.KnownColumns[:]...)
 	head = append(append(head, fields...), "status", "rsvp", "bounces")
 	if err := w.Write(head); err != nil {
+		w.Abort()
 		return err
 	}
 	rec := make([]string, len(head))
@@ -273,8 +325,8 @@ func runListsExport(e *env, args []string) error {
 		return w.Write(rec)
 	})
 	if err != nil && !errors.Is(err, store.ErrNoList) {
+		w.Abort()
 		return err
 	}
-	w.Flush()
-	return w.Error()
+	return w.Close()
 }

@@ -133,7 +133,7 @@ lists:
   - name: mayors
 waves:
   - {name: w1, account: habitat, list: mayors, template: invitation, cron: "61 * * * *"}
-  - {name: w2, account: habitat, list: nobody, template: invitation, at: 2017-09-15T09:00:00Z}
+  - {name: w2, account: habitat, list: mayors, template: nope, at: 2017-09-15T09:00:00Z}
 `
 	want := []struct {
 		line int
@@ -149,7 +149,7 @@ waves:
 		{13, "accounts[1].name", `account name "habitat" is already used at line 7`},
 		{17, "triage.rules[0].match.subject", "invalid regular expression: missing closing )"},
 		{21, "waves[0].cron", `"61 * * * *" is not a cron schedule`},
-		{22, "waves[1].list", `no list is named "nobody"`},
+		{22, "waves[1].template", `template "nope" not found`},
 	}
 	es := parseErrs(t, src)
 	if len(es) != len(want) {

@@ -126,7 +126,15 @@ func (v *validator) waves() {
 
 func (v *validator) wave(key string, w *Wave, accounts, lists map[string]bool, waves map[string]string) {
 	v.known(key+".account", w.Account, accounts, "account", "accounts")
-	v.known(key+".list", w.List, lists, "list", "lists")
+	// A list can be created in the database (herald lists create), which
+	// the config cannot see: a wave's list missing from lists: is only a
+	// warning here; `herald check` looks it up in the database.
+	if w.List == "" {
+		v.errorf(key+".list", "required; name one of the lists")
+	} else if !lists[w.List] {
+		v.warnf(key+".list", "no list is named %q under lists:; it must exist in the database (herald lists create %s), else the wave sends to no one",
+			w.List, w.List)
+	}
 	if w.Template == "" {
 		v.errorf(key+".template", "required; name the template to send, e.g. invitation")
 	}

@@ -21,6 +21,8 @@ func TestWarnings(t *testing.T) {
 			10, "accounts[0].smtp.password_command", "the password is sent in clear text"},
 		{"xoauth2 token in clear", live + "    imap: {host: imap.example.org, security: none, auth: xoauth2, token_command: t}\n    smtp: {host: smtp.example.org}\n",
 			6, "accounts[0].imap.token_command", "the token is sent in clear text"},
+		{"wave list not in config", minimal + "waves:\n  - {name: w, account: a, list: made-in-db, template: invitation, cron: '@daily'}\n",
+			7, "waves[0].list", `no list is named "made-in-db" under lists:; it must exist in the database (herald lists create made-in-db)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

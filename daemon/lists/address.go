@@ -51,12 +51,17 @@ var langRE = regexp.MustCompile(`^[A-Za-z]{2,3}(?:[-_](?:[A-Za-z]{2}|[0-9]{3}))?
 
 // normLanguage checks a language cell and writes it the BCP 47 way
 // (fr_ca -> fr-CA); empty stays empty (the account's language applies).
+// A language written out ("Français", "Spanish") or as an ISO 639-2 code
+// ("fra") becomes its two-letter code, which templates are named with.
 func normLanguage(s string) (string, error) {
 	if s == "" {
 		return "", nil
 	}
+	if code, ok := languageCode(s); ok {
+		return code, nil
+	}
 	if !langRE.MatchString(s) {
-		return "", fmt.Errorf("language %q is not a language code such as en, fr, es or pt-BR", clip(s))
+		return "", fmt.Errorf("language %q is not a language code such as en, fr, es or pt-BR, nor a language herald knows by name", clip(s))
 	}
 	lang, region, ok := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
 	if !ok {

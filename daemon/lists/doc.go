@@ -1,13 +1,13 @@
-// Package lists imports contact lists from CSV files (SPEC §6).
-//
-// The file is UTF-8, with or without a byte-order mark, comma or
-// semicolon separated (the header line decides: the separator that occurs
-// more often in it outside quotes, comma on a tie). The header row is
-// required and must have an email column; name, language, organisation,
-// title, city and country are known columns (matched case-insensitively,
-// "organization" and "e-mail" accepted); status, rsvp and bounces, which
-// an export adds, are ignored, as an import never sets a status; every
-// other column is kept as a custom field (.Contact.Fields.column).
+// Package lists imports contact lists from the files spreadsheets save
+// (SPEC §6, issue 14): .xlsx workbooks (xlsx.go) and CSV text in UTF-8,
+// UTF-16 or a legacy 8-bit encoding, comma, semicolon or tab separated,
+// with any line ends (text.go, csv.go). What had to be guessed is in
+// Report.Assumed. The header row is the first naming an email column;
+// column names are read in English, French and Spanish, as contact
+// exports write them, or as Options.Map says (header.go, columns.go);
+// status, rsvp and bounces, which an export adds, are ignored, as an
+// import never sets a status; every other column is kept as a custom
+// field (.Contact.Fields.column).
 //
 // Rows are read one at a time, never the whole file, and written in one
 // transaction (store.ImportList). A row is rejected, with its line (the

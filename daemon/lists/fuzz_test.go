@@ -23,12 +23,15 @@ func FuzzReader(f *testing.F) {
 		"email\njürgen@bücher.example\nJÜRGEN@xn--bcher-kva.example\n\"a b\"@x.example\n",
 		"email,language\na@x.example,pt_br\nb@x.example,zz-999\n",
 		"name\nno email column\n",
+		"sep=;\rCourriel;Nom\rmaire@montreal.example;Val\xe9rie\r",
+		"\xff\xfee\x00m\x00a\x00i\x00l\x00\n\x00a\x00@\x00x\x00.\x00e\x00\n\x00",
+		"Titre\n\nPr\xe9nom\tNom\tE-mail\nA\tB\ta@x.example\n",
 		"",
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rd, err := newReader(bytes.NewReader(data))
+		rd, err := newReader(bytes.NewReader(data), readOptions{})
 		if err != nil {
 			return
 		}

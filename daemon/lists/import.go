@@ -22,6 +22,11 @@ type Report struct {
 	Updated   int         `json:"updated"`
 	Unchanged int         `json:"unchanged"`
 	Rejected  []Rejection `json:"rejected"` // never nil
+	Format    Format      `json:"format"`
+	// Assumed says what was guessed reading the file (its encoding, the
+	// separator, the header's place, how columns were read), for the
+	// user to check.
+	Assumed []string `json:"assumed,omitempty"`
 }
 
 // Rejection is a row left out, with the line where its record starts.
@@ -38,6 +43,12 @@ type Options struct {
 	// ProgressEvery rows (default 10,000) and once at the end.
 	Progress      func(rows int)
 	ProgressEvery int
+	// Sheet names the sheet of a workbook to read; the first by default.
+	Sheet string
+	// Map reads header columns as fields (--map col=field): the field is
+	// a known column (or an alias of one), "-" to leave the column out,
+	// or any other name for a custom field.
+	Map map[string]string
 
 	// remember is the runtime key and hash recorded with the import.
 	remember string
@@ -48,7 +59,8 @@ type Options struct {
 // last imported into list by ImportFile is kept.
 func RuntimeKey(list string) string { return "listfile:" + list }
 
-// Import reads a CSV stream into list (created when missing) in one
+// Import reads a contact file (CSV text or an .xlsx workbook, see
+// newReader) into list (created when missing) in one
 // transaction. Rejected rows are in the report and do not fail the
 // import; an error means nothing was imported: the header is unusable,
 // the input cannot be read, or the database failed.
@@ -57,10 +69,11 @@ func Import(ctx context.Context, st *store.Store, list string, r io.Reader, opt 
 	if opt.hash != nil {
 		r = io.TeeReader(r, opt.hash)
 	}
-	rd, err := newReader(r)
+	rd, err := newReader(r, readOptions{sheet: opt.Sheet, cols: opt.Map})
 	if err != nil {
 		return rep, err
 	}
+	defer rd.close()
 	every := opt.ProgressEvery
 	if every <= 0 {
 		every = 10000
@@ -94,6 +107,8 @@ func Import(ctx context.Context, st *store.Store, list string, r io.Reader, opt 
 	if opt.Progress != nil {
 		opt.Progress(rep.Rows)
 	}
+	rd.format.finish()
+	rep.Format, rep.Assumed = rd.format, rd.notes()
 	return rep, err
 }
 

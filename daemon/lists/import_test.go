@@ -120,11 +120,13 @@ func TestImportCases(t *testing.T) {
 			contact(t, st, "anna@xn--r8jz45g.xn--zckzah")
 		},
 	}, {
-		name:  "language codes",
-		csv:   "email,language\na@x.example,FR\nb@x.example,pt_br\nc@x.example,es-419\nd@x.example,french\ne@x.example,\n",
-		added: 4, rejected: map[int]string{5: `language "french"`},
+		name: "language codes",
+		csv: "email,language\na@x.example,FR\nb@x.example,pt_br\nc@x.example,es-419\nd@x.example,Français\ne@x.example,\n" +
+			"f@x.example,Spanish\ng@x.example,klingon\nh@x.example,English (UK)\ni@x.example,fra\n",
+		added: 8, rejected: map[int]string{8: `language "klingon"`},
 		check: func(t *testing.T, st *store.Store) {
-			for email, want := range map[string]string{"a@x.example": "fr", "b@x.example": "pt-BR", "c@x.example": "es-419", "e@x.example": ""} {
+			for email, want := range map[string]string{"a@x.example": "fr", "b@x.example": "pt-BR", "c@x.example": "es-419",
+				"d@x.example": "fr", "e@x.example": "", "f@x.example": "es", "h@x.example": "en", "i@x.example": "fr"} {
 				if c := contact(t, st, email); c.Language != want {
 					t.Errorf("%s language = %q, want %q", email, c.Language, want)
 				}
@@ -149,10 +151,23 @@ func TestImportCases(t *testing.T) {
 		added:    1,
 		rejected: map[int]string{2: "unquoted field"},
 	}, {
-		name:     "invalid UTF-8 (a Latin-1 file)",
-		csv:      "email,name\na@x.example,Val\xe9rie\nb@x.example,B\n",
-		added:    1,
-		rejected: map[int]string{2: "not valid UTF-8"},
+		name:  "a Latin-1 file is read as Windows-1252",
+		csv:   "email,name\na@x.example,Val\xe9rie\nb@x.example,B\n",
+		added: 2,
+		check: func(t *testing.T, st *store.Store) {
+			if c := contact(t, st, "a@x.example"); c.Name != "Valérie" {
+				t.Errorf("name = %q", c.Name)
+			}
+		},
+	}, {
+		name:  "a column without a name is left out, its row kept",
+		csv:   "email,,city\na@x.example,,Paris\nb@x.example,note,Lyon\n",
+		added: 2,
+		check: func(t *testing.T, st *store.Store) {
+			if c := contact(t, st, "b@x.example"); c.City != "Lyon" || len(c.Fields) != 0 {
+				t.Errorf("contact = %+v", c.Contact)
+			}
+		},
 	}, {
 		name: "header only",
 		csv:  "email,name\n",
@@ -185,8 +200,10 @@ func TestImportFileErrors(t *testing.T) {
 		{"empty file", "", "empty"},
 		{"BOM only", "\ufeff", "empty"},
 		{"no email column", "name,language,city\nBart,en,Mechelen\n", `header "name,language,city" has no email column`},
-		{"unnamed column", "email,,city\n", "column 2 has no name"},
-		{"twice", "email,E-mail\n", "appears twice"},
+		{"twice", "email,city,Email\n", "appears twice"},
+		{"two email columns", "email,E-mail\n", `columns "email" and "E-mail" (columns 1 and 2) both read as email`},
+		{"xls", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old Excel workbook (.xls)"},
+		{"not a workbook", "PK\x03\x04not really a zip", "read workbook"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,5 @@
+-- 0008 (reserved 0012 on the issue-14 branch; renumber at merge): lists
+-- created without YAML (`herald lists create`, the dashboard). A list an
+-- import created for a config.yaml list keeps created_by ''.
+ALTER TABLE lists ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE lists ADD COLUMN account TEXT NOT NULL DEFAULT '';
