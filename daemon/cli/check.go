@@ -14,7 +14,6 @@ import (
 	"github.com/herald-mail/herald/daemon/lists"
 	"github.com/herald-mail/herald/daemon/mailconn"
 	"github.com/herald-mail/herald/daemon/store"
-	"github.com/herald-mail/herald/daemon/templates"
 )
 
 func init() {
@@ -40,15 +39,20 @@ func runCheck(e *env, args []string) error {
 	for _, w := range cfg.Warnings {
 		fmt.Fprintln(e.stderr, warningLine(w))
 	}
-	tmpl, err := templates.Load(cfg.Templates)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errConfig, err)
-	}
+	// Templates and list files are both checked before failing: every
+	// problem is reported at once.
+	tmpl, terr := e.checkTemplates(cfg)
 	if err := e.checkListFiles(cfg); err != nil {
+		if terr != nil {
+			return fmt.Errorf("%w\nherald: %v", terr, err)
+		}
 		return err
 	}
+	if terr != nil {
+		return terr
+	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules, %d templates)\n",
-		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names()))
+		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names))
 	if !*connect {
 		return nil
 	}
