@@ -161,7 +161,7 @@ func when(t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return inZone(*t).Format("2006-01-02 15:04")
 }
 
 func runWaveShow(e *env, args []string) error {
@@ -228,7 +228,7 @@ func runWaveShow(e *env, args []string) error {
 			if p.Uncertain {
 				label += " (possible duplicate: was in flight at a crash)"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.At.Local().Format(time.DateTime), p.Email, label, p.Reason)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", inZone(p.At).Format(time.DateTime), p.Email, label, p.Reason)
 		}
 		tw.Flush()
 	}
