@@ -23,7 +23,7 @@ func init() {
 		{name: "waves show", args: "WAVE [--json]", summary: "one wave: schedule, next run, audience size now, counts, last errors", run: runWaveShow},
 		{name: "waves preview", args: "WAVE --contact EMAIL", summary: "print the exact MIME message a contact would get (nothing is sent)", run: runWavePreview},
 		{name: "waves test", args: "WAVE --to ADDRESS [--contact EMAIL]", summary: "send one rendered copy to ADDRESS; not recorded as a delivery", run: runWaveTest},
-		{name: "waves send", args: "WAVE [--dry-run]", summary: "run the wave now (the daemon does this on schedule); --dry-run lists who would get it, why others are skipped, and whose message would fail", run: runWaveSend},
+		{name: "waves send", args: "WAVE [--dry-run] [--force]", summary: "run the wave now (the daemon does this on schedule); --dry-run lists who would get it, why others are skipped, and whose message would fail", run: runWaveSend},
 		{name: "waves pause", args: "WAVE", summary: "pause a wave; a running daemon stops sending it within 5 s", run: waveStateCmd("pause")},
 		{name: "waves resume", args: "WAVE", summary: "resume a paused wave", run: waveStateCmd("resume")},
 		{name: "waves cancel", args: "WAVE", summary: "cancel a wave for good: nothing more is sent", run: waveStateCmd("cancel")},
@@ -334,6 +334,7 @@ func runWaveTest(e *env, args []string) error {
 
 func runWaveSend(e *env, args []string) error {
 	fs := e.flags(commands["waves send"])
+	force := fs.Bool("force", false, "send even though the wave's until: has passed")
 	dry := fs.Bool("dry-run", false, "list who would get it now and why the others are left out, render every message and report those that would fail; send nothing")
 	pos, err := parse(fs, args, 1, 1)
 	if err != nil {
@@ -346,6 +347,11 @@ func runWaveSend(e *env, args []string) error {
 	defer w.close()
 	if *dry {
 		return e.dryRun(w, wv)
+	}
+	if now := time.Now(); wv.Until != nil && now.After(*wv.Until) && !*force {
+		fmt.Fprintf(e.stderr, "herald waves send: warning: %s ended on %s (until: in %s); nothing was sent\n",
+			wv.Name, inZone(*wv.Until).Format("2006-01-02 15:04 MST"), w.cfg.Path)
+		return usagef("the wave is past its until: add --force to send it now all the same")
 	}
 	return e.sendNow(w, wv)
 }

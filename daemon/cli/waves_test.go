@@ -165,3 +165,25 @@ func TestDryRunRendersEveryMessage(t *testing.T) {
 		t.Errorf("a dry run sent something: %s", counts)
 	}
 }
+
+// TestSendPastUntilWantsForce: a wave whose until: has passed is not sent
+// by `waves send` without --force, and the user is told why.
+func TestSendPastUntilWantsForce(t *testing.T) {
+	cfg := waveConfig(t)
+	raw, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, strings.Replace(string(raw), `    after: invitation
+`, `    after: invitation
+    until: 2017-11-15T18:00:00+01:00
+`, 1))
+	code, out, errOut := herald(t, cfg, "waves", "send", "reminder")
+	if code != ExitUsage || !strings.Contains(errOut, "warning: reminder ended on 2017-11-15 18:00 CET") ||
+		!strings.Contains(errOut, "add --force") {
+		t.Errorf("send past until = %d, want 2, a warning and --force\n%s%s", code, out, errOut)
+	}
+	// With --force it goes on, to the sending (which needs the sandbox
+	// of a running daemon here).
+	code, out, errOut = herald(t, cfg, "waves", "send", "reminder", "--force")
+	if strings.Contains(errOut, "--force") || strings.Contains(errOut, "ended on") || !strings.Contains(errOut, "the sandbox is not running") {
+		t.Errorf("send --force = %d, still refused\n%s%s", code, out, errOut)
+	}
+}
