@@ -309,7 +309,7 @@ func noField(expr string, t reflect.Type, name string) string {
 	}
 	names := exported(t)
 	msg := fmt.Sprintf("%s: %s has no field %s", expr, what, name)
-	if best := closest(name, names); best != "" {
+	if best := Closest(name, names); best != "" {
 		return msg + "; did you mean " + best + "?"
 	}
 	return msg + "; it has " + strings.Join(names, ", ")
@@ -330,9 +330,9 @@ func exported(t reflect.Type) []string {
 	return names
 }
 
-// closest is the name nearest to s by edit distance, ignoring case, when
+// Closest is the name nearest to s by edit distance, ignoring case, when
 // it is near enough to be a typo of it; "" otherwise.
-func closest(s string, names []string) string {
+func Closest(s string, names []string) string {
 	best, bestD := "", len(s)/2+2
 	for _, n := range names {
 		if d := editDistance(strings.ToLower(s), strings.ToLower(n)); d < bestD {

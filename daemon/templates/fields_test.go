@@ -48,11 +48,11 @@ func TestFieldsThatExist(t *testing.T) {
 		"{{if eq .Lang \"fr\"}}{{.Location.String}}{{end}}{{range 3}}{{.}}{{end}}{{(.Event).URL}}\n" +
 		"{{default \"x\" .UnsubscribeURL}} {{.Account.FromName}} {{.Event.Start.Year}} {{with .Enquiry}}{{.Subject}}{{end}}\n"
 	dir := writeDir(t, map[string]string{"m.en.txt": src, "m.en.html": "<p>" + strings.SplitN(src, "\n\n", 2)[1] + "</p>"})
-	s, probs, err := Check(dir)
-	if err != nil || len(probs) != 0 || s == nil {
-		t.Fatalf("Check() = %v, %v", probs, err)
+	r, err := Check(dir)
+	if err != nil || len(r.Problems) != 0 {
+		t.Fatalf("Check() = %v, %v", r, err)
 	}
-	if got := s.Fields(); len(got) != 2 || got[0].Name != "salutation" || got[0].Line != 4 {
+	if got := r.Fields; len(got) != 2 || got[0].Name != "salutation" || got[0].Line != 4 {
 		t.Errorf("Fields() = %+v, want salutation on line 4 of each file", got)
 	}
 }
@@ -60,9 +60,9 @@ func TestFieldsThatExist(t *testing.T) {
 // TestShippedTemplatesCheckClean: the templates herald ships have no
 // problem, not even a warning.
 func TestShippedTemplatesCheckClean(t *testing.T) {
-	_, probs, err := Check("../../templates")
-	if err != nil || len(probs) > 0 {
-		t.Fatalf("Check(templates) = %v, %v", probs, err)
+	r, err := Check("../../templates")
+	if err != nil || len(r.Problems) > 0 || len(r.Names) < 5 {
+		t.Fatalf("Check(templates) = %+v, %v", r, err)
 	}
 }
 
@@ -72,15 +72,16 @@ func TestCustomFields(t *testing.T) {
 	dir := writeDir(t, map[string]string{
 		"m.en.txt": "Subject: s\n\n{{index .Contact.Fields \"Remarque\"}}\n{{.Contact.Fields.delegation}}\n",
 	})
-	s, probs, err := Check(dir)
-	if err != nil || s == nil {
-		t.Fatalf("Check() = %v, %v: a warning must not fail it", probs, err)
+	r, err := Check(dir)
+	if err != nil || r.Errors() != 0 {
+		t.Fatalf("Check() = %+v, %v: a warning is not an error", r, err)
 	}
+	probs := r.Problems
 	if len(probs) != 1 || !probs[0].Warning || probs[0].Line != 4 ||
 		!strings.Contains(probs[0].Error(), `warning: .Contact.Fields.delegation: a contact without a "delegation" value makes this message fail`) {
 		t.Errorf("problems = %v, want one warning on line 4", probs)
 	}
-	got := fmt.Sprint(s.Fields())
+	got := fmt.Sprint(r.Fields)
 	if !strings.Contains(got, "{Remarque "+filepath.Join(dir, "m.en.txt")+" 3}") || !strings.Contains(got, "{delegation") {
 		t.Errorf("Fields() = %s", got)
 	}

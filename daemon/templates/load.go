@@ -62,20 +62,37 @@ func Load(dir string) (*Set, error) {
 	return s, nil
 }
 
-// Check is Load for `herald check`: every problem of every file, warnings
-// included, in file and line order, and the custom fields the templates
-// read. The Set is nil when a problem is not a warning.
-func Check(dir string) (*Set, []Problem, error) {
-	s, probs, err := load(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, p := range probs {
+// Report is what Check finds in a folder of templates.
+type Report struct {
+	// Problems are every problem of every file, warnings included, in
+	// file and line order.
+	Problems []Problem
+	// Fields are the custom fields the templates read, errors or not.
+	Fields []FieldUse
+	// Names are the templates loaded, sorted.
+	Names []string
+}
+
+// Errors counts the problems that are not warnings: Load fails on them.
+func (r *Report) Errors() int {
+	n := 0
+	for _, p := range r.Problems {
 		if !p.Warning {
-			return nil, probs, nil
+			n++
 		}
 	}
-	return s, probs, nil
+	return n
+}
+
+// Check is Load for `herald check`: it reports what Load fails on and
+// what it only warns about, and the custom fields each template reads,
+// to be compared with the lists' columns.
+func Check(dir string) (*Report, error) {
+	s, probs, err := load(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Report{Problems: probs, Fields: s.fields, Names: s.Names()}, nil
 }
 
 // load compiles dir into a Set and returns it with every problem found.
@@ -114,9 +131,6 @@ func load(dir string) (*Set, []Problem, error) {
 	}
 	return s, probs, nil
 }
-
-// Fields returns the custom fields the templates read, by file and line.
-func (s *Set) Fields() []FieldUse { return s.fields }
 
 // loadFile compiles one file into s.
 func (s *Set) loadFile(path, fn, ext string) []Problem {
