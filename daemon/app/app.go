@@ -53,6 +53,10 @@ type Daemon struct {
 	sup            *service.Supervisor
 	units          map[string]*unit
 	pools          map[string]*pool
+	// tseen is the digest of the template files last looked at by
+	// watchTemplates: the running plan's, or that of files found broken
+	// (reported once, the running templates kept).
+	tseen atomic.Pointer[string]
 }
 
 // Run loads the config and runs the daemon until ctx is cancelled. A

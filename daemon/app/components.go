@@ -19,6 +19,7 @@ import (
 // they send through by account, and the triage processor each watcher is
 // to hand its messages to.
 type plan struct {
+	tsum       string // digest of the template files it was built from
 	units      map[string]*unit
 	pools      map[string]*pool
 	processors map[string]*triage.Processor // by watcher key
@@ -38,19 +39,21 @@ type pool struct {
 // built from) is unchanged is carried over as it is, running; so is a
 // pool. On error nothing changed, and the pools it made are closed.
 func (d *Daemon) build(ctx context.Context, cfg *config.Config) (_ *plan, err error) {
-	tmpl, err := templates.Load(cfg.Templates)
-	if err != nil {
-		return nil, fmt.Errorf("templates: %w", err)
-	}
+	// The digest first: a file changed while they load is then loaded
+	// again at the next look (watchTemplates), never missed.
 	tsum, err := templatesSum(cfg.Templates)
 	if err != nil {
 		return nil, err
+	}
+	tmpl, err := templates.Load(cfg.Templates)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
 	}
 	secret, err := waves.Secret(ctx, d.store)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{units: map[string]*unit{}, pools: map[string]*pool{}, processors: map[string]*triage.Processor{}}
+	p := &plan{tsum: tsum, units: map[string]*unit{}, pools: map[string]*pool{}, processors: map[string]*triage.Processor{}}
 	defer func() {
 		if err != nil {
 			p.closeNewPools(d.pools)
@@ -78,6 +81,7 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config) (_ *plan, err er
 			if err != nil {
 				return nil, err
 			}
+			engine.Stale = d.templatesStale()
 			p.units["scheduler"] = &unit{key: "scheduler", sum: sum, comp: engine}
 		}
 	}

@@ -55,10 +55,14 @@ func (d *Daemon) serve(ctx context.Context, hup <-chan os.Signal) error {
 		return err
 	}
 	d.apply(p, cfg.ShutdownGrace)
+	look := time.NewTicker(templatesLook)
+	defer look.Stop()
 	for {
 		select {
 		case <-hup:
 			d.reload()
+		case <-look.C:
+			d.watchTemplates()
 		case <-web.done:
 			return errors.New("web server stopped on its own")
 		case <-ctx.Done():
@@ -96,6 +100,7 @@ func (d *Daemon) apply(p *plan, grace time.Duration) {
 		}
 	}
 	d.units, d.pools = p.units, p.pools
+	d.tseen.Store(&p.tsum)
 }
 
 // running lists the units of the running plan.

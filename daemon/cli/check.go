@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -14,7 +15,6 @@ import (
 	"github.com/herald-mail/herald/daemon/lists"
 	"github.com/herald-mail/herald/daemon/mailconn"
 	"github.com/herald-mail/herald/daemon/store"
-	"github.com/herald-mail/herald/daemon/templates"
 )
 
 func init() {
@@ -41,18 +41,23 @@ func runCheck(e *env, args []string) error {
 	for _, w := range warnings {
 		fmt.Fprintln(e.stderr, warningLine(w))
 	}
-	tmpl, err := templates.Load(cfg.Templates)
-	if err != nil {
-		return fmt.Errorf("%w: %v", errConfig, err)
-	}
+	// Templates and list files are both checked before failing: every
+	// problem is reported at once.
+	tmpl, terr := e.checkTemplates(cfg)
 	if err := e.checkListFiles(cfg); err != nil {
+		if terr != nil {
+			return fmt.Errorf("%w\nherald: %v", terr, err)
+		}
 		return err
+	}
+	if terr != nil {
+		return terr
 	}
 	if listErr != nil {
 		return listErr
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d accounts, %d lists, %d waves, %d triage rules, %d templates)\n",
-		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names()))
+		cfg.Path, len(cfg.Accounts), len(cfg.Lists), len(cfg.Waves), len(cfg.Triage.Rules), len(tmpl.Names))
 	if !*connect {
 		return nil
 	}
@@ -84,19 +89,38 @@ func warningLine(w *config.Error) string {
 	return c.Error()
 }
 
+// connectTimeout is what check --connect gives each server: a server
+// that has not answered by then will not, and a chain of closed-connection
+// errors after a long wait tells the user less than saying so.
+var connectTimeout = 10 * time.Second
+
 // report runs one connection check with a deadline and prints its line.
 func (e *env) report(account, proto, host string, port int, security string, check func(context.Context) error) int {
-	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(e.ctx, connectTimeout)
 	defer cancel()
 	start := time.Now()
 	err := check(ctx)
 	addr := net.JoinHostPort(host, strconv.Itoa(port))
 	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) && e.ctx.Err() == nil {
+			err = noAnswer(err)
+		}
 		fmt.Fprintf(e.stdout, "%-12s %s %-28s %-8s FAILED: %v\n", account, proto, addr, security, err)
 		return 1
 	}
 	fmt.Fprintf(e.stdout, "%-12s %s %-28s %-8s ok (%s)\n", account, proto, addr, security, time.Since(start).Round(time.Millisecond))
 	return 0
+}
+
+// noAnswer is the error of a check cut by its deadline, with the step it
+// was at when mailconn knows it.
+func noAnswer(err error) error {
+	msg := fmt.Sprintf("no answer from the server within %g s", connectTimeout.Seconds())
+	var me *mailconn.Error
+	if errors.As(err, &me) && me.Op != "" {
+		msg += fmt.Sprintf(" (at %s)", me.Op)
+	}
+	return errors.New(msg + "; check host, port and security, and that no firewall drops the connection")
 }
 
 // useRunningSandbox points the accounts at the sandbox of the daemon that

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
 )
@@ -61,6 +62,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
+	zone = time.Local
 
 	global := flag.NewFlagSet("herald", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
@@ -182,8 +184,7 @@ func parse(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
-				return nil, err
+				return nil, err // the flag package has printed fs.Usage
 			}
 			return nil, usageError{err.Error()}
 		}
@@ -203,9 +204,20 @@ func parse(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 	return pos, nil
 }
 
+// zone is where the commands show times: the config's timezone once it
+// is loaded (SPEC §2), not the machine's. One command runs per process;
+// Main resets it for the tests that run several.
+var zone = time.Local
+
+// inZone is t in the config's timezone, for display.
+func inZone(t time.Time) time.Time { return t.In(zone) }
+
 // loadConfig loads the config, mapping problems to exit code 2.
 func (e *env) loadConfig() (*config.Config, error) {
 	cfg, err := config.Load(e.configPath)
+	if cfg != nil && cfg.Location != nil {
+		zone = cfg.Location
+	}
 	var ce config.Errors
 	if err != nil && !errors.As(err, &ce) {
 		return nil, fmt.Errorf("%w: %v", errConfig, err)

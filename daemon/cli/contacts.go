@@ -116,7 +116,7 @@ func runContactShow(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "\nsent (%d):\n", len(j.Sent))
 		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 		for _, m := range j.Sent {
-			fmt.Fprintf(tw, "  %s\t%s run %d\t%s\t<%s>\n", m.SentAt.Local().Format(time.DateTime), m.Wave, m.Run, m.Result, m.MessageID)
+			fmt.Fprintf(tw, "  %s\t%s run %d\t%s\t<%s>\n", inZone(m.SentAt).Format(time.DateTime), m.Wave, m.Run, m.Result, m.MessageID)
 		}
 		tw.Flush()
 	}
@@ -134,7 +134,7 @@ func printContact(e *env, c *store.ContactDetail) error {
 	}
 	rsvp := c.RSVP
 	if !c.RSVPAt.IsZero() {
-		rsvp += " (" + c.RSVPAt.Local().Format(time.DateTime) + ")"
+		rsvp += " (" + inZone(c.RSVPAt).Format(time.DateTime) + ")"
 	}
 	fmt.Fprintf(tw, "  rsvp\t%s\n  bounces\t%d\n", rsvp, c.Bounces)
 	var on []string
@@ -161,7 +161,7 @@ func printContact(e *env, c *store.ContactDetail) error {
 		if ev.Value != "" && ev.Value != ev.Kind {
 			what += " " + ev.Value
 		}
-		fmt.Fprintf(tw, "  %s\t%s\tby %s\t%s\n", ev.At.Local().Format(time.DateTime), what, ev.Actor, ev.Detail)
+		fmt.Fprintf(tw, "  %s\t%s\tby %s\t%s\n", inZone(ev.At).Format(time.DateTime), what, ev.Actor, ev.Detail)
 	}
 	return tw.Flush()
 }

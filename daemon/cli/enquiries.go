@@ -146,10 +146,10 @@ func runEnquiryShow(e *env, args []string) error {
 	w := e.stdout
 	fmt.Fprintf(w, "%s  %s\n", q.Ref, q.Subject)
 	fmt.Fprintf(w, "  status      %s\n  category    %s\n  account     %s (%s)\n  from        %s\n  received    %s (%s ago)\n",
-		q.Status, q.Category, q.Account, q.Mailbox, q.From, q.ReceivedAt.Local().Format(time.DateTime), age(time.Since(q.ReceivedAt)))
+		q.Status, q.Category, q.Account, q.Mailbox, q.From, inZone(q.ReceivedAt).Format(time.DateTime), age(time.Since(q.ReceivedAt)))
 	switch {
 	case !q.AcknowledgedAt.IsZero():
-		fmt.Fprintf(w, "  acknowledged %s\n", q.AcknowledgedAt.Local().Format(time.DateTime))
+		fmt.Fprintf(w, "  acknowledged %s\n", inZone(q.AcknowledgedAt).Format(time.DateTime))
 	case q.AckSuppressed != "":
 		fmt.Fprintf(w, "  no acknowledgement: %s\n", q.AckSuppressed)
 	default:
@@ -158,7 +158,7 @@ func runEnquiryShow(e *env, args []string) error {
 	fmt.Fprintf(w, "\nthread (%d):\n", len(thread))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, m := range thread {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t<%s>\n", m.Date.Local().Format(time.DateTime), m.Direction, m.From, m.Folder, m.MessageID)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t<%s>\n", inZone(m.Date).Format(time.DateTime), m.Direction, m.From, m.Folder, m.MessageID)
 	}
 	return tw.Flush()
 }

@@ -188,7 +188,7 @@ func runSandboxOutbox(e *env, args []string) error {
 	n := 0
 	err = st.Captured(e.ctx, false, func(m store.CapturedMessage) error {
 		n++
-		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", m.ReceivedAt.Local().Format(time.DateTime), m.From, strings.Join(m.To, ", "), m.Subject)
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", inZone(m.ReceivedAt).Format(time.DateTime), m.From, strings.Join(m.To, ", "), m.Subject)
 		return err
 	})
 	if err != nil {

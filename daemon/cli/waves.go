@@ -23,7 +23,7 @@ func init() {
 		{name: "waves show", args: "WAVE [--json]", summary: "one wave: schedule, next run, audience size now, counts, last errors", run: runWaveShow},
 		{name: "waves preview", args: "WAVE --contact EMAIL", summary: "print the exact MIME message a contact would get (nothing is sent)", run: runWavePreview},
 		{name: "waves test", args: "WAVE --to ADDRESS [--contact EMAIL]", summary: "send one rendered copy to ADDRESS; not recorded as a delivery", run: runWaveTest},
-		{name: "waves send", args: "WAVE [--dry-run]", summary: "run the wave now (the daemon does this on schedule); --dry-run lists who would get it and why others are skipped", run: runWaveSend},
+		{name: "waves send", args: "WAVE [--dry-run] [--force]", summary: "run the wave now (the daemon does this on schedule); --dry-run lists who would get it, why others are skipped, and whose message would fail", run: runWaveSend},
 		{name: "waves pause", args: "WAVE", summary: "pause a wave; a running daemon stops sending it within 5 s", run: waveStateCmd("pause")},
 		{name: "waves resume", args: "WAVE", summary: "resume a paused wave", run: waveStateCmd("resume")},
 		{name: "waves cancel", args: "WAVE", summary: "cancel a wave for good: nothing more is sent", run: waveStateCmd("cancel")},
@@ -161,7 +161,7 @@ func when(t *time.Time) string {
 	if t == nil {
 		return "-"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return inZone(*t).Format("2006-01-02 15:04")
 }
 
 func runWaveShow(e *env, args []string) error {
@@ -228,7 +228,7 @@ func runWaveShow(e *env, args []string) error {
 			if p.Uncertain {
 				label += " (possible duplicate: was in flight at a crash)"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.At.Local().Format(time.DateTime), p.Email, label, p.Reason)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", inZone(p.At).Format(time.DateTime), p.Email, label, p.Reason)
 		}
 		tw.Flush()
 	}
@@ -334,7 +334,8 @@ func runWaveTest(e *env, args []string) error {
 
 func runWaveSend(e *env, args []string) error {
 	fs := e.flags(commands["waves send"])
-	dry := fs.Bool("dry-run", false, "list who would get it now and why the others are left out; send nothing")
+	force := fs.Bool("force", false, "send even though the wave's until: has passed")
+	dry := fs.Bool("dry-run", false, "list who would get it now and why the others are left out, render every message and report those that would fail; send nothing")
 	pos, err := parse(fs, args, 1, 1)
 	if err != nil {
 		return err
@@ -345,24 +346,44 @@ func runWaveSend(e *env, args []string) error {
 	}
 	defer w.close()
 	if *dry {
-		tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CONTACT\tGETS IT\tWHY NOT")
-		gets, skipped, err := w.engine.DryRun(e.ctx, wv, func(v waves.Verdict) error {
-			yes := "yes"
-			if v.Reason != "" {
-				yes = "no"
-			}
-			_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Email, yes, v.Reason)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		tw.Flush()
-		fmt.Fprintf(e.stdout, "%s would go to %d contact(s); %d left out\n", wv.Name, gets, skipped)
-		return nil
+		return e.dryRun(w, wv)
+	}
+	if now := time.Now(); wv.Until != nil && now.After(*wv.Until) && !*force {
+		fmt.Fprintf(e.stderr, "herald waves send: warning: %s ended on %s (until: in %s); nothing was sent\n",
+			wv.Name, inZone(*wv.Until).Format("2006-01-02 15:04 MST"), w.cfg.Path)
+		return usagef("the wave is past its until: add --force to send it now all the same")
 	}
 	return e.sendNow(w, wv)
+}
+
+// dryRun prints, for every list member, whether the wave goes to them,
+// why not, or why their message would fail: each is rendered as a run
+// would, so a template that works for one row and not another (a field
+// the row lacks) is found before anything is sent. Any failure makes the
+// command fail.
+func (e *env) dryRun(w *waveEnv, wv *config.Wave) error {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONTACT\tGETS IT\tWHY NOT")
+	gets, skipped, fails, err := w.engine.DryRunRender(e.ctx, wv, func(v waves.Verdict) error {
+		yes, why := "yes", v.Reason
+		switch {
+		case v.Fails != "":
+			yes, why = "FAILS", v.Fails
+		case v.Reason != "":
+			yes = "no"
+		}
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\n", v.Email, yes, why)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	tw.Flush()
+	fmt.Fprintf(e.stdout, "%s would go to %d contact(s); %d left out\n", wv.Name, gets, skipped)
+	if fails > 0 {
+		return fmt.Errorf("the message of %d of those %d contact(s) would fail (see FAILS above); fix the template or the rows, then run --dry-run again", fails, gets)
+	}
+	return nil
 }
 
 // sendNow runs the wave in this process, with progress on stderr.

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 // waveConfig is testConfig plus an invitation and a reminder wave.
@@ -131,5 +134,56 @@ func TestCheckWarns(t *testing.T) {
 	want := cfg + ":6: http.token: warning: only 5 characters; use at least 32"
 	if code != ExitOK || !strings.Contains(errOut, want) || !strings.Contains(out, ": ok (") {
 		t.Errorf("check = %d, want 0 and %q\n%s%s", code, want, out, errOut)
+	}
+}
+
+// TestDryRunRendersEveryMessage: `waves send --dry-run` builds the
+// message of everyone the wave goes to and names each that would fail,
+// with the reason, before anything is sent.
+func TestDryRunRendersEveryMessage(t *testing.T) {
+	tdir := copyTemplates(t)
+	writeFile(t, filepath.Join(tdir, "invitation.en.txt"), "Subject: Invitation\n\n{{.Contact.Fields.salutation}},\n")
+	cfg := waveConfig(t)
+	raw, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, strings.Replace(string(raw), "templates: "+testconfig.RepoTemplates(), "templates: "+tdir, 1))
+	csv := writeFile(t, filepath.Join(t.TempDir(), "m.csv"), "email,name,language,salutation\n"+
+		"a@one.example,A,en,Dear A\nb@two.example,B,en,\nc@three.example,C,en,Dear C\n")
+	if code, out, errOut := herald(t, cfg, "lists", "import", "mayors", csv); code != ExitOK {
+		t.Fatalf("import: %d %s%s", code, out, errOut)
+	}
+	code, out, errOut := herald(t, cfg, "waves", "send", "invitation", "--dry-run")
+	if code != ExitFailure || !strings.Contains(errOut, "the message of 1 of those 3 contact(s) would fail") {
+		t.Errorf("--dry-run = %d, want 1 and the count of failures\n%s%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`b@two\.example +FAILS +render invitation \(en\): text: .*invitation\.en\.txt:3:.*no entry for key "salutation"`).MatchString(out) {
+		t.Errorf("--dry-run does not name b@two.example's failure with its reason:\n%s", out)
+	}
+	if !regexp.MustCompile(`a@one\.example +yes`).MatchString(out) || strings.Count(out, "FAILS") != 1 {
+		t.Errorf("--dry-run output:\n%s", out)
+	}
+	if _, counts, _ := herald(t, cfg, "waves", "--json"); !strings.Contains(counts, `"sent":0`) {
+		t.Errorf("a dry run sent something: %s", counts)
+	}
+}
+
+// TestSendPastUntilWantsForce: a wave whose until: has passed is not sent
+// by `waves send` without --force, and the user is told why.
+func TestSendPastUntilWantsForce(t *testing.T) {
+	cfg := waveConfig(t)
+	raw, _ := os.ReadFile(cfg)
+	writeFile(t, cfg, strings.Replace(string(raw), `    after: invitation
+`, `    after: invitation
+    until: 2017-11-15T18:00:00+01:00
+`, 1))
+	code, out, errOut := herald(t, cfg, "waves", "send", "reminder")
+	if code != ExitUsage || !strings.Contains(errOut, "warning: reminder ended on 2017-11-15 18:00 CET") ||
+		!strings.Contains(errOut, "add --force") {
+		t.Errorf("send past until = %d, want 2, a warning and --force\n%s%s", code, out, errOut)
+	}
+	// With --force it goes on, to the sending (which needs the sandbox
+	// of a running daemon here).
+	code, out, errOut = herald(t, cfg, "waves", "send", "reminder", "--force")
+	if strings.Contains(errOut, "--force") || strings.Contains(errOut, "ended on") || !strings.Contains(errOut, "the sandbox is not running") {
+		t.Errorf("send --force = %d, still refused\n%s%s", code, out, errOut)
 	}
 }

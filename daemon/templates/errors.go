@@ -17,14 +17,22 @@ type Problem struct {
 	File string // the file's path: Load's dir joined with its name
 	Line int    // 1-based; 0 when the fault is not on one line
 	Msg  string
+	// Warning marks a problem that does not stop the template from
+	// rendering for every recipient (herald check reports it, Load does
+	// not fail on it).
+	Warning bool
 }
 
 // Error formats p as "file:line: msg", the form editors jump to.
 func (p Problem) Error() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg)
+	msg := p.Msg
+	if p.Warning {
+		msg = "warning: " + msg
 	}
-	return fmt.Sprintf("%s: %s", p.File, p.Msg)
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, msg)
+	}
+	return fmt.Sprintf("%s: %s", p.File, msg)
 }
 
 // LoadError is every problem Load found, in file and line order.

@@ -113,14 +113,15 @@ func TestMissingTemplate(t *testing.T) {
 	}
 }
 
+// TestRenderErrors: what only a recipient's data can make fail (a field
+// that does not exist fails Load, see TestFieldProblems).
 func TestRenderErrors(t *testing.T) {
 	s := mustLoad(t, map[string]string{
-		"field.en.txt":    "Subject: s\n\nline 3\n{{.Enquiry.Reff}}\n",
 		"key.fr.txt":      "Subject: s\n\n{{.Contact.Fields.colum}}\n",
 		"nilc.es.txt":     "Subject: {{.Contact.Name}}\n\nb\n",
 		"empty.en.txt":    "Subject: {{.Enquiry.Subject}}\n\nb\n",
 		"htmlerr.en.txt":  "Subject: s\n\nb\n",
-		"htmlerr.en.html": "<p>{{.Wave.Nom}}</p>\n",
+		"htmlerr.en.html": "<p>{{.Contact.Fields.nom}}</p>\n",
 	})
 	data := sampleData(nil)
 	tests := []struct {
@@ -128,11 +129,10 @@ func TestRenderErrors(t *testing.T) {
 		data       Data
 		want       []string
 	}{
-		{"field", "en", data, []string{"render field (en)", "text", "field.en.txt:4:", "Reff"}},
 		{"key", "fr", data, []string{"render key (fr)", "key.fr.txt:3:", `no entry for key "colum"`}},
 		{"nilc", "es", Data{}, []string{"render nilc (es)", "Subject", "nilc.es.txt:1:", "nil pointer"}},
 		{"empty", "en", Data{Enquiry: &EnquiryData{Subject: " \r\n "}}, []string{"render empty (en)", "Subject renders empty"}},
-		{"htmlerr", "en", data, []string{"render htmlerr (en)", "html", "htmlerr.en.html:1:", "Nom"}},
+		{"htmlerr", "en", data, []string{"render htmlerr (en)", "html", "htmlerr.en.html:1:", `no entry for key "nom"`}},
 	}
 	for _, tt := range tests {
 		_, err := s.Render(tt.name, []string{tt.lang}, tt.data)

@@ -44,6 +44,11 @@ type Engine struct {
 	Metrics *metrics.Metrics // may be nil
 	// Owner identifies this process in wave leases.
 	Owner string
+	// Stale, when set, reports that the template files changed and a
+	// new engine with them is on its way (the daemon's watcher): Run
+	// starts nothing meanwhile, so that a row retried right after a fix
+	// is not sent with the template it failed with.
+	Stale func() bool
 
 	started   time.Time
 	schedules map[string]*schedule
@@ -88,6 +93,9 @@ func (e *Engine) Run(ctx context.Context) error {
 	for {
 		for i := range e.Config.Waves {
 			w := &e.Config.Waves[i]
+			if e.Stale != nil && e.Stale() {
+				break
+			}
 			if e.claim(w.Name) {
 				wg.Add(1)
 				go func() {

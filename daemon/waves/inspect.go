@@ -44,12 +44,22 @@ func (e *Engine) Status(ctx context.Context, w *config.Wave) (Status, error) {
 		return st, err
 	}
 	st.Planned, st.Sent, st.Failed, st.Skipped, st.Pending, st.Uncertain = c.Planned, c.Sent, c.Failed, c.Skipped, c.Pending, c.Uncertain
+	if st.State == store.WaveCancelled {
+		// Rows left pending by a cancel are never sent: they are not
+		// pending any more, whatever the outbox still says.
+		st.Skipped, st.Pending = st.Skipped+st.Pending, 0
+	}
 	if st.State == store.WaveCancelled || st.State == store.WaveDone {
 		return st, nil
 	}
 	last, err := e.Store.LastRun(ctx, w.Name)
 	if err != nil {
 		return st, err
+	}
+	if st.State == store.WaveScheduled && last != nil && !last.Finished {
+		// A run under way (or resumed after a restart, or waiting for
+		// its retries) is running; the state stored says scheduled.
+		st.State = store.WaveRunning
 	}
 	if next := e.schedules[w.Name].next(last, time.Now()); !next.IsZero() {
 		st.NextRun = &next
@@ -61,35 +71,72 @@ func (e *Engine) Status(ctx context.Context, w *config.Wave) (Status, error) {
 type Verdict struct {
 	Email  string `json:"email"`
 	Reason string `json:"skipped,omitempty"`
+	// Fails is why the message for a member who gets it cannot be built
+	// (a template or an address problem), in DryRunRender only.
+	Fails string `json:"fails,omitempty"`
 }
 
 // DryRun computes the audience as a run starting now would, writing
 // nothing, and hands each member's verdict to each.
 func (e *Engine) DryRun(ctx context.Context, w *config.Wave, each func(Verdict) error) (gets, skipped int, err error) {
+	gets, skipped, _, err = e.dryRun(ctx, w, false, each)
+	return gets, skipped, err
+}
+
+// DryRunRender is DryRun that also builds the message of every member
+// who gets it, as a run would, and sets Verdict.Fails for those whose
+// message cannot be built: a field their row lacks, an address compose
+// refuses. fails counts them; gets includes them.
+func (e *Engine) DryRunRender(ctx context.Context, w *config.Wave, each func(Verdict) error) (gets, skipped, fails int, err error) {
+	return e.dryRun(ctx, w, true, each)
+}
+
+func (e *Engine) dryRun(ctx context.Context, w *config.Wave, render bool, each func(Verdict) error) (gets, skipped, fails int, err error) {
 	var after int64
 	now := time.Now()
+	acct := e.Config.Account(w.Account)
+	if render && acct == nil {
+		return 0, 0, 0, fmt.Errorf("wave %s: no account %s", w.Name, w.Account)
+	}
 	for {
 		cands, err := e.Store.Candidates(ctx, w.List, w.Name, w.After, after, planChunk)
 		if err != nil {
-			return gets, skipped, err
+			return gets, skipped, fails, err
 		}
 		if len(cands) == 0 {
-			return gets, skipped, nil
+			return gets, skipped, fails, nil
 		}
 		for i := range cands {
 			c := &cands[i]
 			after = c.ID
 			v := Verdict{Email: c.Email, Reason: eligible(w, c, now)}
-			if v.Reason == "" {
-				gets++
-			} else {
+			switch {
+			case v.Reason != "":
 				skipped++
+			case render:
+				gets++
+				if v.Fails = e.tryMessage(w, acct, &c.Contact); v.Fails != "" {
+					fails++
+				}
+			default:
+				gets++
 			}
 			if err := each(v); err != nil {
-				return gets, skipped, err
+				return gets, skipped, fails, err
 			}
 		}
 	}
+}
+
+// tryMessage builds c's message and drops it; it returns why it could
+// not be built, or "".
+func (e *Engine) tryMessage(w *config.Wave, acct *config.Account, c *store.Contact) string {
+	raw, err := e.message(w, acct, &store.Delivery{Wave: w.Name, MessageID: "dry-run@herald.invalid", Contact: *c})
+	if err != nil {
+		return err.Error()
+	}
+	recycle(raw)
+	return ""
 }
 
 // Preview renders the exact message a contact would get from this wave,
