@@ -82,9 +82,9 @@ func (d *Daemon) loadForReload() (*config.Config, error) {
 // must not switch authentication off on a public address still bound.
 func checkToken(bound string, h config.HTTP) error {
 	host, _, err := net.SplitHostPort(bound)
-	if h.Token == "" && (err != nil || !config.IsLoopback(host)) {
+	if h.Token == "" && len(h.Users) == 0 && (err != nil || !config.IsLoopback(host)) {
 		return fmt.Errorf("http.token: the dashboard is bound to %s, reachable from other machines, until a restart; "+
-			"a reload cannot remove its token (keep http.token, or restart with http.listen on 127.0.0.1)", bound)
+			"a reload cannot remove both its token and its users (keep http.token or http.users, or restart with http.listen on 127.0.0.1)", bound)
 	}
 	return nil
 }
