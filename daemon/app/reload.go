@@ -44,6 +44,7 @@ func (d *Daemon) reload() {
 	}
 	logging.SetLevel(d.level, cfg.Log.Level)
 	d.web.SetToken(cfg.HTTP.Token)
+	d.web.SetUsers(cfg.HTTP.Users)
 	d.cfg.Store(cfg)
 	d.metrics.Reloads.WithLabelValues("ok").Inc()
 	log.Info("reloaded", "config", d.opts.ConfigPath, "components", len(d.units))

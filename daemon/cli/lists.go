@@ -18,6 +18,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/lists"
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -79,17 +80,10 @@ func runLists(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	counts, err := st.Lists(e.ctx)
+	counts, err := ops.Lists(e.ctx, cfg, st)
 	if err != nil {
 		return err
 	}
-	// A configured list not imported yet is shown, empty.
-	for _, l := range cfg.Lists {
-		if !slices.ContainsFunc(counts, func(c store.ListCounts) bool { return c.Name == l.Name }) {
-			counts = append(counts, store.ListCounts{Name: l.Name})
-		}
-	}
-	slices.SortFunc(counts, func(a, b store.ListCounts) int { return strings.Compare(a.Name, b.Name) })
 	if *asJSON {
 		return writeJSONArray(e.stdout, func(emit func(any) error) error {
 			for _, c := range counts {
@@ -115,26 +109,13 @@ func runLists(e *env, args []string) error {
 	return nil
 }
 
-// knownList checks that name is configured or already in the database,
-// so that a typo does not create a list.
+// knownList checks that name is configured or already in the database
+// (ops.KnownList, which the dashboard's import uses too): exit 2 if not.
 func knownList(cfg *config.Config, counts []store.ListCounts, name string) error {
-	var known []string
-	for _, l := range cfg.Lists {
-		known = append(known, l.Name)
+	if err := ops.KnownList(cfg, counts, name); err != nil {
+		return usagef("%s", ops.Message(err))
 	}
-	for _, c := range counts {
-		if !slices.Contains(known, c.Name) {
-			known = append(known, c.Name)
-		}
-	}
-	if slices.Contains(known, name) {
-		return nil
-	}
-	if len(known) == 0 {
-		return usagef("unknown list %q: name it under lists: in %s first", name, cfg.Path)
-	}
-	return usagef("unknown list %q (known: %s); a new list is named under lists: in %s first",
-		name, strings.Join(known, ", "), cfg.Path)
+	return nil
 }
 
 func runListsImport(e *env, args []string) error {
