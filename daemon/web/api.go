@@ -78,6 +78,7 @@ func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *ht
 	api("GET /api/v1/health", (*dash).apiHealth)
 	api("GET /api/v1/enquiries", (*dash).apiEnquiries)
 	api("GET /api/v1/enquiries/{ref}", (*dash).apiEnquiry)
+	api("POST /api/v1/enquiries/{ref}/record", (*dash).apiRecord)
 	api("POST /api/v1/enquiries/{ref}/{action}", (*dash).apiEnquiryAction)
 	api("GET /api/v1/waves", (*dash).apiWaves)
 	api("GET /api/v1/waves/{name}", (*dash).apiWave)

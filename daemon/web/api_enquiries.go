@@ -153,3 +153,38 @@ func (d *dash) apiEnquiryAction(w http.ResponseWriter, r *http.Request) {
 func wantsHTML(r *http.Request) bool {
 	return r.FormValue("from_page") == "1"
 }
+
+// apiRecord records what the sender of an rsvp-unclear or unverified
+// enquiry meant (form field "answer": accepted, declined, maybe or
+// unsubscribe) and closes it.
+func (d *dash) apiRecord(w http.ResponseWriter, r *http.Request) {
+	q, err := d.Store.EnquiryByRef(r.Context(), r.PathValue("ref"))
+	if err == nil && q == nil {
+		_, _, _, err = ops.EnquiryDetail(r.Context(), d.Store, r.PathValue("ref"))
+	}
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	p := principal(r)
+	if !p.MaySee(q.Account) {
+		forbidden(w, "enquiry "+q.Ref)
+		return
+	}
+	answer := r.FormValue("answer")
+	if !slices.Contains(ops.RecordAnswers, answer) {
+		apiError(w, http.StatusBadRequest, "answer="+strconv.Quote(answer)+": want one of "+strings.Join(ops.RecordAnswers, ", "))
+		return
+	}
+	done, err := ops.RecordFromEnquiry(r.Context(), d.Config(), d.Store, q, answer, p.Actor())
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	d.log.Info("recorded from enquiry", "ref", q.Ref, "answer", answer, "by", p.Actor())
+	if wantsHTML(r) {
+		http.Redirect(w, r, "/enquiries/"+q.Ref, http.StatusSeeOther)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ref": q.Ref, "recorded": done, "status": "closed", "by": p.Actor()})
+}

@@ -64,6 +64,9 @@ var labels = map[string]map[string]string{
 		"outbox_intro": "In sandbox mode nothing leaves this machine: every message herald sent is here.",
 		"to":           "To", "no_outbox": "Nothing captured yet.", "not_found": "Not found", "back": "Back",
 		"live": "Updates by itself", "none": "none", "view": "View",
+		"record_title": "Record the answer", "record_intro": "herald could not tell what this reply means, or who sent it. Read it in the mailbox, then record it for",
+		"record_accepted": "Record as accepted", "record_declined": "Record as declined", "record_maybe": "Record as maybe",
+		"record_unsubscribe": "Record as unsubscribe",
 	},
 	"fr": {
 		"app": "herald", "today": "Aujourd'hui", "enquiries": "Demandes", "waves": "Envois", "lists": "Listes et contacts",
@@ -105,5 +108,8 @@ var labels = map[string]map[string]string{
 		"outbox_intro": "En mode bac à sable rien ne quitte cette machine : chaque message envoyé par herald est ici.",
 		"to":           "À", "no_outbox": "Rien n'a encore été capturé.", "not_found": "Introuvable", "back": "Retour",
 		"live": "Se met à jour tout seul", "none": "aucun", "view": "Voir",
+		"record_title": "Enregistrer la réponse", "record_intro": "herald n'a pas pu établir le sens de cette réponse, ou son expéditeur. Lisez-la dans la boîte, puis enregistrez-la pour",
+		"record_accepted": "Enregistrer : accepte", "record_declined": "Enregistrer : décline", "record_maybe": "Enregistrer : peut-être",
+		"record_unsubscribe": "Enregistrer : désabonnement",
 	},
 }

@@ -65,7 +65,10 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 }
 
 type enquiryData struct {
-	E          *store.Enquiry
+	E *store.Enquiry
+	// Record offers the one-click answers for an rsvp-unclear or
+	// unverified enquiry.
+	Record     []string
 	Thread     []store.MessageRow
 	Events     []store.EnquiryEvent
 	Categories []string
@@ -95,5 +98,9 @@ func (d *dash) enquiryPage(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	d.render(w, r, http.StatusOK, "enquiry", d.view(r, "enquiries", "enquiries", enquiryData{q, thread, ev, cats}))
+	data := enquiryData{E: q, Thread: thread, Events: ev, Categories: cats}
+	if slices.Contains(ops.RecordCategories, q.Category) && q.Status != "closed" {
+		data.Record = ops.RecordAnswers
+	}
+	d.render(w, r, http.StatusOK, "enquiry", d.view(r, "enquiries", "enquiries", data))
 }
