@@ -62,7 +62,11 @@ func (s *Store) EnquiryPage(ctx context.Context, q EnquiryQuery) ([]*Enquiry, in
 	if limit <= 0 {
 		limit = 50
 	}
-	rows, err := s.db.QueryContext(ctx, enquirySelect+w+` ORDER BY received_at, id LIMIT ? OFFSET ?`, append(args, limit, q.Offset)...)
+	// The page's ids first, then their rows: a far page skips its
+	// offset over the ids alone, without the thread counts of the rows
+	// it skips.
+	rows, err := s.db.QueryContext(ctx, enquirySelect+` WHERE id IN (SELECT id FROM enquiries`+w+
+		` ORDER BY received_at, id LIMIT ? OFFSET ?) ORDER BY received_at, id`, append(args, limit, q.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("enquiry page: %w", err)
 	}
