@@ -115,7 +115,8 @@ func inject(t *testing.T, cfg, subject string) {
 // TestDashboardInChromium uses the dashboard as a focal point would, in
 // real headless Chromium against the real daemon: log in, watch an
 // enquiry injected through the sandbox appear in the queue without a
-// reload, close it, pause a wave, log out. Requests without the session
+// reload, close it, pause a wave, import a file with one bad row and see
+// its line, log out. Requests without the session
 // or from another site are refused. Every page is shot at 1280 and 390
 // px wide (into docs/screenshots/ with HERALD_SCREENSHOTS=1).
 func TestDashboardInChromium(t *testing.T) {
@@ -164,6 +165,8 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Errorf("wave: page %q, CLI %+v", state, shown)
 	}
 
+	importWithBadRow(t, ctx, base, cfg)
+
 	inject(t, cfg, "Side event registration")
 	waitFor(t, 20*time.Second, func() bool {
 		out, _, _ := herald(t, "--config", cfg, "enquiries", "--json")
@@ -175,6 +178,27 @@ func TestDashboardInChromium(t *testing.T) {
 		chromedp.WaitVisible("#password"), chromedp.Navigate(base+"/waves"), chromedp.WaitVisible("#password"))
 	refusals(t, base)
 	d.stop(t, syscall.SIGTERM)
+}
+
+// importWithBadRow uploads a file with one bad row on the list page:
+// the preview names the row's line and writes nothing; Import now adds
+// the good rows.
+func importWithBadRow(t *testing.T, ctx context.Context, base, cfg string) {
+	t.Helper()
+	csv := filepath.Join(t.TempDir(), "new-mayors.csv")
+	os.WriteFile(csv, []byte("email,name,country\nmaire@abidjan.example,Sylvestre Emmou,CI\nnot-an-address,Nobody,XX\n"), 0o600)
+	step(t, ctx, "upload a file", chromedp.Navigate(base+"/lists/mayors"), chromedp.Click("details.import summary"),
+		chromedp.SetUploadFiles("#import-file", []string{csv}), chromedp.Click("#import-preview"), chromedp.WaitVisible("#import-rejected"))
+	summary := get(t, ctx, "preview", chromedp.Text("#import-summary"))
+	rejected := get(t, ctx, "rejected", chromedp.Text("#import-rejected"))
+	if !strings.Contains(summary, "1 to add") || !strings.Contains(rejected, "line 3:") {
+		t.Errorf("preview: %q / %q", summary, rejected)
+	}
+	if out, _, _ := herald(t, "--config", cfg, "lists", "--json"); !strings.Contains(out, `"contacts":7,`) {
+		t.Errorf("the preview wrote: %s", out)
+	}
+	step(t, ctx, "import", chromedp.Click("#import-run"), chromedp.WaitVisible("#import-done"))
+	step(t, ctx, "the new contact", chromedp.Navigate(base+"/lists/mayors?q=abidjan"), chromedp.WaitVisible(`a[href="/contacts/maire@abidjan.example"]`))
 }
 
 // refusals: no session is 401 on the API; a forged cross-site form post

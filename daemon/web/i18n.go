@@ -67,6 +67,10 @@ var labels = map[string]map[string]string{
 		"record_title": "Record the answer", "record_intro": "herald could not tell what this reply means, or who sent it. Read it in the mailbox, then record it for",
 		"record_accepted": "Record as accepted", "record_declined": "Record as declined", "record_maybe": "Record as maybe",
 		"record_unsubscribe": "Record as unsubscribe",
+		"import_title": "Import a file into this list", "import_intro": "A CSV file with an email column. Preview first: nothing is written until you import.",
+		"import_file": "CSV file", "import_preview": "Preview", "import_run": "Import now",
+		"import_added": "to add", "import_updated": "to update", "import_unchanged": "unchanged", "import_rejected": "rejected",
+		"import_line": "line", "import_dry": "Preview: nothing written yet.", "import_done": "Imported.",
 	},
 	"fr": {
 		"app": "herald", "today": "Aujourd'hui", "enquiries": "Demandes", "waves": "Envois", "lists": "Listes et contacts",
@@ -111,5 +115,9 @@ var labels = map[string]map[string]string{
 		"record_title": "Enregistrer la réponse", "record_intro": "herald n'a pas pu établir le sens de cette réponse, ou son expéditeur. Lisez-la dans la boîte, puis enregistrez-la pour",
 		"record_accepted": "Enregistrer : accepte", "record_declined": "Enregistrer : décline", "record_maybe": "Enregistrer : peut-être",
 		"record_unsubscribe": "Enregistrer : désabonnement",
+		"import_title": "Importer un fichier dans cette liste", "import_intro": "Un fichier CSV avec une colonne email. Prévisualisez d'abord : rien n'est écrit avant l'import.",
+		"import_file": "Fichier CSV", "import_preview": "Prévisualiser", "import_run": "Importer maintenant",
+		"import_added": "à ajouter", "import_updated": "à mettre à jour", "import_unchanged": "inchangés", "import_rejected": "rejetées",
+		"import_line": "ligne", "import_dry": "Aperçu : rien n'est encore écrit.", "import_done": "Importé.",
 	},
 }

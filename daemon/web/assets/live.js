@@ -96,7 +96,53 @@
     setInterval(tick, every);
   }
 
+  // The list page's import: Preview sends the chosen file with
+  // dry_run=1 and shows what would change and every rejected row with
+  // its line; Import now sends the same file for real.
+  function importForm(form) {
+    var out = document.getElementById("import-result");
+    var run = document.getElementById("import-run");
+    function send(dry) {
+      var body = new FormData(form);
+      fetch(form.dataset.import + (dry ? "?dry_run=1" : ""), { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (rep) { show(rep, dry); })
+        .catch(function (e) { out.textContent = String(e); });
+    }
+    function show(rep, dry) {
+      out.replaceChildren();
+      var p = document.createElement("p");
+      if (rep.error) {
+        p.className = "error";
+        p.textContent = rep.error;
+        out.appendChild(p);
+        run.hidden = true;
+        return;
+      }
+      var l = out.dataset;
+      p.id = dry ? "import-summary" : "import-done";
+      p.textContent = (dry ? l.dry : l.done) + " " + rep.added + " " + l.added + ", " + rep.updated + " " + l.updated + ", " +
+        rep.unchanged + " " + l.unchanged + ", " + rep.rejected.length + " " + l.rejected + ".";
+      out.appendChild(p);
+      if (rep.rejected.length) {
+        var ul = document.createElement("ul");
+        ul.id = "import-rejected";
+        rep.rejected.forEach(function (x) {
+          var li = document.createElement("li");
+          li.textContent = l.line + " " + x.line + ": " + x.reason;
+          ul.appendChild(li);
+        });
+        out.appendChild(ul);
+      }
+      run.hidden = !dry;
+    }
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); send(true); });
+    run.addEventListener("click", function () { send(false); });
+    form.querySelector("input[type=file]").addEventListener("change", function () { run.hidden = true; out.replaceChildren(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-import]").forEach(importForm);
     document.querySelectorAll("[data-live-queue]").forEach(pollQueue);
     document.querySelectorAll("[data-live-waves]").forEach(pollWaves);
   });
