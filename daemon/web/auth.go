@@ -65,12 +65,16 @@ func (s *Server) userList() []config.User {
 	return nil
 }
 
-// identify finds who makes r, or nil when no credential holds. A wrong
-// Bearer token is refused even where a session would do: a script's
-// mistake must show.
+// identify finds who makes r, or nil when no credential holds. Without
+// users and token (loopback only) everyone is let in. A wrong Bearer
+// token is refused even where a session would do: a script's mistake
+// must show.
 func (s *Server) identify(r *http.Request) *Principal {
 	token := *s.token.Load()
 	users := s.userList()
+	if token == "" && len(users) == 0 {
+		return &Principal{Kind: "open"}
+	}
 	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		if token != "" && equal(strings.TrimPrefix(h, "Bearer "), token) {
 			return &Principal{Kind: "token"}
@@ -88,9 +92,6 @@ func (s *Server) identify(r *http.Request) *Principal {
 	}
 	if c, err := r.Cookie(CookieName); err == nil && token != "" && equal(c.Value, token) {
 		return &Principal{Kind: "token"}
-	}
-	if token == "" && len(users) == 0 {
-		return &Principal{Kind: "open"}
 	}
 	return nil
 }
