@@ -112,6 +112,12 @@ func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 	}
 	d.web = web.New(cfg.HTTP.Listen, cfg.HTTP.Token, d.log, d.health, d.metrics)
 	d.web.HandleUnsubscribe(oneClick{d})
+	d.web.SetUsers(cfg.HTTP.Users)
+	key, err := web.SessionSecret(ctx, d.store)
+	if err != nil {
+		return err
+	}
+	d.web.Dashboard(web.Backend{Config: d.cfg.Load, Store: d.store, SessionKey: key})
 	if err := d.web.Bind(); err != nil {
 		return err
 	}

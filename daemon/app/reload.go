@@ -44,6 +44,7 @@ func (d *Daemon) reload() {
 	}
 	logging.SetLevel(d.level, cfg.Log.Level)
 	d.web.SetToken(cfg.HTTP.Token)
+	d.web.SetUsers(cfg.HTTP.Users)
 	d.cfg.Store(cfg)
 	d.metrics.Reloads.WithLabelValues("ok").Inc()
 	log.Info("reloaded", "config", d.opts.ConfigPath, "components", len(d.units))
@@ -82,9 +83,9 @@ func (d *Daemon) loadForReload() (*config.Config, error) {
 // must not switch authentication off on a public address still bound.
 func checkToken(bound string, h config.HTTP) error {
 	host, _, err := net.SplitHostPort(bound)
-	if h.Token == "" && (err != nil || !config.IsLoopback(host)) {
+	if h.Token == "" && len(h.Users) == 0 && (err != nil || !config.IsLoopback(host)) {
 		return fmt.Errorf("http.token: the dashboard is bound to %s, reachable from other machines, until a restart; "+
-			"a reload cannot remove its token (keep http.token, or restart with http.listen on 127.0.0.1)", bound)
+			"a reload cannot remove both its token and its users (keep http.token or http.users, or restart with http.listen on 127.0.0.1)", bound)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -32,43 +33,6 @@ func init() {
 	})
 }
 
-// contactJSON is the SPEC §2 shape of `contacts show --json`.
-type contactJSON struct {
-	Email        string               `json:"email"`
-	Name         string               `json:"name"`
-	Language     string               `json:"language"`
-	Organisation string               `json:"organisation"`
-	Title        string               `json:"title"`
-	City         string               `json:"city"`
-	Country      string               `json:"country"`
-	Status       string               `json:"status"`
-	RSVP         string               `json:"rsvp"`
-	RSVPAt       *time.Time           `json:"rsvp_at"`
-	Bounced      bool                 `json:"bounced"`
-	Bounces      int                  `json:"bounces"`
-	Lists        []store.Membership   `json:"lists"`
-	Fields       map[string]string    `json:"fields"`
-	Events       []store.ContactEvent `json:"events"`
-	// Sent lists wave deliveries, Received the replies, answers and
-	// bounces read from the contact (SPEC §2).
-	Sent     []sentJSON     `json:"sent"`
-	Received []receivedJSON `json:"received"`
-}
-
-type sentJSON struct {
-	Wave      string    `json:"wave"`
-	Run       int       `json:"run"`
-	MessageID string    `json:"message_id"`
-	SentAt    time.Time `json:"sent_at"`
-	Result    string    `json:"result"`
-}
-
-type receivedJSON struct {
-	MessageID  string    `json:"message_id"`
-	Kind       string    `json:"kind"`
-	ReceivedAt time.Time `json:"received_at"`
-}
-
 func runContactShow(e *env, args []string) error {
 	fs := e.flags(commands["contacts show"])
 	asJSON := fs.Bool("json", false, "print one JSON document")
@@ -81,28 +45,9 @@ func runContactShow(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	c, err := st.Contact(e.ctx, pos[0])
-	if errors.Is(err, store.ErrNoContact) {
-		return fmt.Errorf("no contact %s (see herald lists export LIST)", pos[0])
-	}
+	j, c, err := ops.ShowContact(e.ctx, st, pos[0])
 	if err != nil {
-		return err
-	}
-	j := contactJSON{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
-		Title: c.Title, City: c.City, Country: c.Country, Status: c.Status, RSVP: c.RSVP, Bounced: c.Bounced,
-		Bounces: c.Bounces, Lists: c.Lists, Fields: c.Fields, Events: c.Events, Sent: []sentJSON{}, Received: []receivedJSON{}}
-	sent, received, err := st.ContactHistory(e.ctx, c.ID)
-	if err != nil {
-		return err
-	}
-	for _, m := range sent {
-		j.Sent = append(j.Sent, sentJSON{Wave: m.Wave, Run: m.Run, MessageID: m.MessageID, SentAt: m.At, Result: m.Result})
-	}
-	for _, m := range received {
-		j.Received = append(j.Received, receivedJSON{MessageID: m.MessageID, Kind: m.Kind, ReceivedAt: m.At})
-	}
-	if !c.RSVPAt.IsZero() {
-		j.RSVPAt = &c.RSVPAt
+		return errors.New(ops.Message(err))
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)

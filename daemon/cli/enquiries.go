@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -29,44 +30,7 @@ func init() {
 	})
 }
 
-// enquiryJSON is the SPEC §2 shape of `enquiries --json`.
-type enquiryJSON struct {
-	Ref            string          `json:"ref"`
-	Account        string          `json:"account"`
-	Mailbox        string          `json:"mailbox"`
-	From           string          `json:"from"`
-	Subject        string          `json:"subject"`
-	Category       string          `json:"category"`
-	Status         string          `json:"status"`
-	ReceivedAt     time.Time       `json:"received_at"`
-	AcknowledgedAt *time.Time      `json:"acknowledged_at"`
-	AckSuppressed  *string         `json:"ack_suppressed"`
-	ThreadSize     int             `json:"thread_size"`
-	Language       string          `json:"language,omitempty"`
-	Messages       []threadMsgJSON `json:"messages,omitempty"`
-}
-
-type threadMsgJSON struct {
-	MessageID string    `json:"message_id"`
-	From      string    `json:"from"`
-	Date      time.Time `json:"date"`
-	Direction string    `json:"direction"`
-	Folder    string    `json:"folder"`
-}
-
-func toJSON(e *store.Enquiry) enquiryJSON {
-	j := enquiryJSON{Ref: e.Ref, Account: e.Account, Mailbox: e.Mailbox, From: e.From, Subject: e.Subject,
-		Category: e.Category, Status: e.Status, ReceivedAt: e.ReceivedAt, ThreadSize: e.ThreadSize, Language: e.Language}
-	if !e.AcknowledgedAt.IsZero() {
-		j.AcknowledgedAt = &e.AcknowledgedAt
-	}
-	if e.AckSuppressed != "" {
-		j.AckSuppressed = &e.AckSuppressed
-	}
-	return j
-}
-
-var enquiryStatuses = []string{"open", "acknowledged", "answered", "closed"}
+var enquiryStatuses = ops.EnquiryStatuses
 
 func runEnquiries(e *env, args []string) error {
 	c := commands["enquiries"]
@@ -89,7 +53,7 @@ func runEnquiries(e *env, args []string) error {
 	defer st.Close()
 	if *asJSON {
 		return writeJSONArray(e.stdout, func(emit func(any) error) error {
-			return st.Enquiries(e.ctx, f, func(q *store.Enquiry) error { return emit(toJSON(q)) })
+			return st.Enquiries(e.ctx, f, func(q *store.Enquiry) error { return emit(ops.EnquiryJSON(q)) })
 		})
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -122,21 +86,9 @@ func runEnquiryShow(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	q, err := st.EnquiryByRef(e.ctx, pos[0])
+	j, q, thread, err := ops.EnquiryDetail(e.ctx, st, pos[0])
 	if err != nil {
 		return err
-	}
-	if q == nil {
-		return fmt.Errorf("no enquiry %s (see 'herald enquiries')", pos[0])
-	}
-	thread, err := st.Thread(e.ctx, q.ID)
-	if err != nil {
-		return err
-	}
-	j := toJSON(q)
-	j.Messages = []threadMsgJSON{}
-	for _, m := range thread {
-		j.Messages = append(j.Messages, threadMsgJSON{MessageID: m.MessageID, From: m.From, Date: m.Date, Direction: m.Direction, Folder: m.Folder})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -174,8 +126,13 @@ func runEnquiryClose(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := st.CloseEnquiry(e.ctx, pos[0]); err != nil {
+	changed, err := ops.SetEnquiryStatus(e.ctx, st, pos[0], store.EnquiryClose, actor())
+	if err != nil {
 		return err
+	}
+	if !changed {
+		fmt.Fprintf(e.stdout, "%s was already closed\n", strings.ToUpper(pos[0]))
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "%s closed\n", strings.ToUpper(pos[0]))
 	return nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/lists"
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -125,26 +126,13 @@ func runLists(e *env, args []string) error {
 	return nil
 }
 
-// knownList checks that name is configured or already in the database,
-// so that a typo does not create a list.
+// knownList checks that name is configured or already in the database
+// (ops.KnownList, which the dashboard's import uses too): exit 2 if not.
 func knownList(cfg *config.Config, counts []store.ListCounts, name string) error {
-	var known []string
-	for _, l := range cfg.Lists {
-		known = append(known, l.Name)
+	if err := ops.KnownList(cfg, counts, name); err != nil {
+		return usagef("%s", ops.Message(err))
 	}
-	for _, c := range counts {
-		if !slices.Contains(known, c.Name) {
-			known = append(known, c.Name)
-		}
-	}
-	if slices.Contains(known, name) {
-		return nil
-	}
-	if len(known) == 0 {
-		return usagef("unknown list %q: create it first with herald lists create %s, or name it under lists: in %s", name, name, cfg.Path)
-	}
-	return usagef("unknown list %q (known: %s); create a new list first with herald lists create %s, or name it under lists: in %s",
-		name, strings.Join(known, ", "), name, cfg.Path)
+	return nil
 }
 
 func runListsImport(e *env, args []string) error {

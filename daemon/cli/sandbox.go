@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/mail"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -199,28 +199,8 @@ func runSandboxOutbox(e *env, args []string) error {
 	return nil
 }
 
-// writeJSONArray streams a JSON array, one element at a time, so a large
-// listing is never held in memory whole.
+// writeJSONArray streams a JSON array, one element at a time (the
+// dashboard's API streams the same way, through ops).
 func writeJSONArray(w io.Writer, each func(emit func(any) error) error) error {
-	if _, err := io.WriteString(w, "["); err != nil {
-		return err
-	}
-	first := true
-	err := each(func(v any) error {
-		b, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		if !first {
-			io.WriteString(w, ",")
-		}
-		first = false
-		_, err = fmt.Fprintf(w, "\n  %s", b)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	_, err = io.WriteString(w, "\n]\n")
-	return err
+	return ops.WriteJSONArray(w, each)
 }

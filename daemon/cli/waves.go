@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -10,10 +11,10 @@ import (
 	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
-	"github.com/herald-mail/herald/daemon/templates"
 	"github.com/herald-mail/herald/daemon/waves"
 )
 
@@ -46,23 +47,17 @@ func (e *env) waves(needSenders bool) (*waveEnv, error) {
 	if err != nil {
 		return nil, err
 	}
-	tmpl, err := templates.Load(cfg.Templates)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errConfig, err)
-	}
 	st, err := store.Open(e.ctx, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
 	w := &waveEnv{cfg: cfg, st: st, senders: map[string]*sender.Pool{}}
-	secret, err := waves.Secret(e.ctx, st)
-	if err != nil {
-		w.close()
-		return nil, err
-	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if w.engine, err = waves.NewEngine(cfg, st, tmpl, map[string]waves.Sender{}, secret, log, nil); err != nil {
+	if w.engine, err = ops.WaveEngine(e.ctx, cfg, st, log); err != nil {
 		w.close()
+		if strings.HasPrefix(err.Error(), "templates: ") {
+			return nil, fmt.Errorf("%w: %v", errConfig, err)
+		}
 		return nil, err
 	}
 	if needSenders {
@@ -114,14 +109,11 @@ func (e *env) openWave(name string, needSenders bool) (*waveEnv, *config.Wave, e
 }
 
 func (w *waveEnv) wave(name string) (*config.Wave, error) {
-	if wv := w.cfg.Wave(name); wv != nil {
-		return wv, nil
+	wv, err := ops.FindWave(w.cfg, name)
+	if err != nil {
+		return nil, usagef("%s", ops.Message(err))
 	}
-	var names []string
-	for _, wv := range w.cfg.Waves {
-		names = append(names, wv.Name)
-	}
-	return nil, usagef("no wave %q in %s (have: %s)", name, w.cfg.Path, strings.Join(names, ", "))
+	return wv, nil
 }
 
 func runWaves(e *env, args []string) error {
@@ -135,18 +127,11 @@ func runWaves(e *env, args []string) error {
 		return err
 	}
 	defer w.close()
-	var all []waves.Status
-	for i := range w.cfg.Waves {
-		s, err := w.engine.Status(e.ctx, &w.cfg.Waves[i])
-		if err != nil {
-			return err
-		}
-		all = append(all, s)
+	all, err := ops.Waves(e.ctx, w.cfg, w.engine, nil)
+	if err != nil {
+		return err
 	}
 	if *asJSON {
-		if all == nil {
-			all = []waves.Status{}
-		}
 		return json.NewEncoder(e.stdout).Encode(all)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
@@ -176,47 +161,23 @@ func runWaveShow(e *env, args []string) error {
 		return err
 	}
 	defer w.close()
-	s, err := w.engine.Status(e.ctx, wv)
-	if err != nil {
-		return err
-	}
-	gets, skipped, err := w.engine.DryRun(e.ctx, wv, func(waves.Verdict) error { return nil })
-	if err != nil {
-		return err
-	}
-	problems, err := w.st.Problems(e.ctx, wv.Name, 10)
+	d, err := ops.ShowWave(e.ctx, w.st, w.engine, wv)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		type problem struct {
-			Email     string    `json:"email"`
-			State     string    `json:"state"`
-			Reason    string    `json:"reason"`
-			Run       int       `json:"run"`
-			At        time.Time `json:"at"`
-			Uncertain bool      `json:"possible_duplicate"`
-		}
-		out := struct {
-			waves.Status
-			Audience   int       `json:"audience_now"`
-			LeftOut    int       `json:"left_out_now"`
-			LastErrors []problem `json:"last_errors"`
-		}{Status: s, Audience: gets, LeftOut: skipped, LastErrors: []problem{}}
-		for _, p := range problems {
-			out.LastErrors = append(out.LastErrors, problem{p.Email, p.State, p.Reason, p.Run, p.At, p.Uncertain})
-		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(d)
 	}
+	s, gets, skipped, problems := d.Status, d.Audience, d.LeftOut, d.LastErrors
 	o := e.stdout
 	fmt.Fprintf(o, "%s  (%s)\n", s.Name, s.State)
 	if s.Reason != "" {
 		fmt.Fprintf(o, "  why          %s\n", s.Reason)
 	}
 	fmt.Fprintf(o, "  account      %s\n  list         %s\n  template     %s\n  schedule     %s\n  next run     %s\n  runs         %d\n",
-		s.Account, s.List, s.Template, scheduleText(wv), when(s.NextRun), s.Runs)
+		s.Account, s.List, s.Template, ops.ScheduleText(wv), when(s.NextRun), s.Runs)
 	fmt.Fprintf(o, "  audience now %d (left out: %d; `herald waves send %s --dry-run` says why)\n", gets, skipped, s.Name)
 	fmt.Fprintf(o, "  deliveries   planned %d, sent %d, failed %d, skipped %d, pending %d, possible duplicates %d\n",
 		s.Planned, s.Sent, s.Failed, s.Skipped, s.Pending, s.Uncertain)
@@ -233,29 +194,6 @@ func runWaveShow(e *env, args []string) error {
 		tw.Flush()
 	}
 	return nil
-}
-
-func scheduleText(w *config.Wave) string {
-	var parts []string
-	if w.At != nil {
-		parts = append(parts, "at "+w.At.Format(time.RFC3339))
-	}
-	if w.Cron != "" {
-		parts = append(parts, fmt.Sprintf("cron %q", w.Cron))
-	}
-	if w.Until != nil {
-		parts = append(parts, "until "+w.Until.Format(time.RFC3339))
-	}
-	if w.Audience != "" && w.Audience != "all" {
-		parts = append(parts, "audience "+w.Audience)
-	}
-	if w.After != "" {
-		parts = append(parts, "after "+w.After)
-	}
-	if w.MinGap > 0 {
-		parts = append(parts, "min_gap "+w.MinGap.String())
-	}
-	return strings.Join(parts, ", ")
 }
 
 func runWavePreview(e *env, args []string) error {
@@ -469,24 +407,11 @@ func waveStateCmd(action string) func(*env, []string) error {
 			return err
 		}
 		defer w.close()
-		var ok bool
-		who := "by " + actor()
-		switch action {
-		case "pause":
-			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WavePaused, "paused "+who, store.WaveScheduled, store.WaveRunning)
-		case "resume":
-			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WaveScheduled, "", store.WavePaused)
-		case "cancel":
-			ok, err = w.st.SetWaveState(e.ctx, wv.Name, store.WaveCancelled, "cancelled "+who, store.WaveScheduled, store.WaveRunning, store.WavePaused)
-		}
+		state, err := ops.SetWaveState(e.ctx, w.st, wv.Name, action, actor())
 		if err != nil {
-			return err
+			return errors.New(ops.Message(err))
 		}
-		row, _ := w.st.Wave(e.ctx, wv.Name)
-		if !ok {
-			return fmt.Errorf("wave %s is %s: cannot %s it", wv.Name, row.State, action)
-		}
-		fmt.Fprintf(e.stdout, "%s is now %s (a running daemon follows within 5 s)\n", wv.Name, row.State)
+		fmt.Fprintf(e.stdout, "%s is now %s (a running daemon follows within 5 s)\n", wv.Name, state)
 		return nil
 	}
 }

@@ -23,6 +23,17 @@ func (d *decoder) config(n ast.Node, c *Config) {
 				"listen":     d.str(&c.HTTP.Listen),
 				"token":      d.str(&c.HTTP.Token),
 				"public_url": d.str(&c.HTTP.PublicURL),
+				"users": func(n ast.Node, key string) {
+					d.sequence(n, key, func(_ int, item ast.Node, key string) {
+						var u User
+						d.mapping(item, key, map[string]handler{
+							"name":          d.str(&u.Name),
+							"password_hash": d.str(&u.PasswordHash),
+							"accounts":      d.strList(&u.Accounts),
+						})
+						c.HTTP.Users = append(c.HTTP.Users, u)
+					})
+				},
 			})
 		},
 		"event":    d.event(&c.Event),

@@ -55,6 +55,27 @@ type HTTP struct {
 	Listen    string `yaml:"listen"`
 	Token     string `yaml:"token"`
 	PublicURL string `yaml:"public_url"`
+	// Users may log in to the dashboard with a name and a password.
+	Users []User `yaml:"users"`
+}
+
+// User is a person who logs in to the dashboard. Accounts, when set,
+// limits what they see and act on to the enquiries and waves of those
+// accounts (a focal point); empty means every account.
+type User struct {
+	Name         string   `yaml:"name"`
+	PasswordHash string   `yaml:"password_hash"` // bcrypt, from `herald passwd`
+	Accounts     []string `yaml:"accounts"`
+}
+
+// User returns the dashboard user called name, or nil.
+func (h *HTTP) User(name string) *User {
+	for i := range h.Users {
+		if h.Users[i].Name == name {
+			return &h.Users[i]
+		}
+	}
+	return nil
 }
 
 // Event is available to every template as .Event.

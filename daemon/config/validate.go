@@ -102,9 +102,10 @@ func (v *validator) http() {
 	host, port, err := net.SplitHostPort(h.Listen)
 	if err != nil || !validPort(port, true) {
 		v.errorf("http.listen", "%q is not host:port; write e.g. 127.0.0.1:8025", h.Listen)
-	} else if !IsLoopback(host) && h.Token == "" {
-		v.errorf("http.listen", "%s is reachable from other machines; set http.token or listen on 127.0.0.1", h.Listen)
+	} else if !IsLoopback(host) && h.Token == "" && len(h.Users) == 0 {
+		v.errorf("http.listen", "%s is reachable from other machines; set http.token or http.users, or listen on 127.0.0.1", h.Listen)
 	}
+	v.users()
 	if h.PublicURL != "" {
 		v.absURL("http.public_url", h.PublicURL)
 	}

@@ -4,24 +4,24 @@ package web
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/metrics"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/net/netutil"
 )
 
-// CookieName holds the token for browsers (SPEC §8: cookie or Bearer).
+// CookieName holds the token for browsers (SPEC §8: cookie or Bearer);
+// people log in instead (SessionCookie).
 const CookieName = "herald_token"
 
 // Server is the HTTP component. Its token can change on reload; its listen
@@ -35,8 +35,13 @@ type Server struct {
 	Limits Limits
 
 	token atomic.Pointer[string]
-	ln    net.Listener
-	mux   *http.ServeMux
+	users atomic.Pointer[[]config.User]
+	// sessions signs login cookies; nil until Dashboard is called.
+	sessions *sessions
+	// bcryptSlots bounds the password checks running at once.
+	bcryptSlots chan struct{}
+	ln          net.Listener
+	mux         *http.ServeMux
 }
 
 // Limits are the server's timeouts and caps: without them one client (or
@@ -69,7 +74,8 @@ var DefaultLimits = Limits{
 
 // New prepares the server; call Bind, then Run.
 func New(listen, token string, log *slog.Logger, h *service.Health, m *metrics.Metrics) *Server {
-	s := &Server{Listen: listen, Log: log.With("component", "web"), Health: h, Metrics: m, Limits: DefaultLimits, mux: http.NewServeMux()}
+	s := &Server{Listen: listen, Log: log.With("component", "web"), Health: h, Metrics: m, Limits: DefaultLimits, mux: http.NewServeMux(),
+		bcryptSlots: make(chan struct{}, 2)}
 	s.SetToken(token)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.Handle("GET /metrics", s.auth(promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry})))
@@ -185,29 +191,4 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 		}()
 		h.ServeHTTP(w, r)
 	})
-}
-
-// auth applies SPEC §8: the token is needed (cookie or Authorization:
-// Bearer) unless none is configured, which config validation allows only
-// on a loopback listen address.
-func (s *Server) auth(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		want := *s.token.Load()
-		if want == "" || tokenMatches(r, want) {
-			h.ServeHTTP(w, r)
-			return
-		}
-		w.Header().Set("WWW-Authenticate", `Bearer realm="herald"`)
-		http.Error(w, "herald: a token is needed (Authorization: Bearer or the herald_token cookie)", http.StatusUnauthorized)
-	})
-}
-
-func tokenMatches(r *http.Request, want string) bool {
-	got := ""
-	if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		got = strings.TrimPrefix(h, "Bearer ")
-	} else if c, err := r.Cookie(CookieName); err == nil {
-		got = c.Value
-	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }

@@ -1,0 +1,203 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/lists"
+	"github.com/herald-mail/herald/daemon/ops"
+	"github.com/herald-mail/herald/daemon/store"
+)
+
+// MaxImportBytes caps an uploaded list: a 100,000-contact file is about
+// 15 MB.
+const MaxImportBytes = 64 << 20
+
+// visibleLists is the set of lists a user limited to some accounts may
+// see: those their accounts' waves send to. nil means every list.
+func visibleLists(p *Principal, cfg *config.Config) map[string]bool {
+	if p.Accounts == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, w := range cfg.Waves {
+		if p.MaySee(w.Account) {
+			out[w.List] = true
+		}
+	}
+	return out
+}
+
+func mayList(vis map[string]bool, list string) bool { return vis == nil || vis[list] }
+
+// apiLists is `lists --json`.
+func (d *dash) apiLists(w http.ResponseWriter, r *http.Request) {
+	cfg := d.Config()
+	all, err := ops.Lists(r.Context(), cfg, d.Store)
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	vis := visibleLists(principal(r), cfg)
+	out := []store.ListCounts{}
+	for _, l := range all {
+		if mayList(vis, l.Name) {
+			out = append(out, l)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiImport is `lists import --json`: the CSV file as the body or as the
+// multipart field "file"; dry_run=1 reads and checks it all, writes
+// nothing, and reports what would change and every rejected row.
+func (d *dash) apiImport(w http.ResponseWriter, r *http.Request) {
+	cfg := d.Config()
+	name := r.PathValue("name")
+	counts, err := d.Store.Lists(r.Context())
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if err := ops.KnownList(cfg, counts, name); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if !mayList(visibleLists(principal(r), cfg), name) {
+		forbidden(w, "list "+name)
+		return
+	}
+	body, err := importBody(w, r)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	defer body.Close()
+	dry := r.URL.Query().Get("dry_run")
+	rep, err := lists.Import(r.Context(), d.Store, name, body, lists.Options{DryRun: dry == "1" || dry == "true"})
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		apiError(w, http.StatusRequestEntityTooLarge, "the file is larger than 64 MiB; import it with herald lists import")
+		return
+	case err != nil:
+		// lists.Import fails whole for an unusable header or an
+		// unreadable file; nothing was written.
+		apiError(w, http.StatusBadRequest, "import into "+name+": "+err.Error()+" (nothing was imported)")
+		return
+	}
+	d.log.Info("list imported", "list", name, "by", principal(r).Actor(), "dry_run", rep.DryRun,
+		"added", rep.Added, "updated", rep.Updated, "rejected", len(rep.Rejected))
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// importBody is the uploaded file: the multipart field "file", or the
+// request body itself.
+func importBody(w http.ResponseWriter, r *http.Request) (io.ReadCloser, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes)
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		return r.Body, nil
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, err
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, errors.New(`no field "file" in the form: send the CSV as the field "file", or as the body`)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if part.FormName() == "file" {
+			return part, nil
+		}
+		part.Close()
+	}
+}
+
+// apiContact is `contacts show --json`.
+func (d *dash) apiContact(w http.ResponseWriter, r *http.Request) {
+	j, _, err := ops.ShowContact(r.Context(), d.Store, r.PathValue("email"))
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if !mayContact(principal(r), d.Config(), j) {
+		forbidden(w, "contact "+j.Email)
+		return
+	}
+	writeJSON(w, http.StatusOK, j)
+}
+
+// mayContact: a user limited to some accounts sees the contacts of the
+// lists they may see.
+func mayContact(p *Principal, cfg *config.Config, c *ops.Contact) bool {
+	vis := visibleLists(p, cfg)
+	if vis == nil {
+		return true
+	}
+	for _, m := range c.Lists {
+		if vis[m.List] {
+			return true
+		}
+	}
+	return false
+}
+
+// apiOutbox is `sandbox outbox --json`; a user limited to some accounts
+// sees what those accounts sent.
+func (d *dash) apiOutbox(w http.ResponseWriter, r *http.Request) {
+	cfg := d.Config()
+	if !cfg.Sandbox.Enabled {
+		apiError(w, http.StatusNotFound, "the sandbox is off: there is no outbox (sandbox: true in the config)")
+		return
+	}
+	mine := senders(principal(r), cfg)
+	w.Header().Set("Content-Type", "application/json")
+	err := ops.WriteJSONArray(w, func(emit func(any) error) error {
+		return d.Store.Captured(r.Context(), false, func(m store.CapturedMessage) error {
+			if mine != nil && !mine[strings.ToLower(m.From)] {
+				return nil
+			}
+			return emit(m)
+		})
+	})
+	if err != nil {
+		d.log.Error("list outbox", "err", err)
+	}
+}
+
+// senders is the addresses of the accounts p may see; nil means all.
+func senders(p *Principal, cfg *config.Config) map[string]bool {
+	if p.Accounts == nil {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, a := range cfg.Accounts {
+		if p.MaySee(a.Name) {
+			out[strings.ToLower(a.Address)] = true
+			for _, al := range a.Aliases {
+				out[strings.ToLower(al)] = true
+			}
+		}
+	}
+	return out
+}
+
+// apiHealth is every component with its problem in words, for people
+// who are logged in (/healthz says only ok or failing, to anyone).
+func (d *dash) apiHealth(w http.ResponseWriter, r *http.Request) {
+	ok, all := d.health.Report()
+	code := http.StatusOK
+	if !ok {
+		code = http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, map[string]any{"ok": ok, "components": all})
+}

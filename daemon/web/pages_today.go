@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/ops"
+	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/waves"
+)
+
+func (s *Server) pageRoutes(page func(string, func(*dash, http.ResponseWriter, *http.Request))) {
+	page("GET /{$}", (*dash).todayPage)
+	page("GET /enquiries", (*dash).enquiriesPage)
+	page("GET /enquiries/{ref}", (*dash).enquiryPage)
+	page("GET /waves", (*dash).wavesPage)
+	page("GET /waves/{name}", (*dash).wavePage)
+	page("GET /waves/{name}/dry-run", (*dash).dryRunPage)
+	page("GET /lists", (*dash).listsPage)
+	page("GET /lists/{name}", (*dash).listPage)
+	page("GET /contacts/{email}", (*dash).contactPage)
+	page("GET /sandbox", (*dash).sandboxPage)
+}
+
+// healthLine is one component's health in a focal point's words.
+type healthLine struct {
+	What, Name string // label key, and the account or mailbox
+	OK         bool
+	Problem    string
+}
+
+// healthWords turns component names ("inbox habitat/INBOX", "acks
+// habitat", "scheduler") into label keys and subjects.
+func healthWords(c string) (string, string) {
+	for _, p := range []string{"inbox", "acks", "answered", "digest"} {
+		if rest, ok := strings.CutPrefix(c, p+" "); ok {
+			return "comp_" + p, rest
+		}
+	}
+	switch c {
+	case "scheduler", "web":
+		return "comp_" + c, ""
+	}
+	return "", c
+}
+
+type todayData struct {
+	Queue  []store.QueueCount
+	Oldest []*store.Enquiry
+	Open   int
+	Waves  []waves.Status
+	Health []healthLine
+	AllOK  bool
+}
+
+// todayPage is what needs a person now: the open queue by account and
+// category, the oldest open enquiries, the waves running or due today
+// and the health of every mailbox and server.
+func (d *dash) todayPage(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	ctx := r.Context()
+	var t todayData
+	var err error
+	if t.Queue, err = d.Store.QueueCounts(ctx, p.Accounts); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	q := store.EnquiryQuery{Statuses: []string{"open", "acknowledged"}, Accounts: p.Accounts, Limit: 10}
+	if t.Oldest, t.Open, err = d.Store.EnquiryPage(ctx, q); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if t.Waves, err = d.wavesToday(r, p); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	ok, all := d.health.Report()
+	t.AllOK = ok
+	for _, c := range all {
+		what, name := healthWords(c.Component)
+		t.Health = append(t.Health, healthLine{What: what, Name: name, OK: c.Healthy, Problem: c.Problem})
+	}
+	d.render(w, r, http.StatusOK, "today", d.view(r, "today", "today", t))
+}
+
+// wavesToday is the waves of p's accounts that are running, or whose
+// next run falls before the end of today in the config's time zone.
+func (d *dash) wavesToday(r *http.Request, p *Principal) ([]waves.Status, error) {
+	eng, cfg, err := d.engine(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	all, err := ops.Waves(r.Context(), cfg, eng, func(wv *config.Wave) bool { return p.MaySee(wv.Account) })
+	if err != nil {
+		return nil, err
+	}
+	loc := cfg.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	y, m, dd := time.Now().In(loc).Date()
+	end := time.Date(y, m, dd+1, 0, 0, 0, 0, loc)
+	var out []waves.Status
+	for _, s := range all {
+		if s.State == store.WaveRunning || s.Pending > 0 && s.State != store.WavePaused || (s.NextRun != nil && s.NextRun.Before(end)) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
