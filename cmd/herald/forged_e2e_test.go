@@ -1,7 +1,7 @@
 package main
 
 // Acceptance test of "forged mail changes nothing and learns nothing"
-// (SPEC §4 "Proof before a state change") against real servers: the real
+// (docs/BEHAVIOUR.md §6.1) against real servers: the real
 // binary sends an invitation wave to smtp-sink, then reads from a real
 // Dovecot INBOX genuine answers next to forged ones — an unsubscribe by
 // subject from a contact's address, a calendar Accept with the public

@@ -2,7 +2,7 @@ package main
 
 // Mail-loop test: two herald instances and a naive out-of-office responder
 // exchange real mail through an MTA written here, with real Dovecot
-// mailboxes. RFC 3834 §2 and SPEC §4 must keep every automatic exchange to
+// mailboxes. RFC 3834 §2 and docs/BEHAVIOUR.md §5 must keep every automatic exchange to
 // at most one message each way.
 
 import (
@@ -405,7 +405,7 @@ func TestNoMailLoop(t *testing.T) {
 	}
 	// Mail flowed: each enquiry was acknowledged once, and C answered the
 	// copy it got and A's acknowledgement. What C sent was automatic: no
-	// instance may answer it (SPEC §4 auto-reply: never acknowledged).
+	// instance may answer it (docs/BEHAVIOUR.md §4 step 2: never acknowledged).
 	for p, why := range map[string]string{"A→B": "A's ack of B's enquiry", "B→A": "B's ack of A's enquiry",
 		"A→C": "A's ack of C's enquiry", "C→B": "C's out-of-office on the copy of B's enquiry",
 		"C→A": "C's out-of-office on A's acknowledgement"} {

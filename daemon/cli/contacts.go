@@ -32,7 +32,7 @@ func init() {
 	})
 }
 
-// contactJSON is the SPEC §2 shape of `contacts show --json`.
+// contactJSON is the docs/BEHAVIOUR.md §2 shape of `contacts show --json`.
 type contactJSON struct {
 	Email        string               `json:"email"`
 	Name         string               `json:"name"`
@@ -50,7 +50,7 @@ type contactJSON struct {
 	Fields       map[string]string    `json:"fields"`
 	Events       []store.ContactEvent `json:"events"`
 	// Sent lists wave deliveries, Received the replies, answers and
-	// bounces read from the contact (SPEC §2).
+	// bounces read from the contact (docs/BEHAVIOUR.md §2).
 	Sent     []sentJSON     `json:"sent"`
 	Received []receivedJSON `json:"received"`
 }

@@ -29,7 +29,7 @@ func init() {
 	})
 }
 
-// enquiryJSON is the SPEC §2 shape of `enquiries --json`.
+// enquiryJSON is the docs/BEHAVIOUR.md §2 shape of `enquiries --json`.
 type enquiryJSON struct {
 	Ref            string          `json:"ref"`
 	Account        string          `json:"account"`

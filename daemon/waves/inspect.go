@@ -11,7 +11,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// Status is a wave as `waves` and `waves show` print it (SPEC §2 shape).
+// Status is a wave as `waves` and `waves show` print it (docs/BEHAVIOUR.md §2 shape).
 type Status struct {
 	Name      string     `json:"name"`
 	Account   string     `json:"account"`
