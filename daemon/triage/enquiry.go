@@ -36,12 +36,18 @@ func (r *recorder) enquiry() error {
 		return err
 	}
 	r.suppressed = suppressed
-	from := ""
+	from, fromName := m.FromAddress(), ""
 	if len(m.From) > 0 {
-		from = m.From[0].Name
+		fromName = m.From[0].Name
+	}
+	if from == "" {
+		// A message without From (RFC 5322 §3.6 requires one; web forms and
+		// scripts forget it) is still an enquiry someone must read. Its
+		// acknowledgement, if any, goes to the return path, like every one.
+		from = NoSender
 	}
 	eid, err := r.tx.AddEnquiry(store.Enquiry{
-		Ref: ref, Account: r.p.Account.Name, Mailbox: r.mb.Name, From: m.FromAddress(), FromName: from,
+		Ref: ref, Account: r.p.Account.Name, Mailbox: r.mb.Name, From: from, FromName: fromName,
 		Subject: m.Subject, Category: actions.Category, Language: r.x.lang, ReceivedAt: r.now, AckSuppressed: suppressed,
 	})
 	if err != nil {

@@ -289,3 +289,40 @@ func TestBouncesAutoRepliesAndUnreadable(t *testing.T) {
 		t.Errorf("acks = %d, want 0", n)
 	}
 }
+
+// TestNoSenderIsAnEnquiry: a message without From is an enquiry from
+// "(no sender)", acknowledged to its return path when it has one, and
+// never to a null return path (RFC 3834 §2) or to no address at all.
+func TestNoSenderIsAnEnquiry(t *testing.T) {
+	f := newFixture(t)
+	noFrom := func(returnPath, subject string) string {
+		return returnPath + "To: decorte@un.org\nSubject: " + subject + "\nMessage-ID: <" +
+			strings.ReplaceAll(subject, " ", ".") + "@form.example>\n\nHello, a question about the conference.\n"
+	}
+	f.deliver(
+		noFrom("Return-Path: <webform@cities.example>\n", "Form one"),
+		noFrom("Return-Path: <>\n", "Form two"),
+		noFrom("", "Form three"),
+	)
+	got := f.enquiries()
+	for subj, suppressed := range map[string]string{
+		"Form one": "", "Form two": "empty-return-path", "Form three": ReasonNoReturnAddress,
+	} {
+		e := got[subj]
+		if e == nil {
+			t.Errorf("%q: no enquiry", subj)
+			continue
+		}
+		if e.From != NoSender || e.AckSuppressed != suppressed {
+			t.Errorf("%q: from %q, ack suppressed %q; want %q, %q", subj, e.From, e.AckSuppressed, NoSender, suppressed)
+		}
+	}
+	acks := f.actions("ack")
+	if len(acks) != 1 {
+		t.Fatalf("acks queued = %d, want 1 (to the return path of Form one)", len(acks))
+	}
+	var job AckJob
+	if err := json.Unmarshal([]byte(acks[0].Arg), &job); err != nil || job.To != "webform@cities.example" {
+		t.Errorf("ack job = %+v, %v; want it to webform@cities.example", job, err)
+	}
+}

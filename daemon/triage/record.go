@@ -26,6 +26,10 @@ const (
 	autoReplyWindow       = time.Hour
 )
 
+// NoSender is the From shown for an enquiry whose message has no From
+// address.
+const NoSender = "(no sender)"
+
 // AckJob is what an "ack" action carries to the sender (respond.Acks):
 // everything needed to render and address the acknowledgement, fixed at
 // decision time.
