@@ -326,3 +326,32 @@ func TestNoSenderIsAnEnquiry(t *testing.T) {
 		t.Errorf("ack job = %+v, %v; want it to webform@cities.example", job, err)
 	}
 }
+
+// TestThreadInOrderSeen: a thread lists its messages in the order herald
+// saw them, not by their Date headers: here the first message's sender
+// has a clock a day ahead, so the follow-up's Date is earlier.
+func TestThreadInOrderSeen(t *testing.T) {
+	f := newFixture(t)
+	first := "Return-Path: <amina@dakar.example>\nFrom: amina@dakar.example\nTo: decorte@un.org\nSubject: Visa letter\n" +
+		"Message-ID: <first@dakar.example>\nDate: Tue, 3 Oct 2017 10:00:00 +0000\n\nA question.\n"
+	later := "Return-Path: <amina@dakar.example>\nFrom: amina@dakar.example\nTo: decorte@un.org\nSubject: Re: Visa letter\n" +
+		"Message-ID: <later@dakar.example>\nIn-Reply-To: <first@dakar.example>\nDate: Mon, 2 Oct 2017 11:00:00 +0000\n\nAnd another.\n"
+	f.deliver(first)
+	f.clock = f.clock.Add(time.Hour)
+	f.deliver(later)
+	e := f.enquiries()["Visa letter"]
+	if e == nil {
+		t.Fatal("no enquiry")
+	}
+	thread, err := f.st.Thread(context.Background(), e.ID)
+	if err != nil {
+		t.Fatalf("Thread() = %v", err)
+	}
+	var ids []string
+	for _, m := range thread {
+		ids = append(ids, m.MessageID)
+	}
+	if strings.Join(ids, " ") != "first@dakar.example later@dakar.example" {
+		t.Errorf("thread = %v, want the order herald saw them: first, later", ids)
+	}
+}
