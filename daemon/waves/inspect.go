@@ -98,6 +98,16 @@ func (e *Engine) dryRun(ctx context.Context, w *config.Wave, render bool, each f
 	if render && acct == nil {
 		return 0, 0, 0, fmt.Errorf("wave %s: no account %s", w.Name, w.Account)
 	}
+	if render {
+		// A dry run before sending says what a run would pause for; the
+		// counts of `waves show` (no render) stay zero instead.
+		if missing, err := e.missingList(ctx, w); missing != "" || err != nil {
+			if err == nil {
+				err = fmt.Errorf("wave %s: %w: %s", w.Name, ErrNoList, missing)
+			}
+			return 0, 0, 0, err
+		}
+	}
 	for {
 		cands, err := e.Store.Candidates(ctx, w.List, w.Name, w.After, after, planChunk)
 		if err != nil {
