@@ -65,6 +65,7 @@ func fgPlain(id, from, returnPath, subject, body string, head ...string) rpMail 
 }
 
 func TestForgedMailThroughDovecot(t *testing.T) {
+	t.Parallel()
 	const user, pass = "decorte@un.org", "Habitat2017"
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})

@@ -607,6 +607,7 @@ func replaceHeader(m *ibxMsg, name, value string) {
 // ---- the test ----
 
 func TestInboxExactlyOnceDovecot(t *testing.T) {
+	t.Parallel()
 	const user, pass = "decorte@un.org", "Habitat2017"
 	start := time.Now()
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})

@@ -741,6 +741,7 @@ type rpWant struct {
 // ---- the test ----
 
 func TestRepliesCloseTheLoop(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	const user, pass = "decorte@un.org", "Habitat2017"
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})

@@ -17,6 +17,7 @@ import (
 )
 
 func TestWaveCrashResume(t *testing.T) {
+	t.Parallel()
 	const (
 		contacts    = 3000
 		connections = 4

@@ -405,6 +405,7 @@ func checkICS(ics []byte, attendee string) error {
 // invitation each through four sessions, each in the contact's language
 // with the invitation attached.
 func TestWaveToSMTPSink(t *testing.T) {
+	t.Parallel()
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
 	dir := t.TempDir()
 	cfg := writeWaveConfig(t, dir, waveConfig{SMTPPort: sink.Port, IMAPPort: closedPort(t), Connections: 4, Rate: "500/s",
@@ -621,6 +622,7 @@ const heraldTS = "2006-01-02T15:04:05.000000000Z07:00"
 // `waves show`, and `waves retry` then `waves send` delivers them once the
 // server accepts them. Every contact ends with exactly one message.
 func TestWaveRetriesAndFailures(t *testing.T) {
+	t.Parallel()
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
 	relay := startFaultyRelay(t, sink.Addr)
 	dir := t.TempDir()
