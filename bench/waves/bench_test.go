@@ -156,7 +156,7 @@ var (
 	benchFamily = []string{"Okello", "Lefèvre", "Muñoz", "Diallo", "Smith", "Côté", "Peña", "Mensah", "Moreau", "Ibáñez"}
 )
 
-// writeCSV writes n distinct contacts with every SPEC §6 column and one
+// writeCSV writes n distinct contacts with every docs/BEHAVIOUR.md §9 column and one
 // custom field, as an organiser's export would.
 func writeCSV(t *testing.T, path string, n int) {
 	t.Helper()

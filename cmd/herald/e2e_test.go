@@ -228,6 +228,7 @@ func folderSubjects(t *testing.T, addr, user, folder string) []string {
 
 // TestSandboxTour is the README's five-minute tour, run for real.
 func TestSandboxTour(t *testing.T) {
+	t.Parallel()
 	cfg := sandboxConfig(t)
 	d := startDaemon(t, cfg)
 	waitHealthy(t, d.addrs["dashboard"])
@@ -282,6 +283,7 @@ func TestSandboxTour(t *testing.T) {
 // TestReloadKeepsOldConfigOnError sends SIGHUP with a broken config: the
 // daemon reports it, keeps running, and still stops cleanly on SIGINT.
 func TestReloadKeepsOldConfigOnError(t *testing.T) {
+	t.Parallel()
 	cfg := sandboxConfig(t)
 	d := startDaemon(t, cfg)
 	good, _ := os.ReadFile(cfg)
@@ -310,6 +312,7 @@ func TestReloadKeepsOldConfigOnError(t *testing.T) {
 }
 
 func TestShippedConfigChecks(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := herald(t, "--config", "../../config.yaml", "check")
 	if code != 0 {
 		t.Fatalf("check on the shipped config.yaml: exit %d\n%s%s", code, out, errOut)
@@ -318,6 +321,7 @@ func TestShippedConfigChecks(t *testing.T) {
 
 // TestCheckReportsEveryMistake: ten mistakes, ten located errors, exit 2.
 func TestCheckReportsEveryMistake(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "templates"), 0o755)
 	os.WriteFile(filepath.Join(dir, "templates", "ack.en.txt"), []byte("Subject: x\n\nbody\n"), 0o644)
@@ -357,6 +361,7 @@ waves:
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
+	t.Parallel()
 	for _, c := range [][]string{{"run"}, {"check"}, {"version"}, {"sandbox", "inject"}, {"sandbox", "outbox"},
 		{"enquiries"}, {"enquiries", "show"}, {"enquiries", "close"}} {
 		out, errOut, code := herald(t, append(c, "--help")...)
@@ -381,6 +386,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 // an enquiry written in French is filed by the visa rule, gets one
 // acknowledgement in French with its reference, and shows in the queue.
 func TestSandboxEnquiryAcknowledged(t *testing.T) {
+	t.Parallel()
 	cfg := sandboxConfig(t)
 	raw, _ := os.ReadFile(cfg)
 	os.WriteFile(cfg, append(raw, []byte(`triage:

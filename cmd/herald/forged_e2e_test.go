@@ -1,7 +1,7 @@
 package main
 
 // Acceptance test of "forged mail changes nothing and learns nothing"
-// (SPEC §4 "Proof before a state change") against real servers: the real
+// (docs/BEHAVIOUR.md §6.1) against real servers: the real
 // binary sends an invitation wave to smtp-sink, then reads from a real
 // Dovecot INBOX genuine answers next to forged ones — an unsubscribe by
 // subject from a contact's address, a calendar Accept with the public
@@ -65,6 +65,7 @@ func fgPlain(id, from, returnPath, subject, body string, head ...string) rpMail 
 }
 
 func TestForgedMailThroughDovecot(t *testing.T) {
+	t.Parallel()
 	const user, pass = "decorte@un.org", "Habitat2017"
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})

@@ -98,6 +98,7 @@ func vmHWM(t *testing.T, pid int) int64 {
 }
 
 func TestHostileMessagesDovecot(t *testing.T) {
+	t.Parallel()
 	const pass = "Habitat2017"
 	big := hostileMB(t) << 20
 	dv := realserver.StartDovecot(t, map[string]string{hostileAccount: pass})

@@ -4,7 +4,8 @@ package main
 // watches a real Dovecot INBOX and sends its acknowledgements to Postfix's
 // smtp-sink, is SIGKILLed half-way and has its IMAP connection cut in the
 // middle of a FETCH, and must still file every message exactly once and
-// acknowledge every enquiry the policy allows exactly once (SPEC §4).
+// acknowledge every enquiry the policy allows exactly once
+// (docs/BEHAVIOUR.md §3.2 and §5).
 
 import (
 	"bufio"
@@ -138,7 +139,7 @@ func writeLiveConfig(t *testing.T, dir, accounts, triageYAML string) string {
 	return writeConfig(t, dir, configHead(dir, testconfig.RepoTemplates(), false)+"accounts:\n"+accounts+"\ntriage:\n"+triageYAML+"\n", true)
 }
 
-// liveEnquiry is one element of `herald enquiries --json` (SPEC §2).
+// liveEnquiry is one element of `herald enquiries --json` (docs/BEHAVIOUR.md §2).
 type liveEnquiry struct {
 	Ref            string     `json:"ref"`
 	Account        string     `json:"account"`
@@ -370,7 +371,7 @@ func (p *cutProxy) down(client, server net.Conn, limit int64) {
 
 // ---- the 200 messages ----
 
-// ibxKind is what a test message is, and so what SPEC §4 says happens to it.
+// ibxKind is what a test message is, and so what docs/BEHAVIOUR.md §4 says happens to it.
 type ibxKind string
 
 const (
@@ -388,8 +389,8 @@ const (
 	ibxGarbage ibxKind = "unparseable"
 )
 
-// ibxPolicy is SPEC §4 for each kind: whether it becomes an enquiry, is
-// acknowledged, and why not.
+// ibxPolicy is docs/BEHAVIOUR.md §4 (table) and §5 for each kind:
+// whether it becomes an enquiry, is acknowledged, and why not.
 var ibxPolicy = map[ibxKind]struct {
 	enquiry, ack bool
 	reason       string
@@ -606,6 +607,7 @@ func replaceHeader(m *ibxMsg, name, value string) {
 // ---- the test ----
 
 func TestInboxExactlyOnceDovecot(t *testing.T) {
+	t.Parallel()
 	const user, pass = "decorte@un.org", "Habitat2017"
 	start := time.Now()
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})
@@ -613,7 +615,7 @@ func TestInboxExactlyOnceDovecot(t *testing.T) {
 	proxy := startCutProxy(t, dv.Addr)
 	admin := dvLogin(t, dv.Addr, user, pass)
 
-	// SPEC §3 sent_folder: this Dovecot has no Sent folder; herald must
+	// docs/CONFIG.md §5.2 sent_folder: this Dovecot has no Sent folder; herald must
 	// create it on its first APPEND.
 	const sent = testconfig.SentFolder
 	if boxes, err := dvMailboxes(admin); err != nil {
@@ -763,7 +765,7 @@ func ibxWait(t *testing.T, d time.Duration, what string, cond func() (bool, stri
 }
 
 // ibxCheckFolders: every message copy is in exactly one folder, the one
-// SPEC §4 names for it; copies with one Message-ID share a folder; nothing
+// docs/BEHAVIOUR.md §4 names for it; copies with one Message-ID share a folder; nothing
 // was deleted or left in INBOX.
 func ibxCheckFolders(t *testing.T, c *imapclient.Client, msgs []*ibxMsg, sent string) {
 	t.Helper()
@@ -817,7 +819,7 @@ func ibxCheckFolders(t *testing.T, c *imapclient.Client, msgs []*ibxMsg, sent st
 	}
 }
 
-// ibxCheckSent: the sent folder (SPEC §3 sent_folder) holds a copy of
+// ibxCheckSent: the sent folder (docs/CONFIG.md §5.2 sent_folder) holds a copy of
 // each acknowledgement at most once, and of every one sent after the
 // restart; a copy of one sent before the SIGKILL may be missing, since the
 // copies of a send round are APPENDed after the whole round.
@@ -862,7 +864,7 @@ func ibxCheckSent(t *testing.T, c *imapclient.Client, sent string, acks []realse
 		case n > 2:
 			t.Errorf("ack %s is in %s %d times", id, sent, n)
 		case n == 0:
-			t.Errorf("ack %s has no copy in %s (SPEC §3: a copy of every acknowledgement)", id, sent)
+			t.Errorf("ack %s has no copy in %s (docs/CONFIG.md §5.2: a copy of every acknowledgement)", id, sent)
 		}
 	}
 	for id := range copies {
@@ -941,7 +943,7 @@ func ibxCheckAcks(t *testing.T, msgs []*ibxMsg, dumps []realserver.DumpedMessage
 		got := byOrig[m.ID]
 		if !ibxPolicy[m.Kind].ack {
 			if len(got) > 0 {
-				t.Errorf("message %d (%s) from %s was acknowledged %d times; SPEC §4 forbids it", m.Seq, m.Kind, m.From, len(got))
+				t.Errorf("message %d (%s) from %s was acknowledged %d times; docs/BEHAVIOUR.md §5 forbids it", m.Seq, m.Kind, m.From, len(got))
 			}
 			continue
 		}
@@ -952,7 +954,7 @@ func ibxCheckAcks(t *testing.T, msgs []*ibxMsg, dumps []realserver.DumpedMessage
 		a := got[0]
 		refs[m.ID] = a
 		if len(got) > 1 {
-			// SPEC §4 allows a repeat only for the message in flight at the
+			// docs/BEHAVIOUR.md §3.2 allows a repeat only for the message in flight at the
 			// crash: sent, but not yet recorded, when herald was killed.
 			repeated++
 			inFlight := len(got) == 2 && got[0].id == got[1].id && !got[0].at.After(killedAt) && got[1].at.After(killedAt)
@@ -1006,7 +1008,7 @@ func ibxText(raw []byte) string {
 var ibxGreeting = map[string]string{"en": "Dear sender", "fr": "Madame, Monsieur", "es": "Estimada señora"}
 
 // ibxCheckQueue cross-checks `herald enquiries --json`: one enquiry per
-// message that SPEC §4 makes one, acknowledged exactly when the policy
+// message that docs/BEHAVIOUR.md §4 makes one, acknowledged exactly when the policy
 // allows, with the reference its acknowledgement carries, or the reason
 // it was not acknowledged.
 func ibxCheckQueue(t *testing.T, msgs []*ibxMsg, qs []liveEnquiry, acks map[string]*ibxAck) {
@@ -1033,7 +1035,7 @@ func ibxCheckQueue(t *testing.T, msgs []*ibxMsg, qs []liveEnquiry, acks map[stri
 		}
 		if !p.enquiry {
 			if ok && m.Kind != ibxDup {
-				t.Errorf("message %d (%s) became enquiry %s; SPEC §4 files it without one", m.Seq, m.Kind, q.Ref)
+				t.Errorf("message %d (%s) became enquiry %s; docs/BEHAVIOUR.md §4 files it without one", m.Seq, m.Kind, q.Ref)
 			}
 			continue
 		}
@@ -1074,8 +1076,8 @@ func ibxCheckQueue(t *testing.T, msgs []*ibxMsg, qs []liveEnquiry, acks map[stri
 	t.Logf("language detected as written for %d of the acknowledged enquiries", langOK)
 }
 
-// ibxCheckKeywords: every enquiry's first message is \Flagged (SPEC §4
-// "filed and flagged").
+// ibxCheckKeywords: every enquiry's first message is \Flagged (docs/BEHAVIOUR.md
+// §4 step 6).
 func ibxCheckKeywords(t *testing.T, c *imapclient.Client, msgs []*ibxMsg, qs []liveEnquiry) {
 	t.Helper()
 	stored, _, err := dvReadAll(c)

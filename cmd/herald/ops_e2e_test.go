@@ -5,10 +5,13 @@ package main
 // tests run the real binary against Dovecot and a slow SMTP server.
 
 import (
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +38,7 @@ import (
 // the delayed answer to it, out of order (RFC 2920 §3.1 forbids it), and
 // a pipelining client then reads every answer one step off.
 func TestStopAndReloadMidWaveSendNothingTwice(t *testing.T) {
+	t.Parallel()
 	const contacts, connections = 48, 4
 	dv := realserver.StartDovecot(t, map[string]string{"decorte@un.org": "Habitat2017"})
 	srv := startSlowSMTP(t, time.Second)
@@ -63,7 +67,19 @@ func TestStopAndReloadMidWaveSendNothingTwice(t *testing.T) {
 	writeWaveConfig(t, dir, wc)
 	run1.cmd.Process.Signal(syscall.SIGHUP)
 	waitUntil(t, 10*time.Second, "the reload", func() bool { return strings.Contains(run1.stderr.String(), "reloaded") })
-	time.Sleep(time.Second) // a reconnect would show by now
+	// A mail dropped into the Maildir after the reload is read by
+	// whichever session watches the INBOX now: a watcher the reload had
+	// replaced would have logged in again before it could see it. So once
+	// herald has recorded it, the login count says whether the session
+	// survived; no wait for a reconnect that might come late.
+	dropInMaildir(t, dv, "decorte@un.org", "From: ooo@city.example\r\nTo: decorte@un.org\r\n"+
+		"Subject: Automatic reply: away\r\nAuto-Submitted: auto-replied\r\nMessage-ID: <after-reload@city.example>\r\n\r\nAway.\r\n")
+	db := openHeraldDB(t, cfg)
+	waitUntil(t, 20*time.Second, "mail after the reload recorded", func() bool {
+		var n int
+		db.QueryRow(`SELECT count(*) FROM messages WHERE message_id = 'after-reload@city.example'`).Scan(&n)
+		return n == 1
+	})
 	if n := logins(); n != before {
 		t.Errorf("Dovecot logins went from %d to %d over a reload that left the account unchanged; want no new session", before, n)
 	}
@@ -215,6 +231,33 @@ func stopMidWave(t *testing.T, h *liveHerald, cfg string) {
 	}
 }
 
+// dropInMaildir delivers raw into account's INBOX as a local delivery
+// agent would (tmp/, then a rename into new/), with no IMAP login of its
+// own. As root, the file goes to the user Dovecot reads mail as.
+func dropInMaildir(t *testing.T, dv *realserver.Dovecot, account, raw string) {
+	t.Helper()
+	dir := dv.Maildir(account)
+	name := fmt.Sprintf("%d.M%dP%d.e2e", time.Now().Unix(), time.Now().Nanosecond(), os.Getpid())
+	tmp := filepath.Join(dir, "tmp", name)
+	if err := os.WriteFile(tmp, []byte(raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("dovecot")
+		if err != nil {
+			t.Fatal(err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(tmp, uid, gid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Rename(tmp, filepath.Join(dir, "new", name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // waitUntil polls cond every 50 ms until it holds, or fails the test.
 func waitUntil(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	t.Helper()
@@ -241,6 +284,7 @@ func readFile(t *testing.T, path string) string {
 // the first daemon's sandbox still takes `sandbox inject`, and the CLI
 // works alongside it.
 func TestSecondDaemonRefused(t *testing.T) {
+	t.Parallel()
 	cfg := sandboxConfig(t)
 	d := startDaemon(t, cfg)
 	_, errOut, code := herald(t, "--config", cfg, "run")
@@ -268,6 +312,7 @@ func TestSecondDaemonRefused(t *testing.T) {
 // drops the token is refused (a reload does not rebind), and the token is
 // still required.
 func TestReloadKeepsTokenOnPublicAddress(t *testing.T) {
+	t.Parallel()
 	cfg := sandboxConfig(t)
 	loopback := `http: {listen: "127.0.0.1:0"}`
 	orig := readFile(t, cfg)

@@ -5,7 +5,7 @@ package main
 // from a real Dovecot INBOX — text replies as Outlook, Gmail, Thunderbird
 // and Apple Mail lay them out, calendar buttons from Outlook and Google,
 // unsubscribes, Postfix DSNs, an out-of-office — and the next waves must go
-// exactly to whom those answers say (SPEC §4 steps 1–4, §5 audiences).
+// exactly to whom those answers say (docs/BEHAVIOUR.md §4, §6 and §8.2 audiences).
 
 import (
 	"bytes"
@@ -541,7 +541,8 @@ func (g *rpGen) tokenUnsubscribe(from string, inv rpInvite) rpMail {
 }
 
 // outOfOffice is an Exchange automatic reply to the invitation. Its text
-// says "I will attend to your message", which must not count (SPEC §4 step 2).
+// says "I will attend to your message", which must not count
+// (docs/BEHAVIOUR.md §4 step 2).
 func (g *rpGen) outOfOffice(c waveContact, inv rpInvite) rpMail {
 	n, at := g.next()
 	m := rpMail{id: fmt.Sprintf("AM5PR07%sMB%04d@AM5PR07%[1]s.eurprd07.prod.outlook.com", g.hex(8, "oo"), n)}
@@ -622,7 +623,7 @@ Received: from herald.un.org (herald.un.org [10.0.0.5])
 // ---- what each contact does, and what herald must make of it ----
 
 // rpCase is one contact's answer: the messages it sends (in order) and
-// the outcome SPEC §4 prescribes.
+// the outcome docs/BEHAVIOUR.md §4 and §6 prescribe.
 type rpCase struct {
 	lang, what string
 	mails      func(g *rpGen, c waveContact, inv rpInvite) []rpMail
@@ -694,7 +695,7 @@ var rpCases = []rpCase{
 			return []rpMail{g.googleCalendar(c, inv, "DECLINED", "Désolé, je serai en mission cette semaine-là")}
 		}},
 	// The confirmation goes to the contact's stored address, not to the
-	// sender of the mailto (SPEC §4 "Proof before a state change").
+	// sender of the mailto (docs/BEHAVIOUR.md §6.1).
 	{lang: "fr", what: "List-Unsubscribe mailto from another address", status: "unsubscribed", confirms: []string{"unsubscribed"},
 		mails: func(g *rpGen, c waveContact, inv rpInvite) []rpMail {
 			return []rpMail{g.tokenUnsubscribe("secretariat.maire@gmail.example", inv)}
@@ -740,6 +741,7 @@ type rpWant struct {
 // ---- the test ----
 
 func TestRepliesCloseTheLoop(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	const user, pass = "decorte@un.org", "Habitat2017"
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})
@@ -942,7 +944,7 @@ func rpCheckFolders(t *testing.T, c *imapclient.Client, wants []*rpWant, total i
 	}
 }
 
-// rpWantFolder is where SPEC §4 and the README file a case's messages.
+// rpWantFolder is where docs/BEHAVIOUR.md §4 and the README file a case's messages.
 func rpWantFolder(cs *rpCase) string {
 	switch {
 	case cs.status == "bounced" || strings.HasPrefix(cs.what, "Postfix"):
@@ -1028,7 +1030,7 @@ func rpCheckConfirmations(t *testing.T, wants []*rpWant, sent []realserver.Dumpe
 	}
 }
 
-// rpContact is `herald contacts show EMAIL --json` (SPEC §2).
+// rpContact is `herald contacts show EMAIL --json` (docs/BEHAVIOUR.md §2).
 type rpContact struct {
 	Email    string `json:"email"`
 	Status   string `json:"status"`
@@ -1072,7 +1074,7 @@ func rpCheckContacts(t *testing.T, cfg string, wants []*rpWant) {
 		for _, r := range c.Received {
 			kinds[r.MessageID] = r.Kind
 		}
-		// Every message from a contact is in their history (SPEC §2):
+		// Every message from a contact is in their history (docs/BEHAVIOUR.md §2):
 		// unclear answers as rsvp-unclear enquiries, out-of-office replies
 		// as auto-replies.
 		want := map[string]string{triage.FolderRSVP: triage.KindRSVP, triage.FolderUnsubscribe: triage.KindUnsubscribe,

@@ -17,6 +17,7 @@ import (
 // fixed template, without SIGHUP and without reconnecting its IMAP
 // watchers.
 func TestFixedTemplateUsedByRetryWithoutSIGHUP(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tdir := filepath.Join(dir, "templates")
 	if err := os.CopyFS(tdir, os.DirFS(testconfig.RepoTemplates())); err != nil {

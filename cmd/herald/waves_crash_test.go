@@ -1,6 +1,6 @@
 package main
 
-// Crash test of the waves outbox (SPEC §5): the real daemon is SIGKILLed
+// Crash test of the waves outbox (docs/BEHAVIOUR.md §8.3): the real daemon is SIGKILLed
 // in the middle of a wave and restarted on the same database. No contact
 // may be missed, and the only duplicates allowed are the messages in
 // flight at the kill — at most one per SMTP connection — each reported as
@@ -17,6 +17,7 @@ import (
 )
 
 func TestWaveCrashResume(t *testing.T) {
+	t.Parallel()
 	const (
 		contacts    = 3000
 		connections = 4
@@ -27,7 +28,7 @@ func TestWaveCrashResume(t *testing.T) {
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
 	dir := t.TempDir()
 	// A one-shot wave whose time has passed runs when the daemon starts
-	// (SPEC §5).
+	// (docs/BEHAVIOUR.md §8.1).
 	cfg := writeWaveConfig(t, dir, waveConfig{SMTPPort: sink.Port, IMAPPort: dv.Port, Connections: connections, Rate: "600/s",
 		Waves: `  - name: invitation
     account: habitat

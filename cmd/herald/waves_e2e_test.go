@@ -2,7 +2,8 @@ package main
 
 // Acceptance tests of the waves issue against Postfix's smtp-sink: a list
 // imported with `herald lists import`, a one-shot wave run with `herald
-// waves send`, and every message checked in the sink's dump (SPEC §5, §6).
+// waves send`, and every message checked in the sink's dump
+// (docs/BEHAVIOUR.md §8 and §9).
 
 import (
 	"bytes"
@@ -67,7 +68,7 @@ func waveContacts(n int) []waveContact {
 	return cs
 }
 
-// writeContactsCSV writes cs as an import file (SPEC §6 columns).
+// writeContactsCSV writes cs as an import file (docs/BEHAVIOUR.md §9 columns).
 func writeContactsCSV(t *testing.T, path string, cs []waveContact) {
 	t.Helper()
 	var b bytes.Buffer
@@ -144,7 +145,7 @@ func importContacts(t *testing.T, cfg string, cs []waveContact) {
 	}
 }
 
-// waveStatus is `waves --json` / `waves show --json` (SPEC §2), with
+// waveStatus is `waves --json` / `waves show --json` (docs/BEHAVIOUR.md §2), with
 // show's last_errors.
 type waveStatus struct {
 	Name       string `json:"name"`
@@ -224,7 +225,7 @@ func perRecipient(t *testing.T, msgs []realserver.DumpedMessage) map[string][]re
 	by := map[string][]realserver.DumpedMessage{}
 	for _, m := range msgs {
 		if len(m.To) != 1 {
-			t.Errorf("%s: %d envelope recipients %v, want 1 (SPEC §5: one recipient per message)", m.File, len(m.To), m.To)
+			t.Errorf("%s: %d envelope recipients %v, want 1 (docs/BEHAVIOUR.md §8.5: one recipient per message)", m.File, len(m.To), m.To)
 			continue
 		}
 		by[strings.ToLower(m.To[0])] = append(by[strings.ToLower(m.To[0])], m)
@@ -232,21 +233,21 @@ func perRecipient(t *testing.T, msgs []realserver.DumpedMessage) map[string][]re
 	return by
 }
 
-// eventDates is {{date .Event.Start}} in each language (SPEC §7: dates in
+// eventDates is {{date .Event.Start}} in each language (docs/BEHAVIOUR.md §10: dates in
 // the contact's language).
 var eventDates = map[string]string{"en": "16 November 2017", "fr": "16 novembre 2017", "es": "16 de noviembre de 2017"}
 
 // shippedSubjects reads the Subject line of the shipped
 // templates/NAME.LANG.txt for en, fr and es and fills in the two actions
 // the invitation uses; a language without its own file expects English
-// (SPEC §7 fallback).
+// (docs/BEHAVIOUR.md §10 fallback).
 func shippedSubjects(t *testing.T, name, event string) map[string]string {
 	t.Helper()
 	subjects := map[string]string{}
 	for _, lang := range waveLangs {
 		raw, err := os.ReadFile(filepath.Join("../../templates", name+"."+lang+".txt"))
 		if err != nil {
-			t.Errorf("SPEC §7 ships %s in en, fr and es: %v", name, err)
+			t.Errorf("docs/BEHAVIOUR.md §10 ships %s in en, fr and es: %v", name, err)
 			continue
 		}
 		line, _, _ := strings.Cut(string(raw), "\n")
@@ -312,12 +313,12 @@ func leaves(h textproto.MIMEHeader, body io.Reader) ([]mimePart, error) {
 }
 
 // unsubscribeRE is herald's List-Unsubscribe without http.public_url:
-// the mailto form alone, its subject carrying the signed token (SPEC §5).
+// the mailto form alone, its subject carrying the signed token (docs/BEHAVIOUR.md §8.5).
 var unsubscribeRE = regexp.MustCompile(`^<mailto:decorte@un\.org\?subject=unsubscribe%20[A-Za-z0-9_-]{16,}>$`)
 
 // checkInvitation checks one dumped invitation against its contact:
 // envelope and header recipients, language, subject, List-Unsubscribe,
-// text part and the iTIP invitation (SPEC §5).
+// text part and the iTIP invitation (docs/BEHAVIOUR.md §8.5).
 func checkInvitation(m realserver.DumpedMessage, c waveContact, subjects map[string]string) error {
 	msg, err := m.Message()
 	if err != nil {
@@ -404,6 +405,7 @@ func checkICS(ics []byte, attendee string) error {
 // invitation each through four sessions, each in the contact's language
 // with the invitation attached.
 func TestWaveToSMTPSink(t *testing.T) {
+	t.Parallel()
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
 	dir := t.TempDir()
 	cfg := writeWaveConfig(t, dir, waveConfig{SMTPPort: sink.Port, IMAPPort: closedPort(t), Connections: 4, Rate: "500/s",
@@ -620,6 +622,7 @@ const heraldTS = "2006-01-02T15:04:05.000000000Z07:00"
 // `waves show`, and `waves retry` then `waves send` delivers them once the
 // server accepts them. Every contact ends with exactly one message.
 func TestWaveRetriesAndFailures(t *testing.T) {
+	t.Parallel()
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
 	relay := startFaultyRelay(t, sink.Addr)
 	dir := t.TempDir()
@@ -664,7 +667,7 @@ func TestWaveRetriesAndFailures(t *testing.T) {
 	}
 	checkSinkOnce(t, sink, contacts, func(email string) bool { return !soft[email] && !hard[email] })
 
-	// The 4xx wait for their retry: 30 s after the first try (SPEC §5).
+	// The 4xx wait for their retry: 30 s after the first try (docs/BEHAVIOUR.md §8.6).
 	db := openHeraldDB(t, cfg)
 	rows, err := db.Query(`SELECT email, tries, next_at, reason FROM deliveries WHERE wave = 'invitation' AND state = 'retry'`)
 	if err != nil {

@@ -168,7 +168,7 @@ func (p *plan) closeNewPools(running map[string]*pool) {
 }
 
 // syncLists imports each `lists[].file` whose content changed since its
-// last import (SPEC §3 "imported at start and on reload"). A bad file is
+// last import (docs/CONFIG.md §7, "imported at start and on reload"). A bad file is
 // reported and skipped: the daemon runs on with what the database holds.
 func (d *Daemon) syncLists(ctx context.Context, cfg *config.Config) {
 	log := d.log.With("component", "lists")

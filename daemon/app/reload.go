@@ -77,7 +77,7 @@ func (d *Daemon) loadForReload() (*config.Config, error) {
 	return cfg, nil
 }
 
-// checkToken applies the token rule (SPEC §8: off loopback, a token) to
+// checkToken applies the token rule (docs/BEHAVIOUR.md §11: off loopback, a token) to
 // the address the dashboard is bound to, not to the new http.listen: a
 // reload does not rebind, so a config moving to 127.0.0.1 without a token
 // must not switch authentication off on a public address still bound.

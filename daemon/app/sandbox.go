@@ -9,7 +9,7 @@ import (
 )
 
 // PointAtSandbox rewrites every account's IMAP and SMTP settings so the
-// daemon talks to the embedded sandbox servers instead (SPEC §9): plain
+// daemon talks to the embedded sandbox servers instead (docs/BEHAVIOUR.md §12): plain
 // connections on loopback, login = the account address, password
 // "sandbox". Whatever the config says about real servers is ignored.
 func PointAtSandbox(cfg *config.Config, imapAddr, smtpAddr string) {

@@ -13,8 +13,8 @@ import (
 
 // oneClick is the web server's Unsubscriber: the token names a contact,
 // the account whose wave sent the message and its list; the contact
-// leaves every list of that account (SPEC §4 step 3: "every list of that
-// account"), and no other account's.
+// leaves every list of that account (docs/BEHAVIOUR.md §6.2: "every list that
+// this account's waves send to"), and no other account's.
 type oneClick struct{ d *Daemon }
 
 func (o oneClick) contact(ctx context.Context, token string) (*store.Contact, compose.UnsubscribeTarget, error) {

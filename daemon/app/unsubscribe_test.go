@@ -16,7 +16,7 @@ import (
 
 // Two accounts share a contact: habitat's waves send to mayors and
 // shared, iom's to press and shared. A one-click link in habitat's mail
-// to shared leaves habitat's lists, never iom's (SPEC §4 step 3), though
+// to shared leaves habitat's lists, never iom's (docs/BEHAVIOUR.md §6.2), though
 // iom sends to that list too.
 func TestOneClickLeavesOnlyItsAccountsLists(t *testing.T) {
 	ctx := context.Background()

@@ -1,8 +1,8 @@
 // Package classify recognises, from a parsed message alone, the kinds of
 // incoming mail herald must not treat as enquiries — bounces, delay warnings,
-// read receipts, abuse reports and auto-replies (SPEC §4, steps 1 and 2) —
+// read receipts, abuse reports and auto-replies (docs/BEHAVIOUR.md §4, steps 1 and 2) —
 // and decides from the header whether an acknowledgement must be suppressed
-// (SPEC §4, acknowledgement policy). Nothing here needs the database or the
+// (docs/BEHAVIOUR.md §5, acknowledgement policy). Nothing here needs the database or the
 // network: rate limits and "replies to our mail" are the caller's business.
 package classify
 
@@ -96,7 +96,7 @@ func (r Result) Failed() []Recipient {
 }
 
 // Classify recognises bounces and other reports first, then auto-replies,
-// in the order of SPEC §4. Everything else is Other.
+// in the order of docs/BEHAVIOUR.md §4. Everything else is Other.
 func Classify(m *message.Message) Result {
 	if r, ok := classifyReport(m); ok {
 		return r

@@ -9,7 +9,8 @@ import (
 	"github.com/herald-mail/herald/daemon/message"
 )
 
-// policy is the sandbox account of SPEC §3: decorte@un.org with alias gccm@un.org.
+// policy is the sandbox account of docs/CONFIG.md §5: decorte@un.org
+// with alias gccm@un.org.
 var policy = Policy{
 	OwnAddresses: []string{"decorte@un.org", "GCCM@un.org"},
 	LoopHeader:   "X-Herald-Loop",
@@ -34,7 +35,7 @@ type want struct {
 }
 
 var cases = map[string]want{
-	// Auto-replies (SPEC §4 step 2).
+	// Auto-replies (docs/BEHAVIOUR.md §4 step 2).
 	"oof-exchange-m365.eml":     {kind: AutoReply, reason: "auto-submitted", suppress: ReasonAutoSubmitted, reply: "m.janssens@stad.mechelen.be"},
 	"oof-exchange-fr.eml":       {kind: AutoReply, reason: "ms-exchange", suppress: ReasonAutoResponseSuppress, reply: "jean.dupont@ville-lyon.fr"},
 	"oof-gmail-vacation.eml":    {kind: AutoReply, reason: "auto-submitted", suppress: ReasonAutoSubmitted, reply: "amina.diallo.mayor@gmail.com"},
@@ -56,7 +57,7 @@ var cases = map[string]want{
 	"bcc-not-addressed.eml":      {kind: Other, suppress: ReasonNotAddressedToUs, reply: "comms@uclg.example"},
 	"resent-to-alias.eml":        {kind: Other, reply: "m.kowalski@um.warszawa.pl"},
 
-	// Bounces and reports (SPEC §4 step 1).
+	// Bounces and reports (docs/BEHAVIOUR.md §4 step 1).
 	"dsn-postfix-511.eml": {kind: Bounce, reason: "dsn", rcpt: "mayor.office@ville-exemple.fr", action: "failed", status: "5.1.1",
 		severity: "permanent", diagnostic: "User unknown in virtual mailbox table", origID: "wave.invitation.51.1505458800@herald.un.org", suppress: ReasonAutoSubmitted},
 	"dsn-postfix-delayed.eml": {kind: Delay, reason: "dsn", rcpt: "protocol@municipio-ejemplo.gob.mx", action: "delayed", status: "4.4.1",

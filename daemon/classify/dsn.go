@@ -41,7 +41,8 @@ func (r Recipient) Temporary() bool {
 
 // Policy reports a rejection for policy or spam reasons — 5.7.x "security or
 // policy status" (RFC 3463 §3.8) or a diagnostic that says so — which says
-// nothing about the address and must not mark the contact bounced (SPEC §4).
+// nothing about the address and must not mark the contact bounced
+// (docs/BEHAVIOUR.md §6.4).
 func (r Recipient) Policy() bool {
 	if strings.HasPrefix(r.Status, "5.7.") || strings.HasPrefix(r.Status, "4.7.") {
 		return true

@@ -9,7 +9,7 @@ import (
 
 // Policy is what Suppress needs to know about the receiving account.
 type Policy struct {
-	// OwnAddresses are the account address and its aliases (SPEC §3
+	// OwnAddresses are the account address and its aliases (docs/CONFIG.md §5
 	// "aliases": also "me" for loop checks and RFC 3834 addressing).
 	OwnAddresses []string
 	// LoopHeader is the loop-marker field herald puts on every automatic
@@ -18,7 +18,7 @@ type Policy struct {
 	// LoopValue is this instance's value of LoopHeader; "" means any value.
 	LoopValue string
 	// Exceptions are sender patterns acknowledged even when none of
-	// OwnAddresses is a recipient (SPEC §4 "configured exception list",
+	// OwnAddresses is a recipient (docs/BEHAVIOUR.md §5.1 not-addressed-to-us,
 	// config triage.ack_exceptions), e.g. a web form relay that writes To:
 	// a different address.
 	Exceptions []*regexp.Regexp
@@ -53,7 +53,7 @@ const (
 	ReasonNotAddressedToUs = "not-addressed-to-us"
 )
 
-// Suppress applies the header part of SPEC §4's acknowledgement policy and
+// Suppress applies the header part of docs/BEHAVIOUR.md §5.1's acknowledgement policy and
 // returns why no acknowledgement may be sent, or "" when one may. The
 // per-sender rate limits (ack_once_per, 10 per hour) need the database and
 // are the caller's. The checks run in a fixed order so the recorded reason

@@ -1,4 +1,4 @@
-// Package cli is herald's command line (SPEC §2): global flags, the command
+// Package cli is herald's command line (docs/BEHAVIOUR.md §2): global flags, the command
 // table, --help for every command, and the exit codes 0 (success),
 // 1 (runtime failure) and 2 (usage or config error).
 package cli
@@ -205,7 +205,7 @@ func parse(fs *flag.FlagSet, args []string, lo, hi int) ([]string, error) {
 }
 
 // zone is where the commands show times: the config's timezone once it
-// is loaded (SPEC §2), not the machine's. One command runs per process;
+// is loaded (docs/BEHAVIOUR.md §2), not the machine's. One command runs per process;
 // Main resets it for the tests that run several.
 var zone = time.Local
 

@@ -224,7 +224,7 @@ func (m mapFlag) Set(v string) error {
 	return nil
 }
 
-// importProgress shows an import's progress on stderr (SPEC §2): a bar
+// importProgress shows an import's progress on stderr (docs/BEHAVIOUR.md §2): a bar
 // over the file's bytes on a terminal, else a line every 10,000 rows.
 // done ends it.
 func (e *env) importProgress(f *os.File, list string) (io.Reader, lists.Options, func()) {

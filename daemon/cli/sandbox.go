@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"net/smtp"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -19,7 +18,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "sandbox inject", args: "--from A --to B --subject S [--body-file F | --eml F]",
+		name: "sandbox inject", args: "--from A --to B --subject S [--body-file F] | --eml F [--to B]",
 		summary: "deliver a message into a sandbox inbox, through the running sandbox's SMTP server",
 		run:     runSandboxInject,
 	})
@@ -39,7 +38,7 @@ func runSandboxInject(e *env, args []string) error {
 	fs := e.flags(c)
 	var f injectFlags
 	fs.StringVar(&f.from, "from", "", "sender address (with --eml: defaults to the file's From)")
-	fs.StringVar(&f.to, "to", "", "an account address or alias: whose INBOX receives it")
+	fs.StringVar(&f.to, "to", "", "an account address or alias: whose INBOX receives it (with --eml: defaults to the file's To)")
 	fs.StringVar(&f.subject, "subject", "", "subject (ignored with --eml)")
 	fs.StringVar(&f.bodyFile, "body-file", "", "file with the plain-text body, - for standard input")
 	fs.StringVar(&f.eml, "eml", "", "a whole RFC 5322 message to deliver as it is")
@@ -57,32 +56,38 @@ func runSandboxInject(e *env, args []string) error {
 	if !cfg.Sandbox.Enabled {
 		return fmt.Errorf("%w: %s has sandbox off: inject only works in sandbox mode", errConfig, cfg.Path)
 	}
-	if !isAccountAddress(cfg, f.to) {
+	if f.to != "" && !isAccountAddress(cfg, f.to) {
 		return usagef("--to %s is not a sandbox account address (have: %s)", f.to, strings.Join(accountAddresses(cfg), ", "))
 	}
 	raw, err := f.message(e.stdin)
 	if err != nil {
 		return err
 	}
+	rcpts := []string{f.to}
+	if f.to == "" {
+		if rcpts, err = f.emlRecipients(raw, cfg); err != nil {
+			return err
+		}
+	}
 	_, smtpAddr, err := e.sandboxAddrs(cfg)
 	if err != nil {
 		return err
 	}
-	if err := smtp.SendMail(smtpAddr, nil, f.from, []string{f.to}, raw); err != nil {
-		return fmt.Errorf("deliver through the sandbox SMTP server %s: %w (is 'herald run' still running?)", smtpAddr, err)
+	if err := deliver(smtpAddr, f.from, rcpts, raw); err != nil {
+		return err
 	}
 	id := ""
 	if m, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
-		id = m.Header.Get("Message-Id")
+		id = visible(m.Header.Get("Message-Id"), 200)
 	}
-	fmt.Fprintf(e.stdout, "delivered to the INBOX of %s %s\n", f.to, id)
+	fmt.Fprintf(e.stdout, "delivered to the INBOX of %s %s\n", strings.Join(rcpts, ", "), id)
 	return nil
 }
 
 func (f *injectFlags) check() error {
 	switch {
-	case f.to == "":
-		return usagef("--to is required")
+	case f.to == "" && f.eml == "":
+		return usagef("--to is required without --eml")
 	case f.eml != "" && f.bodyFile != "":
 		return usagef("give --body-file or --eml, not both")
 	case f.eml == "" && (f.from == "" || f.subject == ""):
@@ -99,14 +104,14 @@ func (f *injectFlags) message(stdin io.Reader) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		m, err := mail.ReadMessage(bytes.NewReader(raw))
+		m, err := readEML(f.eml, raw)
 		if err != nil {
-			return nil, fmt.Errorf("--eml %s: not an RFC 5322 message: %w", f.eml, err)
+			return nil, err
 		}
 		if f.from == "" {
 			addr, err := mail.ParseAddress(m.Header.Get("From"))
 			if err != nil {
-				return nil, fmt.Errorf("--eml %s: no usable From (%v): give --from", f.eml, err)
+				return nil, fmt.Errorf("--eml %s: no usable From (%s): give --from", f.eml, visible(err.Error(), 200))
 			}
 			f.from = addr.Address
 		}

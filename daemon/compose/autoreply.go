@@ -13,7 +13,7 @@ import (
 )
 
 // AutoReplyInput is everything AutoReply needs; the caller has already
-// decided, by the policy of SPEC §4, that an answer may be sent.
+// decided, by the policy of docs/BEHAVIOUR.md §5, that an answer may be sent.
 type AutoReplyInput struct {
 	// From and FromName are the account's address and from_name.
 	From     string

@@ -25,7 +25,7 @@ type ForwardInput struct {
 }
 
 // Forward builds a message that carries the original as a message/rfc822
-// attachment, headers intact (SPEC §3 rule action forward). RFC 2046
+// attachment, headers intact (docs/CONFIG.md §6.2, action forward). RFC 2046
 // §5.2.1 allows only 7bit, 8bit or binary for message/rfc822, never
 // base64, so the original is attached as it is, with CRLF line ends.
 func Forward(in ForwardInput) ([]byte, error) {

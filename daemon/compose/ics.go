@@ -40,7 +40,7 @@ const icsLineMax = 75
 // it, one VEVENT, CRLF line ends, lines folded at 75 octets. Outlook,
 // Gmail and Apple Mail show it with Accept/Decline buttons, and their
 // answer comes back as METHOD:REPLY with the same UID and the attendee's
-// PARTSTAT (SPEC §4 step 4).
+// PARTSTAT (docs/BEHAVIOUR.md §6.3).
 //
 // Times are written in UTC (RFC 5545 §3.3.5 form #2), which needs no
 // VTIMEZONE. An End not after Start is left out: the event then ends
@@ -89,14 +89,14 @@ func Invitation(in ICSInput) []byte {
 
 // EventUID is the UID of event's VEVENT as account sends it to one
 // contact: "e1-<contactID>-<mac>@<account domain>". herald maps a
-// calendar REPLY back to its contact by it (SPEC §4 step 4), so it
+// calendar REPLY back to its contact by it (docs/BEHAVIOUR.md §6.3), so it
 // carries an HMAC-SHA256 under the store's secret (the key of the
 // unsubscribe tokens): nobody can compute another contact's UID from
 // public data, and a reply that names it proves it answers the
-// invitation that contact received (SPEC §4 "Proof before a state
-// change"). It is the same for every resend and every wave of the event
-// to that contact, so clients update one entry rather than add another;
-// it does not depend on the event's times, so moving the event in
+// invitation that contact received (docs/BEHAVIOUR.md §6.1, proof
+// before a state change). It is the same for every resend and every
+// wave of the event to that contact, so clients update one entry rather
+// than add another; it does not depend on the event's times, so moving the event in
 // config.yaml updates the entries instead of leaving one at the old
 // time. The right-hand side is the account's domain, as RFC 5545
 // §3.8.4.7 suggests for global uniqueness.

@@ -37,8 +37,8 @@ var tokenEncoding = base64.RawURLEncoding.Strict()
 
 // UnsubscribeTarget is what an unsubscribe token names.
 type UnsubscribeTarget struct {
-	// Account is the account whose lists the contact leaves (SPEC §4 step
-	// 3); "" in a version 1 token.
+	// Account is the account whose lists the contact leaves (docs/BEHAVIOUR.md
+	// §6.2); "" in a version 1 token.
 	Account string
 	// List is the list the message was sent for (in a version 1 token,
 	// the wave or list it named).

@@ -14,7 +14,7 @@ import (
 	"github.com/herald-mail/herald/daemon/templates"
 )
 
-// WaveInput is one wave message to one contact (SPEC §5).
+// WaveInput is one wave message to one contact (docs/BEHAVIOUR.md §8).
 type WaveInput struct {
 	// From and FromName are the account's address and from_name.
 	From, FromName string
@@ -34,7 +34,7 @@ type WaveInput struct {
 	// WaveHeader and WaveValue, both optional, are herald's wave token,
 	// e.g. "X-Herald-Wave: invitation/3".
 	WaveHeader, WaveValue string
-	// Event, when set, attaches an invitation to it (SPEC §5 attach_ics),
+	// Event, when set, attaches an invitation to it (docs/BEHAVIOUR.md §8.5, attach_ics),
 	// from the account to this contact: see Invitation.
 	Event *config.Event
 	// EventUID is the contact's UID of Event, from EventUID; required
@@ -157,7 +157,7 @@ func (in *WaveInput) fields() (fields, error) {
 }
 
 // addUnsubscribe adds List-Unsubscribe (RFC 2369 §3.2): always the mailto
-// form, whose subject carries the token (SPEC §4 step 3), then the https
+// form, whose subject carries the token (docs/BEHAVIOUR.md §6.2), then the https
 // link when a public URL is set, with List-Unsubscribe-Post for one-click
 // unsubscription (RFC 8058 §3.1), which Gmail and Yahoo ask of bulk
 // senders. The field folds between the two URLs, never inside one: RFC

@@ -87,7 +87,7 @@ func accountDefaults(a *Account) {
 		sm.Rate = Rate{N: 20, Per: time.Second}
 	}
 	if sm.Password != "" || sm.PasswordCommand != "" || sm.Mechanism != "" {
-		def(&sm.Username, a.Address) // SPEC §3: no SMTP AUTH when no credentials are given
+		def(&sm.Username, a.Address) // docs/CONFIG.md §5.2: no SMTP AUTH when no credentials are given
 	}
 }
 

@@ -281,7 +281,7 @@ func (d *decoder) rate(p *Rate) handler {
 }
 
 // sandbox decodes `sandbox: BOOL` or `sandbox: {imap: ADDR, smtp: ADDR}`;
-// the mapping form turns the sandbox on (SPEC §9).
+// the mapping form turns the sandbox on (docs/CONFIG.md §9).
 func (d *decoder) sandbox(p *Sandbox) handler {
 	return func(n ast.Node, key string) {
 		r := d.resolve(n, key)

@@ -1,4 +1,4 @@
-// Package config loads, checks and defaults herald's config.yaml (SPEC §3).
+// Package config loads, checks and defaults herald's config.yaml (docs/CONFIG.md).
 package config
 
 import (
@@ -36,7 +36,7 @@ type Config struct {
 	Warnings Errors `yaml:"-"`
 }
 
-// Sandbox is `sandbox: true|false` or `sandbox: {imap: ADDR, smtp: ADDR}` (SPEC §9).
+// Sandbox is `sandbox: true|false` or `sandbox: {imap: ADDR, smtp: ADDR}` (docs/CONFIG.md §9).
 // A mapping turns the sandbox on. Empty addresses mean "a free loopback port".
 type Sandbox struct {
 	Enabled bool
@@ -144,7 +144,7 @@ type Rate struct {
 	Per time.Duration
 }
 
-// Triage is the rule set of SPEC §3 and §4.
+// Triage is the rule set of docs/CONFIG.md §6 and docs/BEHAVIOUR.md §4.
 type Triage struct {
 	Acknowledge      *bool         `yaml:"acknowledge"`
 	AckTemplate      string        `yaml:"ack_template"`
@@ -154,8 +154,8 @@ type Triage struct {
 	// larger one is filed to QuarantineFolder by its header alone.
 	MaxMessageSize int64 `yaml:"max_message_size"`
 	// AckExceptions are sender patterns acknowledged even when none of our
-	// addresses is in To/Cc/Bcc/Resent-* (SPEC §4 "configured exception
-	// list"), compiled when the file is read: a bad one is a located error.
+	// addresses is in To/Cc/Bcc/Resent-* (docs/BEHAVIOUR.md §5.1,
+	// not-addressed-to-us), compiled when the file is read: a bad one is a located error.
 	AckExceptions []*regexp.Regexp `yaml:"-"`
 	Rules         []Rule           `yaml:"rules"`
 	Default       RuleActions      `yaml:"default"`
@@ -163,7 +163,7 @@ type Triage struct {
 	Digest Digest `yaml:"digest"`
 	// TrustedAuthServIDs are the authserv-ids (RFC 8601 §2.2) of our own
 	// receiving servers: their Authentication-Results DMARC pass proves a
-	// From address (SPEC §4 "Proof before a state change").
+	// From address (docs/BEHAVIOUR.md §6.1).
 	TrustedAuthServIDs []string `yaml:"trusted_authserv_ids"`
 	// AckMaxPerHour caps the automatic messages one account sends an
 	// hour, whoever they go to (forged return paths spread over many
@@ -213,7 +213,7 @@ type List struct {
 	File string `yaml:"file"`
 }
 
-// Wave is one scheduled mailing (SPEC §5).
+// Wave is one scheduled mailing (docs/BEHAVIOUR.md §8).
 type Wave struct {
 	Name      string            `yaml:"name"`
 	Account   string            `yaml:"account"`
@@ -243,8 +243,8 @@ func (c *Config) Account(name string) *Account {
 }
 
 // ListsOf returns the lists that account's waves send to, each once, in
-// config order: what an unsubscribe from that account leaves (SPEC §4
-// step 3, "every list of that account").
+// config order: what an unsubscribe from that account leaves (docs/BEHAVIOUR.md
+// §6.2: "every list that this account's waves send to").
 func (c *Config) ListsOf(account string) []string {
 	var out []string
 	for _, w := range c.Waves {

@@ -8,7 +8,7 @@ import (
 )
 
 // templates checks that every template the config names has a text file
-// <templates>/<name>.<lang>.txt (SPEC §7) in en or in the language of each
+// <templates>/<name>.<lang>.txt (docs/BEHAVIOUR.md §10) in en or in the language of each
 // account that may send it, as the language fallback ends there. Nothing is
 // checked when the folder is missing; that is reported once.
 func (v *validator) templates() {

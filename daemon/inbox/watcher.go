@@ -1,4 +1,4 @@
-// Package inbox is the IMAP side of the inbox watcher (SPEC §4): one session
+// Package inbox is the IMAP side of the inbox watcher (docs/BEHAVIOUR.md §3): one session
 // per watched mailbox fetches every message above the saved high-water mark,
 // hands them in batches to a Handler that records the outcome, performs the
 // IMAP actions the Handler queued (flags, then moves), and waits for more

@@ -1,5 +1,5 @@
 // Package lists imports contact lists from the files spreadsheets save
-// (SPEC §6, issue 14): .xlsx workbooks (xlsx.go) and CSV text in UTF-8,
+// (docs/BEHAVIOUR.md §9): .xlsx workbooks (xlsx.go) and CSV text in UTF-8,
 // UTF-16 or a legacy 8-bit encoding, comma, semicolon or tab separated,
 // with any line ends (text.go, csv.go). What had to be guessed is in
 // Report.Assumed. The header row is the first naming an email column;

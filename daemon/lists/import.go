@@ -13,7 +13,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// Report is what an import did (SPEC §2 `lists import --json`).
+// Report is what an import did (docs/BEHAVIOUR.md §2, `lists import --json`).
 type Report struct {
 	List      string      `json:"list"`
 	DryRun    bool        `json:"dry_run"`

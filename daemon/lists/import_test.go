@@ -41,7 +41,7 @@ func contact(t *testing.T, st *store.Store, email string) *store.ContactDetail {
 	return c
 }
 
-// TestImportCases is the table of SPEC §6 edge cases: each file is
+// TestImportCases is the table of docs/BEHAVIOUR.md §9 edge cases: each file is
 // imported into a fresh database, then the report and the stored
 // contacts are checked.
 func TestImportCases(t *testing.T) {
@@ -219,7 +219,7 @@ func TestImportFileErrors(t *testing.T) {
 	}
 }
 
-// TestReimportNeverClearsStatus: SPEC §6, an unsubscribed or bounced
+// TestReimportNeverClearsStatus: docs/BEHAVIOUR.md §9, an unsubscribed or bounced
 // contact stays so whatever the file says.
 func TestReimportNeverClearsStatus(t *testing.T) {
 	st := openStore(t)

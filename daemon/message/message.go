@@ -3,7 +3,7 @@
 // attachments and the machine-readable parts of reports (DSN, MDN, ARF) and
 // calendar replies. It never touches the network and never panics on input:
 // only a message without any header block is refused (the watcher quarantines
-// it, SPEC §4); everything else is read as well as it can be.
+// it, docs/BEHAVIOUR.md §3.5); everything else is read as well as it can be.
 package message
 
 import (

@@ -9,7 +9,8 @@ import (
 
 // NewText returns the part of the body the sender wrote for this message:
 // Text without quoted lines, reply headers and what follows them, forwarded
-// content, and the signature. It is what RSVP intent is read from (SPEC §4).
+// content, and the signature. It is what RSVP intent is read from
+// (docs/BEHAVIOUR.md §6.3).
 func (m *Message) NewText() string {
 	return NewText(m.Text)
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -180,7 +182,14 @@ func TestSinkSkipsTransactionInProgress(t *testing.T) {
 	if err := tc.PrintfLine("Subject: half\r\n\r\n%snot finished", filler); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond) // let smtp-sink write the partial data
+	// Wait until the partial data is on disk: only then does an empty
+	// Messages() prove the transaction in progress is skipped (a sink
+	// slow to write would otherwise make the check pass untested).
+	for deadline := time.Now().Add(10 * time.Second); !dumpHas(t, s.Dir, "filler line"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("smtp-sink wrote none of the message data to its dump file in 10 s")
+		}
+	}
 	if msgs, err := s.Messages(); err != nil || len(msgs) != 0 {
 		t.Fatalf("Messages() during DATA = %d, %v; want none", len(msgs), err)
 	}
@@ -193,4 +202,19 @@ func TestSinkSkipsTransactionInProgress(t *testing.T) {
 	if string(msgs[0].Data) != want {
 		t.Errorf("Data is %d bytes, want %d", len(msgs[0].Data), len(want))
 	}
+}
+
+// dumpHas reports whether a file in smtp-sink's dump directory holds text.
+func dumpHas(t *testing.T, dir, text string) bool {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if b, err := os.ReadFile(filepath.Join(dir, e.Name())); err == nil && strings.Contains(string(b), text) {
+			return true
+		}
+	}
+	return false
 }

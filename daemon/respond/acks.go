@@ -173,7 +173,7 @@ func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, erro
 }
 
 // forwardMessage re-sends the original as a message/rfc822 attachment,
-// its headers intact (SPEC §3 rule action forward).
+// its headers intact (docs/CONFIG.md §6.2, action forward).
 func (s *Acks) forwardMessage(job *triage.ForwardJob) ([]byte, error) {
 	return compose.Forward(compose.ForwardInput{
 		From: s.Account.Address, FromName: s.Account.FromName, To: job.To,
@@ -255,7 +255,7 @@ func jobJSON(v any) string {
 }
 
 // appendToSent files the queued copies of acknowledgements in
-// smtp.sent_folder (SPEC §3), so the focal point sees what herald
+// smtp.sent_folder (docs/CONFIG.md §5.2), so the focal point sees what herald
 // answered. Each copy is an action queued with the send's record, so a
 // crash loses none; a crash between the APPEND and its record can file one
 // copy twice. A failure is retried later: the message was sent either way.

@@ -26,12 +26,14 @@ import (
 
 // TestAcksSendAckAndForward sends the queued acknowledgement and forward
 // through the sandbox and checks the RFC 3834 headers, the enquiry's new
-// status, and the copy in the sent folder.
+// status, and the copy in the sent folder. A message without From is
+// acknowledged to its return path.
 func TestAcksSendAckAndForward(t *testing.T) {
 	f := newFixture(t)
 	f.deliver(
 		mail("amina@dakar.example", "decorte@un.org", "Visa letter", "References: <older@dakar.example>"),
 		mail("journalist@reuters.com", "decorte@un.org", "Interview request"),
+		"Return-Path: <webform@cities.example>\nTo: decorte@un.org\nSubject: Form question\nMessage-ID: <form-1@cities.example>\n\nA question.\n",
 	)
 	var mu sync.Mutex
 	captured := map[string][]byte{}
@@ -104,8 +106,16 @@ func TestAcksSendAckAndForward(t *testing.T) {
 	if !strings.Contains(string(body), "message/rfc822") || !strings.Contains(string(body), "Subject: Interview request") {
 		t.Errorf("forward does not carry the original as message/rfc822:\n%s", body)
 	}
-	if n := sentCopies(t, sb.IMAPAddr(), "Sent/herald"); n != 1 {
-		t.Errorf("copies in the sent folder = %d, want 1 (the ack, not the forward)", n)
+	if form, err := netmail.ReadMessage(strings.NewReader(string(captured["webform@cities.example"]))); err != nil {
+		t.Errorf("no ack to the return path of a message without From: %v", err)
+	} else if got := form.Header.Get("To"); got != "<webform@cities.example>" {
+		t.Errorf("ack to a message without From: To = %q, want its return path", got)
+	}
+	if e := f.enquiries()["Form question"]; e == nil || e.From != triage.NoSender || e.Status != "acknowledged" {
+		t.Errorf("enquiry without From = %+v, want from %q and acknowledged", e, triage.NoSender)
+	}
+	if n := sentCopies(t, sb.IMAPAddr(), "Sent/herald"); n != 2 {
+		t.Errorf("copies in the sent folder = %d, want 2 (the acks, not the forward)", n)
 	}
 	var got store.Enquiry = *f.enquiries()["Interview request"]
 	if got.Status != "open" || got.AckSuppressed != triage.ReasonRuleOff {

@@ -16,8 +16,8 @@ import (
 	"github.com/herald-mail/herald/daemon/triage"
 )
 
-// Answered notices human answers (SPEC §4: an enquiry is answered "once a
-// human reply from the account is seen"): every few minutes it looks in the
+// Answered notices human answers (docs/BEHAVIOUR.md §7.2: an enquiry is answered
+// once a person of the account answered it): every few minutes it looks in the
 // sent folder for replies that are not herald's own automatic messages, and
 // in the triage folders for messages a mail client flagged \Answered, and
 // marks their enquiries answered. Marking is idempotent, so the scan keeps

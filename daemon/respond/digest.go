@@ -17,7 +17,7 @@ import (
 )
 
 // Digest mails an account, on triage.digest.cron, the enquiries older
-// than triage.digest.older_than that no person has answered yet (SPEC §4).
+// than triage.digest.older_than that no person has answered yet (docs/BEHAVIOUR.md §7.3).
 // Nothing is sent when none wait. Runs missed while the daemon was down are
 // not replayed (robfig/cron has no catch-up): the next morning's digest
 // lists the same enquiries anyway.

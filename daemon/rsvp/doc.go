@@ -1,7 +1,7 @@
 // Package rsvp reads what an invitee meant: the intent of a text reply to an
 // invitation (accepted, declined, maybe, or unclear), the participation
 // status in a calendar reply (RFC 5546 §3.2.3 METHOD:REPLY), and whether a
-// message asks to be unsubscribed (SPEC §4 classes 3 and 4).
+// message asks to be unsubscribed (docs/BEHAVIOUR.md §6.2 and §6.3).
 //
 // Everything here is pure: no store, no network, no clock. The classifier
 // feeds it message.Message fields and decides what to do with the answer.

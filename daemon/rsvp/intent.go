@@ -10,7 +10,7 @@ import (
 	"github.com/herald-mail/herald/daemon/message"
 )
 
-// The intents a reply can carry (SPEC §4 class 4).
+// The intents a reply can carry (docs/BEHAVIOUR.md §6.3).
 const (
 	Accepted = "accepted"
 	Declined = "declined"
@@ -34,7 +34,7 @@ type Result struct {
 	// quotes the message: keep it out of logs (STYLE §9).
 	Evidence string
 	// Clear reports an answer safe to act on automatically; otherwise
-	// the caller opens an rsvp-unclear enquiry (SPEC §4).
+	// the caller opens an rsvp-unclear enquiry (docs/BEHAVIOUR.md §6.3).
 	Clear bool
 }
 

@@ -48,8 +48,8 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-// IsUnsubscribe reports a request to be taken off the lists (SPEC §4 class
-// 3): a subject that is essentially "unsubscribe" in English, French or
+// IsUnsubscribe reports a request to be taken off the lists (docs/BEHAVIOUR.md
+// §6.2): a subject that is essentially "unsubscribe" in English, French or
 // Spanish (including "unsubscribe TOKEN", the List-Unsubscribe mailto
 // subject herald sends), or a short reply that is essentially that
 // request ("Please remove me from your list.", "Merci de me désinscrire",

@@ -1,5 +1,5 @@
 // Package sandbox runs the embedded IMAP and SMTP servers that let herald work
-// entirely on loopback (SPEC §9).
+// entirely on loopback (docs/BEHAVIOUR.md §12).
 //
 // Every Account gets one in-memory IMAP user (login: its address or its name,
 // password Password) with INBOX, Drafts, Sent, Trash and Junk; clients may

@@ -1,4 +1,4 @@
-// Package sender is an account's SMTP pool (SPEC §5): smtp.connections
+// Package sender is an account's SMTP pool (docs/BEHAVIOUR.md §8.6): smtp.connections
 // sessions reused across messages and re-dialled when the server drops
 // them, one token bucket for smtp.rate shared by all of them, slowed down
 // when the server asks, and the smtp.daily_cap counted in the store.

@@ -99,10 +99,11 @@ func (s *Store) EnquiryByRef(ctx context.Context, ref string) (*Enquiry, error) 
 	return e, wrap(err, "read enquiry %s", ref)
 }
 
-// Thread lists an enquiry's messages in date order.
+// Thread lists an enquiry's messages in the order herald saw them (sent
+// them, for its own): a Date header is whatever the sender's clock said.
 func (s *Store) Thread(ctx context.Context, enquiryID int64) ([]MessageRow, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, message_id, from_addr, date, direction, folder, kind, subject
-		FROM messages WHERE enquiry_id = ? ORDER BY date, id`, enquiryID)
+		FROM messages WHERE enquiry_id = ? ORDER BY seen_at, id`, enquiryID)
 	if err != nil {
 		return nil, fmt.Errorf("read thread of enquiry %d: %w", enquiryID, err)
 	}

@@ -28,7 +28,7 @@ type Data struct {
 	Location *time.Location
 }
 
-// Contact is one member of a list (SPEC §6).
+// Contact is one member of a list (docs/BEHAVIOUR.md §9).
 type Contact struct {
 	Email        string
 	Name         string

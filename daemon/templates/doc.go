@@ -1,4 +1,4 @@
-// Package templates loads and renders herald's message templates (SPEC §7).
+// Package templates loads and renders herald's message templates (docs/BEHAVIOUR.md §10).
 //
 // A template is templates/NAME.LANG.txt (required) and, optionally,
 // templates/NAME.LANG.html. Load compiles every file once and reports the

@@ -9,7 +9,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// enquiry is SPEC §4 step 6: rules, a new reference, filing, flagging,
+// enquiry is docs/BEHAVIOUR.md §4 step 6: rules, a new reference, filing, flagging,
 // forwarding and — unless the policy forbids it — an acknowledgement.
 func (r *recorder) enquiry() error {
 	m, t := r.x.m, &r.p.Config.Triage
@@ -36,12 +36,18 @@ func (r *recorder) enquiry() error {
 		return err
 	}
 	r.suppressed = suppressed
-	from := ""
+	from, fromName := m.FromAddress(), ""
 	if len(m.From) > 0 {
-		from = m.From[0].Name
+		fromName = m.From[0].Name
+	}
+	if from == "" {
+		// A message without From (RFC 5322 §3.6 requires one; web forms and
+		// scripts forget it) is still an enquiry someone must read. Its
+		// acknowledgement, if any, goes to the return path, like every one.
+		from = NoSender
 	}
 	eid, err := r.tx.AddEnquiry(store.Enquiry{
-		Ref: ref, Account: r.p.Account.Name, Mailbox: r.mb.Name, From: m.FromAddress(), FromName: from,
+		Ref: ref, Account: r.p.Account.Name, Mailbox: r.mb.Name, From: from, FromName: fromName,
 		Subject: m.Subject, Category: actions.Category, Language: r.x.lang, ReceivedAt: r.now, AckSuppressed: suppressed,
 	})
 	if err != nil {
@@ -58,7 +64,7 @@ func (r *recorder) enquiry() error {
 	if err != nil {
 		return err
 	}
-	// SPEC §4 "filed and flagged": \Flagged marks it waiting for a person
+	// docs/BEHAVIOUR.md §4 step 6, "flagged": \Flagged marks it waiting for a person
 	// in any mail client; the rule's flag comes on top. One shared flag,
 	// not a keyword per reference: each new keyword name slows Dovecot
 	// down (10× over a 10,000-message backlog) and every enquiry would need
@@ -88,7 +94,7 @@ func (r *recorder) enquiry() error {
 	return nil
 }
 
-// ackPolicy returns why no acknowledgement may go to `to`, or "" (SPEC §4:
+// ackPolicy returns why no acknowledgement may go to `to`, or "" (docs/BEHAVIOUR.md §5.1:
 // RFC 3834 §2 and Sieve vacation, RFC 5230 §4.2 and §4.5).
 func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, error) {
 	ack, _ := r.p.Config.Triage.Ack(actions)
@@ -107,7 +113,7 @@ func (r *recorder) ackPolicy(actions *config.RuleActions, to string) (string, er
 	if err != nil || acked {
 		return ReasonAlreadyAcked, err
 	}
-	// SPEC §4: never more than 10 automatic messages to one address an
+	// docs/BEHAVIOUR.md §5.1: never more than 10 automatic messages to one address an
 	// hour; and the account's own hourly ceiling.
 	return r.overCaps(to)
 }
@@ -122,7 +128,7 @@ func (r *recorder) queueAck(actions *config.RuleActions, to, ref string, enquiry
 		Template: tmpl, To: to, Ref: ref, Subject: clipSubject(m.Subject), Category: actions.Category, EnquiryID: enquiry,
 		MessageID: strings.Trim(compose.NewMessageID(r.p.Account.Address), "<>"),
 		Original:  boundedOriginal(m),
-		// SPEC §7: someone who is not a contact is answered in the language
+		// docs/BEHAVIOUR.md §10: someone who is not a contact is answered in the language
 		// they wrote in, else the account's.
 		Languages: nonEmpty(r.x.lang, r.p.Account.Language, "en"),
 	}

@@ -23,8 +23,8 @@ const (
 	ourRcvd = "Received: from mail.city.example by mx.un.org with ESMTPS; Tue, 3 Oct 2017 10:00:00 +0200"
 )
 
-// forgeCase is one message and what it may change (SPEC §4 "Proof before
-// a state change").
+// forgeCase is one message and what it may change (docs/BEHAVIOUR.md
+// §6.1, proof before a state change).
 type forgeCase struct {
 	name    string
 	trusted []string // triage.trusted_authserv_ids
@@ -197,7 +197,7 @@ func TestUnprovenBounceCountsTemporary(t *testing.T) {
 		t.Errorf("deputy's bounce events %q, want none (a message names at most one contact)", got)
 	}
 	// On a third day the temporary failures do mark the contact, as
-	// SPEC §4 has them.
+	// docs/BEHAVIOUR.md §6.4 has them.
 	for _, day := range []int{1, 2} {
 		storetest.AddEvent(t, w.st, mayor, store.ContactEvent{Kind: "bounce-temporary", Value: "5.1.1", Actor: "test",
 			At: time.Date(2017, 9, day, 10, 0, 0, 0, time.UTC)})

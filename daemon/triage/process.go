@@ -32,7 +32,7 @@ const (
 	KindOwn        = "own"
 )
 
-// Folders for the kinds that never become enquiries (SPEC §4).
+// Folders for the kinds that never become enquiries (docs/BEHAVIOUR.md §4).
 const (
 	FolderBounces     = "Triage/Bounces"
 	FolderAutoReplies = "Triage/Auto-replies"
@@ -129,7 +129,7 @@ type parsed struct {
 
 // Process implements inbox.Handler: every message of the batch gets its
 // outcome recorded, and the high-water mark moves to the batch's last UID,
-// in one transaction (SPEC §4 "exactly once").
+// in one transaction (docs/BEHAVIOUR.md §3.2, exactly once).
 func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox.Fetched) error {
 	if len(batch) == 0 {
 		return nil

@@ -289,3 +289,69 @@ func TestBouncesAutoRepliesAndUnreadable(t *testing.T) {
 		t.Errorf("acks = %d, want 0", n)
 	}
 }
+
+// TestNoSenderIsAnEnquiry: a message without From is an enquiry from
+// "(no sender)", acknowledged to its return path when it has one, and
+// never to a null return path (RFC 3834 §2) or to no address at all.
+func TestNoSenderIsAnEnquiry(t *testing.T) {
+	f := newFixture(t)
+	noFrom := func(returnPath, subject string) string {
+		return returnPath + "To: decorte@un.org\nSubject: " + subject + "\nMessage-ID: <" +
+			strings.ReplaceAll(subject, " ", ".") + "@form.example>\n\nHello, a question about the conference.\n"
+	}
+	f.deliver(
+		noFrom("Return-Path: <webform@cities.example>\n", "Form one"),
+		noFrom("Return-Path: <>\n", "Form two"),
+		noFrom("", "Form three"),
+	)
+	got := f.enquiries()
+	for subj, suppressed := range map[string]string{
+		"Form one": "", "Form two": "empty-return-path", "Form three": ReasonNoReturnAddress,
+	} {
+		e := got[subj]
+		if e == nil {
+			t.Errorf("%q: no enquiry", subj)
+			continue
+		}
+		if e.From != NoSender || e.AckSuppressed != suppressed {
+			t.Errorf("%q: from %q, ack suppressed %q; want %q, %q", subj, e.From, e.AckSuppressed, NoSender, suppressed)
+		}
+	}
+	acks := f.actions("ack")
+	if len(acks) != 1 {
+		t.Fatalf("acks queued = %d, want 1 (to the return path of Form one)", len(acks))
+	}
+	var job AckJob
+	if err := json.Unmarshal([]byte(acks[0].Arg), &job); err != nil || job.To != "webform@cities.example" {
+		t.Errorf("ack job = %+v, %v; want it to webform@cities.example", job, err)
+	}
+}
+
+// TestThreadInOrderSeen: a thread lists its messages in the order herald
+// saw them, not by their Date headers: here the first message's sender
+// has a clock a day ahead, so the follow-up's Date is earlier.
+func TestThreadInOrderSeen(t *testing.T) {
+	f := newFixture(t)
+	first := "Return-Path: <amina@dakar.example>\nFrom: amina@dakar.example\nTo: decorte@un.org\nSubject: Visa letter\n" +
+		"Message-ID: <first@dakar.example>\nDate: Tue, 3 Oct 2017 10:00:00 +0000\n\nA question.\n"
+	later := "Return-Path: <amina@dakar.example>\nFrom: amina@dakar.example\nTo: decorte@un.org\nSubject: Re: Visa letter\n" +
+		"Message-ID: <later@dakar.example>\nIn-Reply-To: <first@dakar.example>\nDate: Mon, 2 Oct 2017 11:00:00 +0000\n\nAnd another.\n"
+	f.deliver(first)
+	f.clock = f.clock.Add(time.Hour)
+	f.deliver(later)
+	e := f.enquiries()["Visa letter"]
+	if e == nil {
+		t.Fatal("no enquiry")
+	}
+	thread, err := f.st.Thread(context.Background(), e.ID)
+	if err != nil {
+		t.Fatalf("Thread() = %v", err)
+	}
+	var ids []string
+	for _, m := range thread {
+		ids = append(ids, m.MessageID)
+	}
+	if strings.Join(ids, " ") != "first@dakar.example later@dakar.example" {
+		t.Errorf("thread = %v, want the order herald saw them: first, later", ids)
+	}
+}

@@ -16,8 +16,8 @@ import (
 const ReasonAccountCap = "ack_max_per_hour automatic messages from this account in the last hour"
 
 // senderVerified reports whether the From address is proven by a DMARC
-// pass that one of the account's trusted servers recorded (SPEC §4
-// "Proof before a state change"; classify.DMARCPass says which fields
+// pass that one of the account's trusted servers recorded (docs/BEHAVIOUR.md
+// §6.1; classify.DMARCPass says which fields
 // count). Without triage.trusted_authserv_ids nothing is.
 func (r *recorder) senderVerified() bool {
 	if r.verified == nil {
@@ -106,7 +106,7 @@ func sameAddress(a, b string) bool {
 }
 
 // overCaps returns why no more automatic messages may go to `to` now, or
-// "": 10 an hour to one address (SPEC §4; counted by store.RateKey, so
+// "": 10 an hour to one address (docs/BEHAVIOUR.md §5.1; counted by store.RateKey, so
 // victim+1@ and victim+2@ are one), and triage.ack_max_per_hour from the
 // account, whoever they go to.
 func (r *recorder) overCaps(to string) (string, error) {

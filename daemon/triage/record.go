@@ -26,6 +26,10 @@ const (
 	autoReplyWindow       = time.Hour
 )
 
+// NoSender is the From shown for an enquiry whose message has no From
+// address.
+const NoSender = "(no sender)"
+
 // AckJob is what an "ack" action carries to the sender (respond.Acks):
 // everything needed to render and address the acknowledgement, fixed at
 // decision time.
@@ -45,7 +49,7 @@ type AckJob struct {
 }
 
 // ForwardJob is what a "forward" action carries: the original, re-sent as
-// an attachment with its headers (SPEC §3 rule action forward).
+// an attachment with its headers (docs/CONFIG.md §6.2, action forward).
 type ForwardJob struct {
 	To      string `json:"to"`
 	Ref     string `json:"ref"`
@@ -81,7 +85,7 @@ func (r *recorder) record() error {
 }
 
 // logReceived adds the message to its sender's history when the sender
-// is a contact and no step logged it yet (SPEC §2 contacts show: every
+// is a contact and no step logged it yet (docs/BEHAVIOUR.md §2, contacts show: every
 // message received, out-of-office and enquiries included).
 func (r *recorder) logReceived() error {
 	if r.x.m == nil || r.received || r.kind == KindDuplicate || r.kind == KindOwn {
@@ -98,7 +102,7 @@ func (r *recorder) logReceived() error {
 	return r.tx.AddReceived(c.ID, r.x.m.MessageID, kind)
 }
 
-// decide classifies the message in SPEC §4's order and records it.
+// decide classifies the message in docs/BEHAVIOUR.md §4's order and records it.
 func (r *recorder) decide() error {
 	if r.x.f.HeaderOnly {
 		return r.oversized()
@@ -264,7 +268,7 @@ func (r *recorder) action(kind, arg string, msg int64) error {
 	})
 }
 
-// followUp finds the enquiry this message continues (SPEC §4 step 5): by
+// followUp finds the enquiry this message continues (docs/BEHAVIOUR.md §4 step 5): by
 // In-Reply-To/References, else by a reference in the subject — and only
 // when the sender took part in the thread (wrote or was copied), so a
 // stranger quoting a reference does not hijack it.

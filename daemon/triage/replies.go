@@ -10,7 +10,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// Kinds and folders of replies to waves (SPEC §4 steps 3 and 4).
+// Kinds and folders of replies to waves (docs/BEHAVIOUR.md §6.2 and §6.3).
 const (
 	KindUnsubscribe = "unsubscribe"
 	KindRSVP        = "rsvp"
@@ -19,7 +19,7 @@ const (
 	CategoryRSVPUnclear = "rsvp-unclear"
 	// CategoryUnsubscribeUnverified is the enquiry category of a request
 	// to unsubscribe a contact that does not prove it comes from them
-	// (SPEC §4 "Proof before a state change"): nothing changes, a person
+	// (docs/BEHAVIOUR.md §6.1): nothing changes, a person
 	// decides.
 	CategoryUnsubscribeUnverified = "unsubscribe-unverified"
 	// CategoryRSVPUnverified is the enquiry category of a calendar answer
@@ -57,7 +57,7 @@ func (r *recorder) ourDelivery(ids []string) (*store.SentDelivery, error) {
 }
 
 // bounceContacts records a bounce against the one contact it concerns
-// (SPEC §4 step 1, and "Proof before a state change"). A bounce that
+// (docs/BEHAVIOUR.md §6.4 and §6.1). A bounce that
 // returns the Message-ID of one of our wave messages is proof: it counts
 // against that message's contact, with its status. Anything else (a
 // bounce text without our Message-ID, or a DSN without one) could be
@@ -146,7 +146,7 @@ func (r *recorder) recordBounce(c *store.Contact, rc classify.Recipient, permane
 	return nil
 }
 
-// unsubscribe handles SPEC §4 step 3: the List-Unsubscribe mailto (its
+// unsubscribe handles docs/BEHAVIOUR.md §6.2: the List-Unsubscribe mailto (its
 // signed token names the contact), a reply to a wave asking to be
 // removed, or a mail asking it from a contact's address whose From a
 // trusted DMARC pass proves. A request that proves nothing changes
@@ -210,7 +210,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// The confirmation goes once, ever (SPEC §4).
+	// The confirmation goes once, ever (docs/BEHAVIOUR.md §6.2).
 	once, err := r.tx.AutoRepliedEver(r.p.Account.Name, c.Email, "unsubscribed")
 	if err != nil || once {
 		return true, err
@@ -218,7 +218,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 	return true, r.confirm("unsubscribed", c, id)
 }
 
-// answer handles SPEC §4 step 4: a calendar REPLY to our invitation, or a
+// answer handles docs/BEHAVIOUR.md §6.3: a calendar REPLY to our invitation, or a
 // text reply to a wave message. It reports whether the message was one.
 func (r *recorder) answer() (bool, error) {
 	m := r.x.m
@@ -290,7 +290,7 @@ func (r *recorder) setRSVP(c *store.Contact, intent, evidence string) error {
 // limits as acknowledgements: never to automatic senders or lists, never
 // more than 10 automatic messages to one address an hour, nor more than
 // ack_max_per_hour from the account. It goes to the contact's stored
-// address, never to the incoming message's return path (SPEC §4): the
+// address, never to the incoming message's return path (docs/BEHAVIOUR.md §6.1): the
 // confirmation names the contact, and a forged Return-Path must not
 // receive it.
 func (r *recorder) confirm(template string, c *store.Contact, msg int64) error {

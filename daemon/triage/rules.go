@@ -1,5 +1,5 @@
-// Package triage decides what happens to every incoming message (SPEC §4):
-// it classifies it in the SPEC's order, applies triage.rules to enquiries,
+// Package triage decides what happens to every incoming message (docs/BEHAVIOUR.md §4):
+// it classifies it in that order, applies triage.rules to enquiries,
 // applies the acknowledgement policy with its rate limits, and records the
 // outcome, the side effects to carry out and the mailbox's high-water mark
 // in one transaction. It implements inbox.Handler.
@@ -16,7 +16,7 @@ import (
 )
 
 // Match reports whether every key given in a rule's match holds for m
-// (SPEC §3: "every key given must match"); lang is m's detected language.
+// (docs/CONFIG.md §6.1: "every key given must match"); lang is m's detected language.
 func Match(r config.Match, m *message.Message, lang string) bool {
 	if r.From != nil && !anyAddress(r.From.MatchString, m.From, m.Sender) {
 		return false
@@ -27,7 +27,7 @@ func Match(r config.Match, m *message.Message, lang string) bool {
 	if r.Subject != nil && !r.Subject.MatchString(m.Subject) {
 		return false
 	}
-	// body: the decoded text, quotes included (SPEC §3).
+	// body: the decoded text, quotes included (docs/CONFIG.md §6.1).
 	if r.Body != nil && !r.Body.MatchString(m.Text) {
 		return false
 	}

@@ -16,7 +16,7 @@ const (
 	SkipUnsubscribed = "unsubscribed"
 )
 
-// eligible applies SPEC §5's audience to one list member and returns ""
+// eligible applies docs/BEHAVIOUR.md §8.2's audience to one list member and returns ""
 // when the wave goes to them, else why not. Order matters only for the
 // reason shown: the most permanent one first.
 func eligible(w *config.Wave, c *store.Candidate, now time.Time) string {

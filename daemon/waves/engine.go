@@ -1,4 +1,4 @@
-// Package waves runs SPEC §5: it decides when each wave is due, writes
+// Package waves runs docs/BEHAVIOUR.md §8: it decides when each wave is due, writes
 // each run's audience into the durable outbox before any SMTP traffic,
 // sends it through the account's pool at the account's rate, retries
 // temporary failures with backoff, pauses a wave whose failures pass its

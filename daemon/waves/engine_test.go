@@ -378,3 +378,50 @@ func TestGroupCommitKeepsOneRowSendingPerSession(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+// TestMissingListPausesTheWave: a wave whose list exists neither in the
+// config nor in the database pauses with the reason (waves show) and a
+// log line, instead of running with nobody to send to; a dry run says so
+// too; once the list exists and the wave is resumed, it runs.
+func TestMissingListPausesTheWave(t *testing.T) {
+	f := newFixture(t, 3, config.Wave{Name: "invitation"}, config.Wave{Name: "typo", Account: "habitat", List: "mayor"})
+	f.cfg.Path = "/etc/herald/config.yaml"
+	var logged strings.Builder
+	f.engine.Log = slog.New(slog.NewTextHandler(&logged, nil))
+	ctx := context.Background()
+	typo := f.cfg.Wave("typo")
+	if _, _, _, err := f.engine.DryRunRender(ctx, typo, func(Verdict) error { return nil }); !errors.Is(err, ErrNoList) {
+		t.Errorf("DryRunRender() = %v, want ErrNoList", err)
+	}
+	if err := f.run("typo"); !errors.Is(err, ErrNoList) {
+		t.Fatalf("RunWave() = %v, want ErrNoList", err)
+	}
+	s, err := f.engine.Status(ctx, typo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `its list "mayor" exists neither under lists: in /etc/herald/config.yaml nor in the database`
+	if s.State != store.WavePaused || !strings.Contains(s.Reason, want) || s.Runs != 0 {
+		t.Errorf("status = %+v, want paused with %q and no run", s, want)
+	}
+	if !strings.Contains(logged.String(), "wave paused") || !strings.Contains(logged.String(), "herald lists create mayor") {
+		t.Errorf("log:\n%s\nwant the pause and what to do", logged.String())
+	}
+	if c := f.counts("invitation"); c.Planned != 0 {
+		t.Errorf("the other wave was touched: %+v", c)
+	}
+
+	// Created in the database, empty: the wave resumes and runs (to nobody).
+	if err := f.st.CreateList(ctx, "mayor", "habitat", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := f.st.SetWaveState(ctx, "typo", store.WaveScheduled, "", store.WavePaused); !ok || err != nil {
+		t.Fatalf("resume = %v, %v", ok, err)
+	}
+	if err := f.run("typo"); err != nil {
+		t.Fatalf("RunWave() after the list was created = %v", err)
+	}
+	if w, _ := f.st.Wave(ctx, "typo"); w.State == store.WavePaused || w.Runs != 1 {
+		t.Errorf("wave after the list was created = %+v, want one run, not paused", w)
+	}
+}

@@ -11,7 +11,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// Status is a wave as `waves` and `waves show` print it (SPEC §2 shape).
+// Status is a wave as `waves` and `waves show` print it (docs/BEHAVIOUR.md §2 shape).
 type Status struct {
 	Name      string     `json:"name"`
 	Account   string     `json:"account"`
@@ -97,6 +97,16 @@ func (e *Engine) dryRun(ctx context.Context, w *config.Wave, render bool, each f
 	acct := e.Config.Account(w.Account)
 	if render && acct == nil {
 		return 0, 0, 0, fmt.Errorf("wave %s: no account %s", w.Name, w.Account)
+	}
+	if render {
+		// A dry run before sending says what a run would pause for; the
+		// counts of `waves show` (no render) stay zero instead.
+		if missing, err := e.missingList(ctx, w); missing != "" || err != nil {
+			if err == nil {
+				err = fmt.Errorf("wave %s: %w: %s", w.Name, ErrNoList, missing)
+			}
+			return 0, 0, 0, err
+		}
 	}
 	for {
 		cands, err := e.Store.Candidates(ctx, w.List, w.Name, w.After, after, planChunk)

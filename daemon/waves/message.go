@@ -31,8 +31,8 @@ func recycle(raw []byte) {
 	}
 }
 
-// message renders and builds one delivery's MIME message (SPEC §5, §7):
-// the contact's language, then the account's, then English.
+// message renders and builds one delivery's MIME message
+// (docs/BEHAVIOUR.md §8.5 and §10): the contact's language, then the account's, then English.
 func (e *Engine) message(w *config.Wave, acct *config.Account, d *store.Delivery) ([]byte, error) {
 	c := &d.Contact
 	token := compose.UnsubscribeToken(e.Secret, w.Account, w.List, c.ID)

@@ -52,7 +52,7 @@ func (e *Engine) feed(ctx context.Context, w *config.Wave, rows chan<- store.Del
 
 // render builds the message of each row read ahead, while the sessions
 // are busy with the SMTP transactions of earlier ones. A row whose
-// template fails is failed with the reason, not the wave (SPEC §7).
+// template fails is failed with the reason, not the wave (docs/BEHAVIOUR.md §10).
 func (e *Engine) render(ctx context.Context, w *config.Wave, acct *config.Account, ob *outbox, stop *stopCheck,
 	rows <-chan store.Delivery, ready chan<- item) {
 	for d := range rows {

@@ -75,6 +75,9 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 	case last != nil && !last.Finished:
 		run = last.Run
 	case slot != nil:
+		if err := e.requireList(ctx, w); err != nil {
+			return err
+		}
 		if run, err = e.Store.StartRun(ctx, w.Name, *slot); err != nil {
 			return err
 		}
@@ -83,6 +86,9 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 		return nil
 	}
 	if last == nil || last.Run != run || !last.Planned {
+		if err := e.requireList(ctx, w); err != nil {
+			return err
+		}
 		if err := e.plan(ctx, w, run); err != nil {
 			return fmt.Errorf("plan run %d: %w", run, err)
 		}

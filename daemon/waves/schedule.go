@@ -13,7 +13,7 @@ import (
 // One-shot waves (`at`) run once, also when their time passed while the
 // daemon was down. Recurring waves (`cron`) run on each slot after the
 // daemon started or after their last run, whichever is later: slots missed
-// while the daemon was down are not replayed (SPEC §5). robfig/cron skips
+// while the daemon was down are not replayed (docs/BEHAVIOUR.md §8.1). robfig/cron skips
 // a slot that falls in a daylight-saving spring-forward gap (e.g. 02:30 on
 // the last Sunday of March in Europe/Brussels): schedule waves outside
 // 02:00–03:00 local time.

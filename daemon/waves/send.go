@@ -78,7 +78,7 @@ func interrupted(ctx context.Context, err error, marked bool) bool {
 	return !marked || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// outcome maps a send error to the row's next state (SPEC §5): 4xx and
+// outcome maps a send error to the row's next state (docs/BEHAVIOUR.md §8.6): 4xx and
 // network errors are retried with backoff up to max_tries, 5xx fail with
 // the server's text, the daily cap waits for the next day.
 func outcome(w *config.Wave, d *store.Delivery, err error) (state, reason string, next time.Time) {
@@ -105,7 +105,7 @@ func outcome(w *config.Wave, d *store.Delivery, err error) (state, reason string
 	return store.DeliveryRetry, err.Error(), time.Now().Add(retryDelay(d.Tries))
 }
 
-// retryDelay is 30 s doubling to at most 2 h (SPEC §5).
+// retryDelay is 30 s doubling to at most 2 h (docs/BEHAVIOUR.md §8.6).
 func retryDelay(tries int) time.Duration {
 	d := 30 * time.Second
 	for i := 1; i < tries && d < 2*time.Hour; i++ {
@@ -166,7 +166,7 @@ func (e *Engine) stopped(ctx context.Context, wave string) (bool, error) {
 
 // stopCheck reads the wave's state at most once a second for all workers
 // (a read per message cost 8% of a wave's time); a pause or cancel is
-// still followed within seconds, well inside SPEC's 5 s.
+// still followed within about a second (docs/BEHAVIOUR.md §8.7).
 type stopCheck struct {
 	e    *Engine
 	wave string
