@@ -8,7 +8,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// Contact is the SPEC §2 shape of `contacts show --json`.
+// Contact is the docs/BEHAVIOUR.md §2 shape of `contacts show --json`.
 type Contact struct {
 	Email        string               `json:"email"`
 	Name         string               `json:"name"`
@@ -26,7 +26,7 @@ type Contact struct {
 	Fields       map[string]string    `json:"fields"`
 	Events       []store.ContactEvent `json:"events"`
 	// Sent lists wave deliveries, Received the replies, answers and
-	// bounces read from the contact (SPEC §2).
+	// bounces read from the contact (docs/BEHAVIOUR.md §2).
 	Sent     []SentMessage     `json:"sent"`
 	Received []ReceivedMessage `json:"received"`
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/herald-mail/herald/daemon/store"
 )
 
-// Enquiry is the SPEC §2 shape of `enquiries --json` and `enquiries show
+// Enquiry is the docs/BEHAVIOUR.md §2 shape of `enquiries --json` and `enquiries show
 // --json` (with Messages).
 type Enquiry struct {
 	Ref            string          `json:"ref"`

@@ -1,6 +1,6 @@
 // Package ops is what a person can ask of herald, shared by the command
 // line and the dashboard so that a page, an API call and a command do the
-// same thing and print the same JSON (SPEC §2 `--json` shapes).
+// same thing and print the same JSON (docs/BEHAVIOUR.md §2 `--json` shapes).
 package ops
 
 import (

@@ -10,7 +10,7 @@ import (
 )
 
 // RecordCategories are the enquiries triage leaves to a person because
-// a reply's meaning or its sender could not be established (SPEC §4):
+// a reply's meaning or its sender could not be established (docs/BEHAVIOUR.md §6.1):
 // a person reads the evidence and records the answer in one click.
 var RecordCategories = []string{"rsvp-unclear", "rsvp-unverified", "unsubscribe-unverified"}
 
@@ -20,7 +20,7 @@ var RecordAnswers = []string{"accepted", "declined", "maybe", "unsubscribe"}
 // RecordFromEnquiry records, on behalf of actor, what the sender of an
 // rsvp-unclear or unverified enquiry meant: an RSVP answer on their
 // contact, or an unsubscribe from the lists of the enquiry's account's
-// waves (SPEC §4: an unsubscribe applies to the lists of one account);
+// waves (docs/BEHAVIOUR.md §6.2: an unsubscribe applies to the lists of one account);
 // then closes the enquiry. It returns what changed, in words.
 func RecordFromEnquiry(ctx context.Context, cfg *config.Config, st *store.Store, q *store.Enquiry, answer, actor string) (string, error) {
 	if !slices.Contains(RecordCategories, q.Category) {
