@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -18,7 +18,7 @@ import (
 func plannedOutbox(tb testing.TB, n int) *Store {
 	tb.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(tb.TempDir(), "herald.db"))
+	s, err := Open(ctx, testDatabase(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -146,16 +146,16 @@ func BenchmarkDue(b *testing.B) {
 // error, so IsStoreFailure and errors.As keep working.
 func TestErrorsNameTheOperation(t *testing.T) {
 	s := plannedOutbox(t, 3)
-	if _, err := s.db.Exec(`CREATE TRIGGER full BEFORE UPDATE OF state ON deliveries WHEN NEW.state = 'sending'
-		BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+	if err := addFailTrigger(s, "fail_full", "deliveries", "UPDATE OF state", "NEW.state = 'sending'", "'disk full'"); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.CommitDeliveries(context.Background(), nil, []int64{2})
-	if err == nil || !strings.Contains(err.Error(), "mark delivery 2 sending: disk full") {
+	if err == nil || !strings.Contains(err.Error(), "mark delivery 2 sending: ") || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("CommitDeliveries() = %v; want it to name the delivery and the operation", err)
 	}
 	var se sqlite3.Error
-	if !errors.As(err, &se) || se.Code != sqlite3.ErrConstraint {
+	var pe *pgconn.PgError
+	if !(errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) && !(errors.As(err, &pe) && pe.Code == "P0001") {
 		t.Errorf("CommitDeliveries() = %#v; want it to unwrap to the driver's constraint error", err)
 	}
 	if got := deliveryState(t, s, 2); got != DeliveryPending {

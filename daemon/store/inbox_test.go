@@ -13,7 +13,7 @@ import (
 // added, over several INSERTs when there are many; a failing function
 // writes none.
 func TestInboxActionsWrittenAtCommit(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	n := 2*rowsPerInsert + 7
 	err := s.Inbox(ctx, func(tx *InboxTx) error {
@@ -90,7 +90,7 @@ func TestRateKey(t *testing.T) {
 // as one address; the per-account count sees this account's messages of
 // the window alone.
 func TestAutoReplyLimits(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	now := time.Date(2017, 10, 2, 9, 0, 0, 0, time.UTC)
 	err := s.Inbox(ctx, func(tx *InboxTx) error {

@@ -1,5 +1,8 @@
-// Package store is herald's SQLite database: opening it safely, migrating
-// its schema, and the queries each part of the daemon needs.
+// Package store is herald's database, SQLite by default or PostgreSQL:
+// opening it safely, migrating its schema, and the queries each part of
+// the daemon needs. The queries are written once, in SQLite's dialect;
+// postgres.go runs them on PostgreSQL, and dialect.go holds the few
+// fragments that differ.
 //
 // The CLI and the daemon open the same file at the same time. That is safe
 // because the database runs in WAL mode (readers never block the writer),
@@ -37,11 +40,17 @@ type Store struct {
 	// under wmu: the pages a write changes stay in its cache from one
 	// write to the next, and driverTx needs a connection of its own.
 	w *sql.Conn
+	// pg is true for a PostgreSQL database (see postgres.go).
+	pg bool
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
-// brings its schema up to date.
+// brings its schema up to date. A postgres:// URL opens that PostgreSQL
+// database instead (IsPostgres).
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	if err := createPrivate(path); err != nil {
 		return nil, err // names the file
 	}
@@ -122,14 +131,21 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result
 // Close closes the database.
 func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
 
-// Path is the database file.
+// Path is the database file, or the PostgreSQL URL (with its password:
+// see Redact).
 func (s *Store) Path() string { return s.path }
+
+// Postgres reports whether the database is PostgreSQL rather than SQLite.
+func (s *Store) Postgres() bool { return s.pg }
 
 // The handle goes to storetest only, through an internal package (see
 // package raw): the tables stay the store's own.
 func init() {
 	raw.DB = func(s any) *sql.DB { return s.(*Store).db }
 	raw.Time = ts
+	raw.FailTrigger = func(s any, name, table, event, cond, message string) error {
+		return addFailTrigger(s.(*Store), name, table, event, cond, message)
+	}
 }
 
 // driverTx runs f in one IMMEDIATE transaction on the writer connection,

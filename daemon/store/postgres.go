@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// IsPostgres reports whether a `database:` value names a PostgreSQL
+// database (a postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(database string) bool {
+	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
+}
+
+// Redact is database fit for logs and messages: a PostgreSQL URL loses
+// its password; a file path is returned as it is.
+func Redact(database string) string {
+	if !IsPostgres(database) {
+		return database
+	}
+	u, err := url.Parse(database)
+	if err != nil {
+		return "postgres://(unreadable URL)"
+	}
+	return u.Redacted()
+}
+
+// pgWriteLock is the key of the transaction-level advisory lock every
+// PostgreSQL transaction of herald takes when it begins (see pgConn): the
+// same "one writer at a time" that SQLite's BEGIN IMMEDIATE gives, across
+// every process on the database. The number spells "herald" in ASCII.
+const pgWriteLock = 0x686572616c64
+
+// openPostgres opens the PostgreSQL database at the URL dsn through pgx's
+// database/sql driver, wrapped by pgConnector, and brings its schema up
+// to date.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	name := Redact(dsn)
+	inner, err := stdlib.GetDefaultDriver().(driver.DriverContext).OpenConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	db := sql.OpenDB(pgConnector{inner})
+	s := &Store{db: db, path: dsn, pg: true}
+	if s.w, err = db.Conn(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// pgConnector makes pgx connections that speak the store's SQLite habits:
+// the dialect layer is this driver, so that every query of the store (and
+// of the packages that add query files to it) runs on both engines as
+// written. It does two things and no more:
+//   - rebinds SQLite's ? and ?NNN placeholders to PostgreSQL's $n
+//     (rebind), outside string literals, quoted names and comments;
+//   - makes every transaction take pgWriteLock when it begins, as
+//     _txlock=immediate does on SQLite, so a read-then-write transaction
+//     sees no other writer between its read and its write.
+//
+// Every other difference (types, RETURNING instead of LastInsertId, the
+// schema version, JSON functions) is in the PostgreSQL migrations or in
+// dialect.
+type pgConnector struct{ inner driver.Connector }
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	dc, err := c.inner.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := dc.(*stdlib.Conn)
+	if !ok {
+		dc.Close()
+		return nil, fmt.Errorf("store: unexpected pgx connection %T", dc)
+	}
+	return &pgConn{sc}, nil
+}
+
+func (c pgConnector) Driver() driver.Driver { return c.inner.Driver() }
+
+// pgConn is a pgx connection whose statements are rebound; the methods it
+// does not override (Ping, ResetSession, IsValid, CheckNamedValue, Close)
+// are pgx's own.
+type pgConn struct{ *stdlib.Conn }
+
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
+	return c.Conn.Prepare(rebind(query))
+}
+
+func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, rebind(query))
+}
+
+func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.Conn.ExecContext(ctx, rebind(query), args)
+}
+
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.Conn.QueryContext(ctx, rebind(query), args)
+}
+
+func (c *pgConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// BeginTx begins a transaction holding pgWriteLock until it ends.
+func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.Conn.BeginTx(ctx, opts)
+	if err != nil || opts.ReadOnly {
+		return tx, err
+	}
+	lock := []driver.NamedValue{{Ordinal: 1, Value: int64(pgWriteLock)}}
+	if _, err := c.Conn.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lock); err != nil {
+		return nil, errors.Join(fmt.Errorf("take the write lock: %w", err), tx.Rollback())
+	}
+	return tx, nil
+}
+
+// rebind turns SQLite placeholders into PostgreSQL ones: ?NNN becomes
+// $NNN, and a bare ? the next number after the largest so far (SQLite's
+// own rule). Text inside '…', "…" and comments is copied as it is. It is
+// not an SQL parser: PostgreSQL's jsonb ? operators cannot be written in
+// the store's queries, which no query needs.
+func rebind(q string) string {
+	if strings.IndexByte(q, '?') < 0 {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	last := 0
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case c == '\'' || c == '"':
+			end := strings.IndexByte(q[i+1:], c)
+			if end < 0 {
+				b.WriteString(q[i:])
+				return b.String()
+			}
+			b.WriteString(q[i : i+end+2])
+			i += end + 1
+		case c == '-' && strings.HasPrefix(q[i:], "--"):
+			end := strings.IndexByte(q[i:], '\n')
+			if end < 0 {
+				end = len(q) - i - 1
+			}
+			b.WriteString(q[i : i+end+1])
+			i += end
+		case c == '/' && strings.HasPrefix(q[i:], "/*"):
+			end := strings.Index(q[i+2:], "*/")
+			if end < 0 {
+				b.WriteString(q[i:])
+				return b.String()
+			}
+			b.WriteString(q[i : i+end+4])
+			i += end + 3
+		case c == '?':
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			n := last + 1
+			if j > i+1 {
+				n, _ = strconv.Atoi(q[i+1 : j])
+			}
+			last = max(last, n)
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			i = j - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
