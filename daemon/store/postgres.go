@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -183,4 +184,56 @@ func rebind(q string) string {
 		}
 	}
 	return b.String()
+}
+
+// pgDaemonLock is the key of the session-level advisory lock a daemon
+// holds on a PostgreSQL database for its whole life (HoldDaemonLock);
+// "herald1" in ASCII.
+const pgDaemonLock = 0x68657261_6c6431
+
+// ErrDaemonRunning is HoldDaemonLock's error while another daemon holds
+// the database.
+var ErrDaemonRunning = errors.New("another herald is running on this database")
+
+// HoldDaemonLock makes this process the one daemon on a PostgreSQL
+// database, as the .lock file beside a SQLite file does: several herald
+// nodes sharing one database (mailbox leases, shared outbox claims and
+// rates) are not built yet, and two daemons would watch the same
+// mailboxes. The lock lives as long as a connection of its own; release
+// closes it. A crashed daemon's connection ends and frees the lock.
+func (s *Store) HoldDaemonLock(ctx context.Context) (release func(), err error) {
+	if !s.pg {
+		return nil, errors.New("store: HoldDaemonLock is for PostgreSQL; SQLite uses the .lock file")
+	}
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
+	}
+	var ok bool
+	if err := c.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?)`, int64(pgDaemonLock)).Scan(&ok); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
+	}
+	if !ok {
+		c.Close()
+		return nil, fmt.Errorf("%w (%s); stop it first: several nodes on one PostgreSQL database are not supported yet",
+			ErrDaemonRunning, Redact(s.path))
+	}
+	// Closing a connection taken with Conn returns it to the pool, where
+	// the session (and its lock) would live on: Raw marks it bad instead,
+	// so database/sql really closes it.
+	return func() {
+		_ = c.Raw(func(any) error { return driver.ErrBadConn })
+		c.Close()
+	}, nil
+}
+
+// Exists reports whether the database is there to be read: the SQLite
+// file exists, or it is a PostgreSQL URL (opening it says the rest).
+func Exists(database string) bool {
+	if IsPostgres(database) {
+		return true
+	}
+	_, err := os.Stat(database)
+	return err == nil
 }
