@@ -97,3 +97,14 @@ func (l *dbLock) release() {
 		l.unlock()
 	}
 }
+
+// LockSQLite takes the daemon's lock on a SQLite database for a command
+// that must run with no daemon on it (migrate-store): while it holds the
+// lock, `herald run` refuses to start, and it is refused while one runs.
+func LockSQLite(database string) (release func(), err error) {
+	l, err := lockDatabase(database)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
+}

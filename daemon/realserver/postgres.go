@@ -242,3 +242,21 @@ func RunOnBothEngines(m *testing.M, usePostgres func(*Postgres, error)) int {
 	usePostgres(pg, err)
 	return max(code, m.Run())
 }
+
+// StartPostgresForTest starts a PostgreSQL server for one test, stopped
+// when it ends: for a package whose few PostgreSQL tests do not warrant
+// RunOnBothEngines. A missing server skips the test (fails it under CI).
+func StartPostgresForTest(t testing.TB) *Postgres {
+	t.Helper()
+	p, err := StartPostgres(filepath.Join(t.TempDir(), "pg"))
+	if err != nil {
+		PostgresUnavailable(t, err)
+	}
+	t.Cleanup(func() {
+		p.Stop()
+		if t.Failed() {
+			t.Logf("%s log:\n%s", p.Version, p.Log())
+		}
+	})
+	return p
+}
