@@ -245,7 +245,7 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 		return nil, err // the caller's own
 	}
 	if s.pg {
-		return s.commitDeliveriesTx(ctx, outcomes, ids, now)
+		return s.commitDeliveriesBatch(outcomes, ids, now)
 	}
 	args := make([]driver.NamedValue, 7)
 	for i := range args {
@@ -261,38 +261,6 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 		}
 		for i, id := range ids {
 			res, err := c.ExecContext(bg, markSendingSQL, setArgs(args, now, id))
-			if err != nil {
-				return fmt.Errorf("mark delivery %d sending: %w", id, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return fmt.Errorf("mark delivery %d sending: %w", id, err)
-			}
-			marked[i] = n == 1
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("update outbox: %w", err)
-	}
-	return marked, nil
-}
-
-// commitDeliveriesTx is CommitDeliveries through database/sql, for
-// PostgreSQL: the statements are the same, driverTx's shortcut is
-// SQLite's.
-func (s *Store) commitDeliveriesTx(ctx context.Context, outcomes []DeliveryOutcome, ids []int64, now string) ([]bool, error) {
-	marked := make([]bool, len(ids))
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		bg := context.WithoutCancel(ctx)
-		for i := range outcomes {
-			o := &outcomes[i]
-			if _, err := tx.ExecContext(bg, recordOutcomeSQL, outcomeArgs(o, now)...); err != nil {
-				return fmt.Errorf("mark delivery %d %s: %w", o.ID, o.State, err)
-			}
-		}
-		for i, id := range ids {
-			res, err := tx.ExecContext(bg, markSendingSQL, now, id)
 			if err != nil {
 				return fmt.Errorf("mark delivery %d sending: %w", id, err)
 			}

@@ -99,7 +99,9 @@ func TestCommitDeliveriesIsAtomic(t *testing.T) {
 // one transaction, on an outbox of b.N+1 planned rows:
 //
 //	go test ./daemon/store -run '^$' -bench CommitDeliveries -benchmem
-func BenchmarkCommitDeliveries(b *testing.B) {
+func BenchmarkCommitDeliveries(b *testing.B) { b.Run(testEngine, benchmarkCommitDeliveries) }
+
+func benchmarkCommitDeliveries(b *testing.B) {
 	ctx := context.Background()
 	s := plannedOutbox(b, b.N+1)
 	if _, err := s.CommitDeliveries(ctx, nil, []int64{1}); err != nil {
@@ -117,7 +119,9 @@ func BenchmarkCommitDeliveries(b *testing.B) {
 
 // BenchmarkDue reads a wave's due rows with their contacts, 64 a call,
 // as a wave's sender reads ahead of its sessions (per row).
-func BenchmarkDue(b *testing.B) {
+func BenchmarkDue(b *testing.B) { b.Run(testEngine, benchmarkDue) }
+
+func benchmarkDue(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background()) // as the sender's
 	defer cancel()
 	const n = 10000

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -116,17 +117,52 @@ func (c *pgConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// BeginTx begins a transaction holding pgWriteLock until it ends.
+// beginLocked begins a transaction and takes pgWriteLock in one round
+// trip (two statements in one simple-protocol query).
+var beginLocked = fmt.Sprintf("BEGIN; SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
+
+// BeginTx begins a transaction holding pgWriteLock until it ends. Other
+// options than the default (never asked for by the store) go through
+// pgx's own BeginTx, the lock taken after.
 func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	tx, err := c.Conn.BeginTx(ctx, opts)
-	if err != nil || opts.ReadOnly {
-		return tx, err
+	if opts != (driver.TxOptions{}) {
+		tx, err := c.Conn.BeginTx(ctx, opts)
+		if err != nil || opts.ReadOnly {
+			return tx, err
+		}
+		if _, err := c.Conn.ExecContext(ctx, beginLocked[len("BEGIN; "):], nil); err != nil {
+			return nil, errors.Join(fmt.Errorf("take the write lock: %w", err), tx.Rollback())
+		}
+		return tx, nil
 	}
-	lock := []driver.NamedValue{{Ordinal: 1, Value: int64(pgWriteLock)}}
-	if _, err := c.Conn.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lock); err != nil {
-		return nil, errors.Join(fmt.Errorf("take the write lock: %w", err), tx.Rollback())
+	pc := c.Conn.Conn()
+	if _, err := pc.Exec(ctx, beginLocked); err != nil {
+		if pc.PgConn().TxStatus() != 'I' {
+			_, rerr := pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			err = errors.Join(err, rerr)
+		}
+		return nil, fmt.Errorf("begin transaction and take the write lock: %w", err)
 	}
-	return tx, nil
+	return pgTx{pc}, nil
+}
+
+// pgTx is a transaction begun by BeginTx.
+type pgTx struct{ c *pgx.Conn }
+
+// Commit commits; PostgreSQL answers COMMIT of a transaction a failed
+// statement ended with ROLLBACK, and no error: that is one here, as in
+// pgx's own transactions.
+func (t pgTx) Commit() error {
+	tag, err := t.c.Exec(context.Background(), "COMMIT")
+	if err == nil && tag.String() == "ROLLBACK" {
+		return pgx.ErrTxCommitRollback
+	}
+	return err
+}
+
+func (t pgTx) Rollback() error {
+	_, err := t.c.Exec(context.Background(), "ROLLBACK")
+	return err
 }
 
 // rebind turns SQLite placeholders into PostgreSQL ones: ?NNN becomes
@@ -236,4 +272,66 @@ func Exists(database string) bool {
 	}
 	_, err := os.Stat(database)
 	return err == nil
+}
+
+// The statements of CommitDeliveries, rebound once.
+var (
+	pgRecordOutcomeSQL = rebind(recordOutcomeSQL)
+	pgMarkSendingSQL   = rebind(markSendingSQL)
+)
+
+// commitDeliveriesBatch is CommitDeliveries on PostgreSQL, in one round
+// trip where a transaction would take four or more: the write lock, the
+// outcomes and the marks go as one pipelined batch, which PostgreSQL runs
+// as one implicit transaction (everything up to the batch's single Sync:
+// a failed statement rolls back the ones before it and skips the rest).
+// It is driverTx's counterpart, for the one write per wave message.
+func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, now string) ([]bool, error) {
+	marked := make([]bool, len(ids))
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	err := s.w.Raw(func(dc any) error {
+		c, ok := dc.(*pgConn)
+		if !ok {
+			return fmt.Errorf("store: unexpected driver connection %T", dc)
+		}
+		b := &pgx.Batch{}
+		b.Queue("SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock))
+		for i := range outcomes {
+			b.Queue(pgRecordOutcomeSQL, outcomeArgs(&outcomes[i], now)...)
+		}
+		for _, id := range ids {
+			b.Queue(pgMarkSendingSQL, now, id)
+		}
+		// Not ctx: as with driverTx, a commit is never cut half-way.
+		br := c.Conn.Conn().SendBatch(context.Background(), b)
+		err := func() error {
+			if _, err := br.Exec(); err != nil {
+				return fmt.Errorf("take the write lock: %w", err)
+			}
+			for i := range outcomes {
+				if _, err := br.Exec(); err != nil {
+					return fmt.Errorf("mark delivery %d %s: %w", outcomes[i].ID, outcomes[i].State, err)
+				}
+			}
+			for i, id := range ids {
+				tag, err := br.Exec()
+				if err != nil {
+					return fmt.Errorf("mark delivery %d sending: %w", id, err)
+				}
+				marked[i] = tag.RowsAffected() == 1
+			}
+			return nil
+		}()
+		// Close reports the batch's first error again: keep the one
+		// that names its delivery.
+		if cerr := br.Close(); err == nil {
+			err = wrap(cerr, "commit")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update outbox: %w", err)
+	}
+	return marked, nil
 }
