@@ -174,7 +174,12 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	// Not ctx: see Store.tx. Upsert checks ctx once per row.
-	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
+	w, done, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("import into %s: %w", list, err)
+	}
+	defer done()
+	tx, err := w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}

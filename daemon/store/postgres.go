@@ -51,7 +51,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	}
 	db := sql.OpenDB(pgConnector{inner})
 	s := &Store{db: db, path: dsn, pg: true}
-	if s.w, err = db.Conn(ctx); err != nil {
+	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
@@ -290,7 +290,13 @@ func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, n
 	marked := make([]bool, len(ids))
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	err := s.w.Raw(func(dc any) error {
+	// Not ctx: as with driverTx, a commit is never cut half-way.
+	w, done, err := s.writer(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("update outbox: %w", err)
+	}
+	defer done()
+	err = w.Raw(func(dc any) error {
 		c, ok := dc.(*pgConn)
 		if !ok {
 			return fmt.Errorf("store: unexpected driver connection %T", dc)

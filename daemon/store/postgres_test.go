@@ -132,3 +132,48 @@ func TestHoldDaemonLock(t *testing.T) {
 	}
 	releaseB()
 }
+
+// TestWritesSurviveALostConnection: when the server ends herald's
+// connections (a restart, a failover, an administrator), the write that
+// meets a dead connection may fail, and is reported; the ones after it
+// go through on a new connection.
+func TestWritesSurviveALostConnection(t *testing.T) {
+	a := openTest(t)
+	if !a.Postgres() {
+		t.Skip("PostgreSQL only: a SQLite file has no connection to lose")
+	}
+	ctx := context.Background()
+	if err := a.SetRuntime(ctx, "k", "before"); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := sql.Open("pgx", pgServer.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	var ended int
+	err = admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = $1 AND pid <> pg_backend_pid()`, dbName(t, a)).Scan(&ended)
+	if err != nil || ended == 0 {
+		t.Fatalf("terminate herald's connections: %d ended, %v", ended, err)
+	}
+	first := a.SetRuntime(ctx, "k", "during")
+	t.Logf("the write that met the dead connection: %v", first)
+	for i := range 3 {
+		if err := a.SetRuntime(ctx, "k", "after"); err != nil {
+			t.Fatalf("write %d after the lost connection = %v", i+1, err)
+		}
+	}
+	if v, _, err := a.Runtime(ctx, "k"); v != "after" || err != nil {
+		t.Errorf("Runtime(k) = %q, %v; want after", v, err)
+	}
+}
+
+// dbName is the database of a PostgreSQL store.
+func dbName(t *testing.T, s *Store) string {
+	var name string
+	if err := s.db.QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}

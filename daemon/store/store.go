@@ -39,6 +39,7 @@ type Store struct {
 	// w is the connection every write of this process goes through,
 	// under wmu: the pages a write changes stay in its cache from one
 	// write to the next, and driverTx needs a connection of its own.
+	// SQLite only: see writer.
 	w *sql.Conn
 	// pg is true for a PostgreSQL database (see postgres.go).
 	pg bool
@@ -121,15 +122,40 @@ func makePrivate(p string) {
 	log.Warn("database file was readable by other users; made it private (mode 0600)")
 }
 
+// writer is the connection to write through, held under wmu until done
+// is called. On SQLite it is w, for the store's whole life; on
+// PostgreSQL one of the pool's for one write: a server restart or a
+// failover breaks connections, and the pool replaces a broken one where
+// a connection kept for good would fail every later write.
+func (s *Store) writer(ctx context.Context) (c *sql.Conn, done func(), err error) {
+	if !s.pg {
+		return s.w, func() {}, nil
+	}
+	if c, err = s.db.Conn(ctx); err != nil {
+		return nil, nil, err
+	}
+	return c, func() { c.Close() }, nil
+}
+
 // exec runs one write statement outside a transaction.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.w.ExecContext(ctx, query, args...)
+	w, done, err := s.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return w.ExecContext(ctx, query, args...)
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
+func (s *Store) Close() error {
+	if s.w == nil {
+		return s.db.Close()
+	}
+	return errors.Join(s.w.Close(), s.db.Close())
+}
 
 // Path is the database file, or the PostgreSQL URL (with its password:
 // see Redact).
@@ -195,7 +221,12 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
+	w, done, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer done()
+	tx, err := w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
