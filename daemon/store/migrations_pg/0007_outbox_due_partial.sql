@@ -11,6 +11,11 @@
 -- (SQLite proves a partial index usable when the query's term implies
 -- one side of an OR). Queries on other states scan the wave's rows
 -- through the (wave, run, contact_id) key instead, once per run.
+--
+-- PostgreSQL: id ends the key here, as the rowid ends every SQLite
+-- index: Due walks (next_at, id) in index order from its cursor, and
+-- without id every row sharing a next_at (a planned chunk shares one)
+-- would be read and sorted for each 64 returned.
 DROP INDEX deliveries_due;
-CREATE INDEX deliveries_due ON deliveries (wave, state, next_at)
+CREATE INDEX deliveries_due ON deliveries (wave, state, next_at, id)
     WHERE state = 'pending' OR state = 'retry';
