@@ -159,6 +159,9 @@ func TestWritesSurviveALostConnection(t *testing.T) {
 	}
 	first := a.SetRuntime(ctx, "k", "during")
 	t.Logf("the write that met the dead connection: %v", first)
+	if first != nil && !IsStoreFailure(first) {
+		t.Errorf("IsStoreFailure(%v) = false; a lost connection is the database's failure, not the message's", first)
+	}
 	for i := range 3 {
 		if err := a.SetRuntime(ctx, "k", "after"); err != nil {
 			t.Fatalf("write %d after the lost connection = %v", i+1, err)
