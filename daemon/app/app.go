@@ -99,11 +99,25 @@ func Run(ctx context.Context, o Options) error {
 // servers and the web listener. Failing here exits 1 at once.
 func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 	var err error
-	if d.lock, err = lockDatabase(cfg.Database); err != nil {
-		return err
-	}
-	if d.store, err = store.Open(ctx, cfg.Database); err != nil {
-		return err
+	if store.IsPostgres(cfg.Database) {
+		// The lock is in the database itself (HoldDaemonLock), so
+		// opening it comes first.
+		if d.store, err = store.Open(ctx, cfg.Database); err != nil {
+			return err
+		}
+		if d.lock, err = lockPostgres(ctx, d.store); err != nil {
+			// Not through close: the runtime facts are the other daemon's.
+			d.store.Close()
+			d.store = nil
+			return err
+		}
+	} else {
+		if d.lock, err = lockDatabase(cfg.Database); err != nil {
+			return err
+		}
+		if d.store, err = store.Open(ctx, cfg.Database); err != nil {
+			return err
+		}
 	}
 	if cfg.Sandbox.Enabled {
 		if err := d.startSandbox(ctx, cfg); err != nil {
@@ -158,7 +172,7 @@ func (d *Daemon) banner(cfg *config.Config) {
 	}
 	fmt.Fprintf(w, "herald %s running%s\n", d.opts.Version, mode)
 	fmt.Fprintf(w, "  dashboard     http://%s\n", d.web.Addr())
-	fmt.Fprintf(w, "  database      %s\n", cfg.Database)
+	fmt.Fprintf(w, "  database      %s\n", store.Redact(cfg.Database))
 	if d.sandbox != nil {
 		fmt.Fprintf(w, "  sandbox IMAP  %s  (login: an account address, password %q)\n", d.sandbox.IMAPAddr(), sandbox.Password)
 		fmt.Fprintf(w, "  sandbox SMTP  %s\n", d.sandbox.SMTPAddr())

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/herald-mail/herald/daemon/store"
 )
 
 // LockedError is lockDatabase's error when another daemon holds the
@@ -29,7 +32,21 @@ func (e *LockedError) Error() string {
 // its whole life: a second daemon on the same database would bind nothing
 // useful and, on its way out, clear the first one's runtime facts (the
 // sandbox addresses `sandbox inject` and `waves test` read).
-type dbLock struct{ f *os.File }
+type dbLock struct {
+	f      *os.File
+	unlock func() // PostgreSQL's (lockPostgres)
+}
+
+// lockPostgres is lockDatabase for a PostgreSQL database: an advisory
+// lock held by a connection of the daemon's (store.HoldDaemonLock).
+// Several nodes on one database are a later step; until then, one.
+func lockPostgres(ctx context.Context, st *store.Store) (*dbLock, error) {
+	unlock, err := st.HoldDaemonLock(ctx)
+	if err != nil {
+		return nil, err // names the database, redacted
+	}
+	return &dbLock{unlock: unlock}, nil
+}
 
 // lockPath is the lock file of a database: beside it, so that two configs
 // naming the same file through different relative paths still meet.
@@ -76,4 +93,18 @@ func (l *dbLock) release() {
 	if l != nil && l.f != nil {
 		l.f.Close()
 	}
+	if l != nil && l.unlock != nil {
+		l.unlock()
+	}
+}
+
+// LockSQLite takes the daemon's lock on a SQLite database for a command
+// that must run with no daemon on it (migrate-store): while it holds the
+// lock, `herald run` refuses to start, and it is refused while one runs.
+func LockSQLite(database string) (release func(), err error) {
+	l, err := lockDatabase(database)
+	if err != nil {
+		return nil, err
+	}
+	return l.release, nil
 }

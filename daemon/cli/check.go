@@ -151,7 +151,7 @@ func (e *env) sandboxAddrs(cfg *config.Config) (imapAddr, smtpAddr string, err e
 		return "", "", fmt.Errorf("read sandbox addresses: %v %v", err1, err2)
 	}
 	if !ok1 || !ok2 {
-		return "", "", fmt.Errorf("the sandbox is not running (no daemon on %s): start it with 'herald run'", cfg.Database)
+		return "", "", fmt.Errorf("the sandbox is not running (no daemon on %s): start it with 'herald run'", store.Redact(cfg.Database))
 	}
 	if ci := cfg.Sandbox.IMAP; ci != "" {
 		imapAddr = ci

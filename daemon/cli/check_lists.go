@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/herald-mail/herald/daemon/config"
@@ -26,7 +25,7 @@ func (e *env) checkWaveLists(cfg *config.Config) ([]*config.Error, error) {
 	if len(missing) == 0 {
 		return warnings, nil
 	}
-	if _, err := os.Stat(cfg.Database); err != nil {
+	if !store.Exists(cfg.Database) {
 		return warnings, nil
 	}
 	st, err := store.Open(e.ctx, cfg.Database)
@@ -53,7 +52,7 @@ func (e *env) checkWaveLists(cfg *config.Config) ([]*config.Error, error) {
 		default:
 			c := *w
 			c.Msg = fmt.Sprintf("no list is named %q, neither under lists: nor in the database %s; "+
-				"create it with herald lists create %s, or correct the name", cfg.Waves[i].List, cfg.Database, cfg.Waves[i].List)
+				"create it with herald lists create %s, or correct the name", cfg.Waves[i].List, store.Redact(cfg.Database), cfg.Waves[i].List)
 			fmt.Fprintln(e.stderr, c.Error())
 			bad++
 		}

@@ -108,7 +108,7 @@ func (e *env) listColumns(cfg *config.Config) map[string]bool {
 			add(scratch, l.Name)
 		}
 	}
-	if _, err := os.Stat(cfg.Database); len(inDB) == 0 || err != nil {
+	if len(inDB) == 0 || !store.Exists(cfg.Database) {
 		return cols
 	}
 	st, err := store.Open(e.ctx, cfg.Database)

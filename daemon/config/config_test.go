@@ -175,6 +175,9 @@ func TestErrors(t *testing.T) {
 		{"missing env", minimal + "http:\n  token: pre-${NOPE}\n", 7, "http.token", "environment variable NOPE is not set"},
 		{"bad env name", minimal + "http:\n  token: ${1X}\n", 7, "http.token", "not a valid variable reference"},
 		{"duplicate key", minimal + "database: a\ndatabase: b\n", 7, "database", "key given twice"},
+		{"unknown database URL", minimal + "database: mysql://h/herald\n", 6, "database", "mysql:// is not a database herald knows"},
+		{"postgres without database name", minimal + "database: postgres://u:pw@db.example\n", 6, "database", "postgres://u:xxxxx@db.example needs a host and a database name"},
+		{"postgres", minimal + "database: postgres://herald@db.example/herald?sslmode=require\n", -1, "", ""},
 		{"syntax", minimal + "log: {level: info\n", 6, "", "invalid YAML"},
 		{"empty", "# nothing\n", 0, "", "the file is empty"},
 		{"root is a list", "- a\n- b\n", 1, "", "must be a mapping"},
@@ -457,5 +460,15 @@ func TestIsLoopback(t *testing.T) {
 		if got := IsLoopback(host); got != want {
 			t.Errorf("IsLoopback(%q) = %v", host, got)
 		}
+	}
+}
+
+// TestPostgresURLKeptAsGiven: a postgres:// database is a URL, not a path
+// relative to the config's folder.
+func TestPostgresURLKeptAsGiven(t *testing.T) {
+	const url = "postgres://herald@db.example/herald?sslmode=require"
+	c := mustParse(t, minimal+"database: "+url+"\n")
+	if c.Database != url {
+		t.Errorf("database = %q; want %q as given", c.Database, url)
 	}
 }

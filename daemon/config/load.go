@@ -103,7 +103,8 @@ func (d *decoder) parse(data []byte) (body ast.Node) {
 }
 
 // resolvePaths makes relative file paths relative to dir, the directory of
-// the config file. SQLite URIs and ":memory:" are left alone.
+// the config file. SQLite URIs, ":memory:" and URLs (postgres://) are
+// left alone.
 func resolvePaths(c *Config, dir string) {
 	c.Database = resolvePath(dir, c.Database)
 	c.Templates = resolvePath(dir, c.Templates)
@@ -113,7 +114,7 @@ func resolvePaths(c *Config, dir string) {
 }
 
 func resolvePath(dir, p string) string {
-	if p == "" || filepath.IsAbs(p) || p == ":memory:" || strings.HasPrefix(p, "file:") {
+	if p == "" || filepath.IsAbs(p) || p == ":memory:" || strings.HasPrefix(p, "file:") || strings.Contains(p, "://") {
 		return p
 	}
 	return filepath.Join(dir, p)

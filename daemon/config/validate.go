@@ -73,6 +73,8 @@ func (v *validator) top() {
 	c := v.c
 	if c.Database == "" {
 		v.errorf("database", "required; give the SQLite file, e.g. data/herald.db")
+	} else if msg := databaseURLProblem(c.Database); msg != "" {
+		v.errorf("database", "%s", msg)
 	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
@@ -190,4 +192,25 @@ func (v *validator) checkLanguage(key, s string) {
 	if !languageRE.MatchString(s) {
 		v.errorf(key, "%q is not a language code; write e.g. en, fr or pt-BR", s)
 	}
+}
+
+// databaseURLProblem checks a database: that is a URL rather than a file:
+// a postgres:// URL needs a host and a database name; no other scheme is
+// known. The URL's password is never repeated.
+func databaseURLProblem(db string) string {
+	scheme, _, ok := strings.Cut(db, "://")
+	if !ok {
+		return "" // a SQLite file
+	}
+	if scheme != "postgres" && scheme != "postgresql" {
+		return fmt.Sprintf("%s:// is not a database herald knows; give a SQLite file (data/herald.db) or postgres://user@host/db?sslmode=require", scheme)
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "not a valid PostgreSQL URL; give postgres://user@host/db?sslmode=require"
+	}
+	if u.Host == "" || strings.Trim(u.Path, "/") == "" {
+		return fmt.Sprintf("%s needs a host and a database name, e.g. postgres://herald@db.example/herald?sslmode=require", u.Redacted())
+	}
+	return ""
 }

@@ -43,6 +43,9 @@ var ErrBackupExists = errors.New("backup file already exists")
 // replaces a good one.
 func Backup(ctx context.Context, src, dest string, overwrite bool) (BackupResult, error) {
 	res := BackupResult{File: dest}
+	if IsPostgres(src) {
+		return res, fmt.Errorf("database %s is PostgreSQL: back it up with pg_dump (herald backup copies SQLite files)", Redact(src))
+	}
 	if _, err := os.Stat(src); err != nil {
 		return res, fmt.Errorf("database %s: %w", src, err)
 	}

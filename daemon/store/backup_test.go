@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 )
@@ -18,8 +19,9 @@ import (
 // consistent moment: every row committed before the backup began, no row
 // committed after it returned, and no gap in between.
 func TestBackupWhileWriting(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
-	s := openTemp(t)
+	s := openTest(t)
 	var committed atomic.Int64
 	stop, done := make(chan struct{}), make(chan error, 1)
 	go func() {
@@ -115,8 +117,9 @@ func assertSelfContained(t *testing.T, path string) {
 }
 
 func TestBackupRefusesToOverwriteUnlessForced(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
-	s := openTemp(t)
+	s := openTest(t)
 	if err := s.SetRuntime(ctx, "probe", "1"); err != nil {
 		t.Fatal(err)
 	}
@@ -148,6 +151,7 @@ func TestBackupRefusesToOverwriteUnlessForced(t *testing.T) {
 }
 
 func TestBackupOfMissingDatabaseCreatesNothing(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	src, dest := filepath.Join(dir, "nope.db"), filepath.Join(dir, "backup.db")
 	if _, err := Backup(context.Background(), src, dest, false); !errors.Is(err, os.ErrNotExist) {
@@ -163,6 +167,7 @@ func TestBackupOfMissingDatabaseCreatesNothing(t *testing.T) {
 // and the source stay at 1, because a backup must not upgrade what it
 // copies (a newer herald may be installed before the old one is stopped).
 func TestBackupLeavesOldSchemaAlone(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "old.db")
@@ -189,8 +194,9 @@ func TestBackupLeavesOldSchemaAlone(t *testing.T) {
 }
 
 func TestVerifyCopyRejectsOtherSchema(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
-	s := openTemp(t)
+	s := openTest(t)
 	dest := filepath.Join(t.TempDir(), "b.db")
 	if _, err := Backup(ctx, s.Path(), dest, false); err != nil {
 		t.Fatal(err)
@@ -200,4 +206,12 @@ func TestVerifyCopyRejectsOtherSchema(t *testing.T) {
 		t.Fatal("verifyCopy with another schema version = nil")
 	}
 	t.Log(err)
+}
+
+func TestBackupRefusesPostgres(t *testing.T) {
+	sqliteOnly(t) // engine-independent: run once
+	_, err := Backup(context.Background(), "postgres://u:secret@db.example/herald", filepath.Join(t.TempDir(), "b.db"), false)
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Backup(postgres URL) = %v; want a pg_dump hint without the password", err)
+	}
 }

@@ -20,7 +20,7 @@ func manyIDs(n int) []string {
 // TestLookupsByManyIDs: 40,000 ids, more than SQLite's 32,766 variables,
 // are looked up in chunks, and the newest match of any chunk wins.
 func TestLookupsByManyIDs(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	ids := manyIDs(40000)
 	err := s.Inbox(ctx, func(tx *InboxTx) error {
@@ -69,7 +69,7 @@ func TestLookupsByManyIDs(t *testing.T) {
 // TestTryUndoesOneMessage: a failing Try undoes its writes and actions,
 // and the rest of the transaction commits.
 func TestTryUndoesOneMessage(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	add := func(tx *InboxTx, uid uint32) error {
 		id, err := tx.AddMessage(MessageRow{Account: "habitat", Direction: "in", Mailbox: "INBOX", UIDValidity: 1, UID: uid,

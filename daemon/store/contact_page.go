@@ -29,9 +29,9 @@ func (s *Store) ContactPage(ctx context.Context, q ContactQuery) ([]Contact, int
 	}
 	args := []any{id}
 	if t := strings.TrimSpace(q.Search); t != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(t) + "%"
-		where += ` AND (c.email LIKE ? ESCAPE '\' OR c.name LIKE ? ESCAPE '\' OR c.organisation LIKE ? ESCAPE '\' OR c.country LIKE ? ESCAPE '\')`
-		args = append(args, like, like, like, like)
+		cond, likes := containsAny(t, "c.email", "c.name", "c.organisation", "c.country")
+		where += " AND " + cond
+		args = append(args, likes...)
 	}
 	from := ` FROM list_members m JOIN contacts c ON c.id = m.contact_id WHERE m.list_id = ?` + where
 	var total int

@@ -101,11 +101,11 @@ type RSVPCounts struct {
 // membership once (one scan of list_members and contacts by id).
 func (s *Store) Lists(ctx context.Context) ([]ListCounts, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT l.name, count(c.id),
-		coalesce(sum(m.status = 'subscribed' AND c.bounced = 0), 0),
-		coalesce(sum(m.status = 'unsubscribed' AND c.bounced = 0), 0),
-		coalesce(sum(c.bounced <> 0), 0),
-		coalesce(sum(c.rsvp = 'accepted'), 0), coalesce(sum(c.rsvp = 'declined'), 0),
-		coalesce(sum(c.rsvp = 'maybe'), 0), coalesce(sum(c.rsvp = 'none'), 0)
+		count(*) FILTER (WHERE m.status = 'subscribed' AND c.bounced = 0),
+		count(*) FILTER (WHERE m.status = 'unsubscribed' AND c.bounced = 0),
+		count(*) FILTER (WHERE c.bounced <> 0),
+		count(*) FILTER (WHERE c.rsvp = 'accepted'), count(*) FILTER (WHERE c.rsvp = 'declined'),
+		count(*) FILTER (WHERE c.rsvp = 'maybe'), count(*) FILTER (WHERE c.rsvp = 'none')
 		FROM lists l
 		LEFT JOIN list_members m ON m.list_id = l.id
 		LEFT JOIN contacts c ON c.id = m.contact_id
@@ -249,7 +249,7 @@ func (s *Store) ListFields(ctx context.Context, list string) ([]string, error) {
 		return nil, err // names the list
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT f.key FROM list_members m
-		JOIN contacts c ON c.id = m.contact_id, json_each(c.fields) f
+		JOIN contacts c ON c.id = m.contact_id, `+s.dialect().jsonKeys("c.fields", "f")+`
 		WHERE m.list_id = ? ORDER BY f.key`, id)
 	if err != nil {
 		return nil, fmt.Errorf("field names of list %s: %w", list, err)

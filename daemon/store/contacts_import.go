@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -144,15 +145,17 @@ type ListImport struct {
 	// duplicates without holding the file's addresses in memory.
 	seen, find, insert, update, member *sql.Stmt
 	expectNew                          bool // the last row was a new contact
+	// seenTable is import_seen in the engine's temporary schema.
+	seenTable string
 }
 
 // importQueries are prepared once per import. find goes through the
 // UNIQUE index on email_key; member's conflict target is the primary key.
 var importQueries = [...]string{
-	`INSERT INTO temp.import_seen (key, line) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
+	`INSERT INTO temp.import_seen (key, line) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, // temp: see seenTable
 	`SELECT id, email, name, language, organisation, title, city, country, fields FROM contacts WHERE email_key = ?`,
 	`INSERT INTO contacts (email, email_key, name, language, organisation, title, city, country, fields, created_at, updated_at)
-	 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING`,
+	 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email_key) DO NOTHING RETURNING id`,
 	`UPDATE contacts SET name = ?, language = ?, organisation = ?, title = ?, city = ?, country = ?,
 	 fields = ?, updated_at = ? WHERE id = ?`,
 	`INSERT INTO list_members (list_id, contact_id, status, added_at) VALUES (?, ?, 'subscribed', ?)
@@ -171,7 +174,12 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	// Not ctx: see Store.tx. Upsert checks ctx once per row.
-	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
+	w, done, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("import into %s: %w", list, err)
+	}
+	defer done()
+	tx, err := w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}
@@ -183,15 +191,16 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	// Statements run without cancellation: with a cancellable context
 	// the driver starts a goroutine per statement to watch it, a third of
 	// an import's time. Upsert checks ctx itself, once per row.
-	li := &ListImport{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, now: ts(time.Now())}
+	li := &ListImport{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, now: ts(time.Now()),
+		seenTable: s.dialect().temp + ".import_seen"}
 	if li.listID, err = upsertList(ctx, tx, list, li.now); err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}
 	// A temp table lives on this transaction's connection; DELETE covers
 	// one left by an import whose connection was reused.
 	for _, q := range []string{
-		`CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID`,
-		`DELETE FROM temp.import_seen`,
+		`CREATE TEMP TABLE IF NOT EXISTS import_seen (key TEXT PRIMARY KEY, line INTEGER NOT NULL)` + s.dialect().withoutRowid,
+		`DELETE FROM ` + li.seenTable,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("import into %s: %w", list, err)
@@ -199,6 +208,7 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	}
 	stmts := []**sql.Stmt{&li.seen, &li.find, &li.insert, &li.update, &li.member}
 	for i, q := range importQueries {
+		q = strings.Replace(q, "temp.import_seen", li.seenTable, 1)
 		if *stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
 			return fmt.Errorf("import into %s: prepare: %w", list, err)
 		}
@@ -207,7 +217,7 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	if err := f(li); err != nil {
 		return err // the caller's, or Upsert's, which names the line
 	}
-	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.import_seen`); err != nil {
+	if _, err := tx.ExecContext(ctx, `DROP TABLE `+li.seenTable); err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}
 	if dryRun {
@@ -233,7 +243,7 @@ func (li *ListImport) Upsert(r *ContactRow, line int) (o Outcome, first int, err
 		return 0, 0, fmt.Errorf("line %d: %w", line, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		err := li.tx.QueryRowContext(li.ctx, `SELECT line FROM temp.import_seen WHERE key = ?`, r.Key).Scan(&first)
+		err := li.tx.QueryRowContext(li.ctx, `SELECT line FROM `+li.seenTable+` WHERE key = ?`, r.Key).Scan(&first)
 		return Duplicate, first, wrap(err, "line %d: %s: look up its first line", line, r.Email)
 	}
 	id, changed, err := li.upsertContact(r)
@@ -295,15 +305,15 @@ func (li *ListImport) upsertContact(r *ContactRow) (id int64, changed bool, err 
 // insertContact adds r's contact; id 0 when the address already exists.
 func (li *ListImport) insertContact(r *ContactRow) (int64, error) {
 	n := r.Known
-	res, err := li.insert.ExecContext(li.ctx, r.Email, r.Key, n[0], n[1], n[2], n[3], n[4], n[5],
-		encodeFields(r.Fields), li.now, li.now)
-	if err != nil {
-		return 0, fmt.Errorf("add the contact: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	// RETURNING rather than LastInsertId, which PostgreSQL lacks; a
+	// conflict returns no row.
+	var id int64
+	err := li.insert.QueryRowContext(li.ctx, r.Email, r.Key, n[0], n[1], n[2], n[3], n[4], n[5],
+		encodeFields(r.Fields), li.now, li.now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
-	return res.LastInsertId()
+	return id, wrap(err, "add the contact")
 }
 
 // SetRuntime writes a runtime fact in the import's transaction, so that

@@ -91,7 +91,7 @@ func TestEncodeFieldsRoundTrips(t *testing.T) {
 }
 
 func TestImportOutcomesAndStatusKept(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	got := importRows(t, s, "mayors", false,
 		row("bart@mechelen.example", "Bart Somers", Field{"desk", "Europe"}),
@@ -137,7 +137,7 @@ func TestImportOutcomesAndStatusKept(t *testing.T) {
 }
 
 func TestImportDryRunWritesNothing(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	importRows(t, s, "press", true, row("desk@reuters.example", "Reuters"))
 	lists, err := s.Lists(context.Background())
 	if err != nil || len(lists) != 0 {
@@ -148,7 +148,7 @@ func TestImportDryRunWritesNothing(t *testing.T) {
 }
 
 func TestListCountsAndStreams(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	importRows(t, s, "mayors", false,
 		row("a@x.example", "A", Field{"desk", "Africa"}), row("b@x.example", "B"), row("c@x.example", "C", Field{"zone", "2"}),
@@ -200,7 +200,7 @@ func TestListCountsAndStreams(t *testing.T) {
 }
 
 func TestSetMemberStatus(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	importRows(t, s, "mayors", false, row("a@x.example", "A"))
 	importRows(t, s, "ministries", false, row("a@x.example", "A"))

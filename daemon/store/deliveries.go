@@ -244,6 +244,9 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 	if err := ctx.Err(); err != nil {
 		return nil, err // the caller's own
 	}
+	if s.pg {
+		return s.commitDeliveriesBatch(outcomes, ids, now)
+	}
 	args := make([]driver.NamedValue, 7)
 	for i := range args {
 		args[i].Ordinal = i + 1
@@ -251,19 +254,7 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 	err := s.driverTx(func(c *sqlite3.SQLiteConn) error {
 		for i := range outcomes {
 			o := &outcomes[i]
-			var sentAt any
-			if o.State == DeliverySent {
-				sentAt = now
-			}
-			next := now
-			if !o.Next.IsZero() {
-				next = ts(o.Next)
-			}
-			var tried int64
-			if o.Tried {
-				tried = 1
-			}
-			setArgs(args, o.State, truncate(o.Reason, 500), next, sentAt, tried, now, o.ID)
+			setArgs(args, outcomeArgs(o, now)...)
 			if _, err := c.ExecContext(bg, recordOutcomeSQL, args); err != nil {
 				return fmt.Errorf("mark delivery %d %s: %w", o.ID, o.State, err)
 			}
@@ -285,6 +276,23 @@ func (s *Store) CommitDeliveries(ctx context.Context, outcomes []DeliveryOutcome
 		return nil, fmt.Errorf("update outbox: %w", err)
 	}
 	return marked, nil
+}
+
+// outcomeArgs are recordOutcomeSQL's arguments for o.
+func outcomeArgs(o *DeliveryOutcome, now string) []any {
+	var sentAt any
+	if o.State == DeliverySent {
+		sentAt = now
+	}
+	next := now
+	if !o.Next.IsZero() {
+		next = ts(o.Next)
+	}
+	var tried int64
+	if o.Tried {
+		tried = 1
+	}
+	return []any{o.State, truncate(o.Reason, 500), next, sentAt, tried, now, o.ID}
 }
 
 // setArgs sets the values of args (Ordinal already set) and returns

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -18,7 +18,7 @@ import (
 func plannedOutbox(tb testing.TB, n int) *Store {
 	tb.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(tb.TempDir(), "herald.db"))
+	s, err := Open(ctx, testDatabase(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -99,7 +99,9 @@ func TestCommitDeliveriesIsAtomic(t *testing.T) {
 // one transaction, on an outbox of b.N+1 planned rows:
 //
 //	go test ./daemon/store -run '^$' -bench CommitDeliveries -benchmem
-func BenchmarkCommitDeliveries(b *testing.B) {
+func BenchmarkCommitDeliveries(b *testing.B) { b.Run(testEngine, benchmarkCommitDeliveries) }
+
+func benchmarkCommitDeliveries(b *testing.B) {
 	ctx := context.Background()
 	s := plannedOutbox(b, b.N+1)
 	if _, err := s.CommitDeliveries(ctx, nil, []int64{1}); err != nil {
@@ -117,7 +119,9 @@ func BenchmarkCommitDeliveries(b *testing.B) {
 
 // BenchmarkDue reads a wave's due rows with their contacts, 64 a call,
 // as a wave's sender reads ahead of its sessions (per row).
-func BenchmarkDue(b *testing.B) {
+func BenchmarkDue(b *testing.B) { b.Run(testEngine, benchmarkDue) }
+
+func benchmarkDue(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background()) // as the sender's
 	defer cancel()
 	const n = 10000
@@ -146,16 +150,16 @@ func BenchmarkDue(b *testing.B) {
 // error, so IsStoreFailure and errors.As keep working.
 func TestErrorsNameTheOperation(t *testing.T) {
 	s := plannedOutbox(t, 3)
-	if _, err := s.db.Exec(`CREATE TRIGGER full BEFORE UPDATE OF state ON deliveries WHEN NEW.state = 'sending'
-		BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+	if err := addFailTrigger(s, "fail_full", "deliveries", "UPDATE OF state", "NEW.state = 'sending'", "'disk full'"); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.CommitDeliveries(context.Background(), nil, []int64{2})
-	if err == nil || !strings.Contains(err.Error(), "mark delivery 2 sending: disk full") {
+	if err == nil || !strings.Contains(err.Error(), "mark delivery 2 sending: ") || !strings.Contains(err.Error(), "disk full") {
 		t.Errorf("CommitDeliveries() = %v; want it to name the delivery and the operation", err)
 	}
 	var se sqlite3.Error
-	if !errors.As(err, &se) || se.Code != sqlite3.ErrConstraint {
+	var pe *pgconn.PgError
+	if !(errors.As(err, &se) && se.Code == sqlite3.ErrConstraint) && !(errors.As(err, &pe) && pe.Code == "P0001") {
 		t.Errorf("CommitDeliveries() = %#v; want it to unwrap to the driver's constraint error", err)
 	}
 	if got := deliveryState(t, s, 2); got != DeliveryPending {

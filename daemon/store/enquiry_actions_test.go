@@ -35,7 +35,7 @@ func addEnquiries(t *testing.T, s *Store, n int) {
 // change to the state already held records nothing; reopening returns
 // to open.
 func TestEnquiryActionsRecorded(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	addEnquiries(t, s, 1)
 	steps := []struct {
@@ -77,7 +77,7 @@ func TestEnquiryActionsRecorded(t *testing.T) {
 // TestEnquiryPage: filters, search (with LIKE's wildcards taken
 // literally), account limits, paging and the total.
 func TestEnquiryPage(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	addEnquiries(t, s, 25)
 	page, total, err := s.EnquiryPage(ctx, EnquiryQuery{Limit: 10, Offset: 20})

@@ -33,15 +33,18 @@ func (q *EnquiryQuery) where() (string, []any) {
 		add("status IN ("+placeholders(len(q.Statuses))+")", anys(q.Statuses)...)
 	}
 	if q.Accounts != nil {
-		// SQLite accepts an empty IN (): no account, no row.
-		add("account IN ("+placeholders(len(q.Accounts))+")", anys(q.Accounts)...)
+		if len(q.Accounts) == 0 {
+			add("1 = 0") // no account, no row (an empty IN () is not SQL everywhere)
+		} else {
+			add("account IN ("+placeholders(len(q.Accounts))+")", anys(q.Accounts)...)
+		}
 	}
 	if !q.OlderThan.IsZero() {
 		add("received_at < ?", ts(q.OlderThan))
 	}
 	if s := strings.TrimSpace(q.Search); s != "" {
-		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
-		add(`(from_addr LIKE ? ESCAPE '\' OR from_name LIKE ? ESCAPE '\' OR subject LIKE ? ESCAPE '\' OR ref LIKE ? ESCAPE '\')`, like, like, like, like)
+		cond, likes := containsAny(s, "from_addr", "from_name", "subject", "ref")
+		add(cond, likes...)
 	}
 	if len(where) == 0 {
 		return "", nil

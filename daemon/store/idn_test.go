@@ -22,7 +22,7 @@ func TestRateKeyInternationalDomain(t *testing.T) {
 // international domain, in any case, find the contact imported with the
 // other; an acknowledgement to one form counts for the other.
 func TestInternationalAddressOneContact(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	importRows(t, s, "mayors", false, row("maire@mairie-évry.fr", "Mairie d'Évry"), row("zoë@xn--mairie-vry-h7a.fr", "Zoë"))
 	now := time.Now()

@@ -140,16 +140,14 @@ func (t *InboxTx) AddMessage(m MessageRow) (int64, error) {
 	if m.Date.IsZero() {
 		m.Date = t.now
 	}
-	res, err := t.tx.ExecContext(t.ctx, `
+	// RETURNING rather than LastInsertId, which PostgreSQL lacks.
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `
 		INSERT INTO messages (account, direction, mailbox, uidvalidity, uid, message_id, hash, from_addr,
 			recipients, subject, kind, detail, folder, enquiry_id, date, seen_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.Account, m.Direction, mailbox, uidv, uid, m.MessageID, m.Hash, m.From, strings.Join(m.Recipients, ","),
-		m.Subject, m.Kind, m.Detail, m.Folder, enq, ts(m.Date), ts(t.now))
-	if err != nil {
-		return 0, fmt.Errorf("record message uid %d: %w", m.UID, err)
-	}
-	id, err := res.LastInsertId()
+		m.Subject, m.Kind, m.Detail, m.Folder, enq, ts(m.Date), ts(t.now)).Scan(&id)
 	return id, wrap(err, "record message uid %d", m.UID)
 }
 
@@ -158,7 +156,7 @@ func (t *InboxTx) NextRef(prefix string) (string, error) {
 	var n int64
 	err := t.tx.QueryRowContext(t.ctx, `
 		INSERT INTO counters (name, value) VALUES (?, 1)
-		ON CONFLICT (name) DO UPDATE SET value = value + 1
+		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
 		RETURNING value`, "ref:"+prefix).Scan(&n)
 	if err != nil {
 		return "", fmt.Errorf("next reference for %s: %w", prefix, err)
@@ -172,16 +170,13 @@ func (t *InboxTx) AddEnquiry(e Enquiry) (int64, error) {
 	if e.AckSuppressed != "" {
 		suppressed = e.AckSuppressed
 	}
-	res, err := t.tx.ExecContext(t.ctx, `
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx, `
 		INSERT INTO enquiries (ref, account, mailbox, from_addr, from_name, subject, category, language,
 			status, received_at, ack_suppressed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id`,
 		e.Ref, e.Account, e.Mailbox, e.From, e.FromName, e.Subject, e.Category, e.Language,
-		ts(e.ReceivedAt), suppressed)
-	if err != nil {
-		return 0, fmt.Errorf("create enquiry %s: %w", e.Ref, err)
-	}
-	id, err := res.LastInsertId()
+		ts(e.ReceivedAt), suppressed).Scan(&id)
 	return id, wrap(err, "create enquiry %s", e.Ref)
 }
 

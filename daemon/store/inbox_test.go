@@ -13,7 +13,7 @@ import (
 // added, over several INSERTs when there are many; a failing function
 // writes none.
 func TestInboxActionsWrittenAtCommit(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	n := 2*rowsPerInsert + 7
 	err := s.Inbox(ctx, func(tx *InboxTx) error {
@@ -90,7 +90,7 @@ func TestRateKey(t *testing.T) {
 // as one address; the per-account count sees this account's messages of
 // the window alone.
 func TestAutoReplyLimits(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	now := time.Date(2017, 10, 2, 9, 0, 0, 0, time.UTC)
 	err := s.Inbox(ctx, func(tx *InboxTx) error {
@@ -128,4 +128,72 @@ func TestAutoReplyLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkInboxRecord is what the inbox writes for one new enquiry, in
+// a batch of 10 per transaction as the watcher commits them: the
+// duplicate and thread look-ups, the message, its reference and enquiry,
+// the acknowledgement's rate checks and log, its action, and the mark
+// (per message):
+//
+//	go test ./daemon/store -run '^$' -bench InboxRecord -benchmem
+func BenchmarkInboxRecord(b *testing.B) { b.Run(testEngine, benchmarkInboxRecord) }
+
+func benchmarkInboxRecord(b *testing.B) {
+	s := openTest(b)
+	ctx := context.Background()
+	const batch = 10
+	uid := uint32(0)
+	b.ReportAllocs()
+	for b.Loop() {
+		err := s.Inbox(ctx, func(tx *InboxTx) error {
+			for range batch {
+				uid++
+				if err := recordEnquiry(tx, uid); err != nil {
+					return err
+				}
+			}
+			return tx.SetMark("habitat", "INBOX", 1, uid)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(uid, 1)), "ns/message")
+}
+
+// recordEnquiry is the inbox's writes for one new enquiry, uid.
+func recordEnquiry(tx *InboxTx, uid uint32) error {
+	from := fmt.Sprintf("sender.%d@city.example", uid)
+	msgID := fmt.Sprintf("m%d@city.example", uid)
+	if m, err := tx.SeenBefore("habitat", msgID, "hash"); err != nil || m != nil {
+		return fmt.Errorf("SeenBefore = %v, %v", m, err)
+	}
+	if _, err := tx.EnquiryByMessageIDs("habitat", []string{"parent@city.example"}); err != nil {
+		return err
+	}
+	ref, err := tx.NextRef("GCCM")
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	eid, err := tx.AddEnquiry(Enquiry{Ref: ref, Account: "habitat", Mailbox: "INBOX", From: from, Subject: "Visa", Category: "visa", ReceivedAt: now})
+	if err != nil {
+		return err
+	}
+	mid, err := tx.AddMessage(MessageRow{Account: "habitat", Direction: "in", Mailbox: "INBOX", UIDValidity: 1, UID: uid,
+		MessageID: msgID, Hash: "hash", From: from, Subject: "Visa", Kind: "enquiry", EnquiryID: eid})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.AutoRepliesSince(from, now.Add(-time.Hour)); err != nil {
+		return err
+	}
+	if _, err := tx.AckedSince("habitat", from, now.Add(-24*time.Hour)); err != nil {
+		return err
+	}
+	if err := tx.AddAutoReply("habitat", from, "ack", "ack-"+msgID, now); err != nil {
+		return err
+	}
+	return tx.AddAction(Action{Account: "habitat", Mailbox: "INBOX", UIDValidity: 1, UID: uid, Kind: "ack", Arg: "{}", Message: mid})
 }

@@ -3,17 +3,12 @@ package store
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 )
 
 func TestCreateList(t *testing.T) {
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "herald.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTest(t)
 	if err := st.CreateList(ctx, "ngos", "habitat", "cli:ana"); err != nil {
 		t.Fatalf("CreateList() = %v", err)
 	}

@@ -11,8 +11,15 @@ import (
 	"strings"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFiles embed.FS
+
+// migrationDirs are the migrations of each engine: SQLite's, and their
+// PostgreSQL twins, file for file.
+const (
+	sqliteMigrations   = "migrations"
+	postgresMigrations = "migrations_pg"
+)
 
 // migration is one numbered schema step, named NNNN_what.sql.
 type migration struct {
@@ -21,10 +28,13 @@ type migration struct {
 	sql     string
 }
 
-// migrations returns the embedded steps in order, checking they are
+// migrations returns SQLite's embedded steps in order, checking they are
 // numbered 1, 2, 3… without gaps.
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFiles, "migrations")
+func migrations() ([]migration, error) { return migrationsIn(sqliteMigrations) }
+
+// migrationsIn returns the steps of one engine's folder in order.
+func migrationsIn(dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
@@ -35,7 +45,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration file %s: name must start with its number", e.Name())
 		}
-		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		body, err := migrationFiles.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, fmt.Errorf("migration %s: %w", e.Name(), err)
 		}
@@ -59,17 +69,21 @@ func SchemaVersion() int {
 	return len(ms)
 }
 
-// migrate applies every step newer than PRAGMA user_version, all in one
+// migrate applies every step newer than the schema version, all in one
 // transaction with the version bump, so a crash leaves the old schema or
 // the new one, never half of it.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	dir := sqliteMigrations
+	if s.pg {
+		dir = postgresMigrations
+	}
+	ms, err := migrationsIn(dir)
 	if err != nil {
 		return err // names the migration
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var have int
-		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+		have, err := s.dialect().schemaVersion(ctx, tx)
+		if err != nil {
 			return fmt.Errorf("read schema version: %w", err)
 		}
 		if have > len(ms) {
@@ -83,8 +97,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		if have == len(ms) {
 			return nil
 		}
-		// PRAGMA takes no bound parameters; the value is our own integer.
-		_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms)))
-		return wrap(err, "set schema version %d", len(ms))
+		return wrap(s.dialect().setSchemaVersion(ctx, tx, len(ms)), "set schema version %d", len(ms))
 	})
 }

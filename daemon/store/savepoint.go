@@ -1,8 +1,13 @@
 package store
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/mattn/go-sqlite3"
 )
@@ -44,6 +49,9 @@ func (t *InboxTx) Try(f func() error) (failed, err error) {
 // was asked of it: retrying later may succeed, and blaming the message
 // being recorded would be wrong.
 func IsStoreFailure(err error) bool {
+	if isPostgresFailure(err) {
+		return true
+	}
 	var se sqlite3.Error
 	if !errors.As(err, &se) {
 		return false
@@ -54,4 +62,26 @@ func IsStoreFailure(err error) bool {
 		return true
 	}
 	return false
+}
+
+// isPostgresFailure is IsStoreFailure for PostgreSQL: a lost or refused
+// connection, and the SQLSTATE classes of the server's own trouble
+// (Appendix A of the PostgreSQL manual): 08 connection exception, 53
+// insufficient resources, 57 operator intervention (shutdown), 58 system
+// error, XX internal error, 40 transaction rollback (deadlock,
+// serialization), 55P03 lock not available, 25006 read-only transaction
+// (a standby).
+func isPostgresFailure(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code[:min(2, len(pe.Code))] {
+		case "08", "53", "57", "58", "XX", "40":
+			return true
+		}
+		return pe.Code == "55P03" || pe.Code == "25006"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
 }

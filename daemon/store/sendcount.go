@@ -15,7 +15,7 @@ func (s *Store) ReserveSend(ctx context.Context, account, day string, limit int)
 	// The primary key (account, day) serves the conflict check.
 	res, err := s.exec(ctx, `
 		INSERT INTO send_counts (account, day, n) VALUES (?, ?, 1)
-		ON CONFLICT (account, day) DO UPDATE SET n = n + 1 WHERE ? = 0 OR n < ?`,
+		ON CONFLICT (account, day) DO UPDATE SET n = send_counts.n + 1 WHERE ? = 0 OR send_counts.n < ?`,
 		account, day, limit, limit)
 	if err != nil {
 		return false, fmt.Errorf("count send for %s on %s: %w", account, day, err)

@@ -7,7 +7,7 @@ import (
 
 func TestReserveSendHoldsTheCap(t *testing.T) {
 	ctx := context.Background()
-	s := openTemp(t)
+	s := openTest(t)
 	reserve := func(account, day string, limit int) bool {
 		t.Helper()
 		ok, err := s.ReserveSend(ctx, account, day, limit)

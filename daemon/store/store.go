@@ -1,5 +1,8 @@
-// Package store is herald's SQLite database: opening it safely, migrating
-// its schema, and the queries each part of the daemon needs.
+// Package store is herald's database, SQLite by default or PostgreSQL:
+// opening it safely, migrating its schema, and the queries each part of
+// the daemon needs. The queries are written once, in SQLite's dialect;
+// postgres.go runs them on PostgreSQL, and dialect.go holds the few
+// fragments that differ.
 //
 // The CLI and the daemon open the same file at the same time. That is safe
 // because the database runs in WAL mode (readers never block the writer),
@@ -36,12 +39,19 @@ type Store struct {
 	// w is the connection every write of this process goes through,
 	// under wmu: the pages a write changes stay in its cache from one
 	// write to the next, and driverTx needs a connection of its own.
+	// SQLite only: see writer.
 	w *sql.Conn
+	// pg is true for a PostgreSQL database (see postgres.go).
+	pg bool
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
-// brings its schema up to date.
+// brings its schema up to date. A postgres:// URL opens that PostgreSQL
+// database instead (IsPostgres).
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	if err := createPrivate(path); err != nil {
 		return nil, err // names the file
 	}
@@ -112,24 +122,56 @@ func makePrivate(p string) {
 	log.Warn("database file was readable by other users; made it private (mode 0600)")
 }
 
+// writer is the connection to write through, held under wmu until done
+// is called. On SQLite it is w, for the store's whole life; on
+// PostgreSQL one of the pool's for one write: a server restart or a
+// failover breaks connections, and the pool replaces a broken one where
+// a connection kept for good would fail every later write.
+func (s *Store) writer(ctx context.Context) (c *sql.Conn, done func(), err error) {
+	if !s.pg {
+		return s.w, func() {}, nil
+	}
+	if c, err = s.db.Conn(ctx); err != nil {
+		return nil, nil, err
+	}
+	return c, func() { c.Close() }, nil
+}
+
 // exec runs one write statement outside a transaction.
 func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.w.ExecContext(ctx, query, args...)
+	w, done, err := s.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	return w.ExecContext(ctx, query, args...)
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.w.Close(), s.db.Close()) }
+func (s *Store) Close() error {
+	if s.w == nil {
+		return s.db.Close()
+	}
+	return errors.Join(s.w.Close(), s.db.Close())
+}
 
-// Path is the database file.
+// Path is the database file, or the PostgreSQL URL (with its password:
+// see Redact).
 func (s *Store) Path() string { return s.path }
+
+// Postgres reports whether the database is PostgreSQL rather than SQLite.
+func (s *Store) Postgres() bool { return s.pg }
 
 // The handle goes to storetest only, through an internal package (see
 // package raw): the tables stay the store's own.
 func init() {
 	raw.DB = func(s any) *sql.DB { return s.(*Store).db }
 	raw.Time = ts
+	raw.FailTrigger = func(s any, name, table, event, cond, message string) error {
+		return addFailTrigger(s.(*Store), name, table, event, cond, message)
+	}
 }
 
 // driverTx runs f in one IMMEDIATE transaction on the writer connection,
@@ -179,7 +221,12 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.w.BeginTx(context.WithoutCancel(ctx), nil)
+	w, done, err := s.writer(ctx)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer done()
+	tx, err := w.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}

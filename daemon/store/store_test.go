@@ -13,18 +13,9 @@ import (
 	"time"
 )
 
-func openTemp(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "herald.db"))
-	if err != nil {
-		t.Fatalf("Open() = %v", err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func TestOpenCreatesPrivateFileInWAL(t *testing.T) {
-	s := openTemp(t)
+	sqliteOnly(t)
+	s := openTest(t)
 	fi, err := os.Stat(s.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -50,6 +41,7 @@ func TestOpenCreatesPrivateFileInWAL(t *testing.T) {
 // left it (testdata/schema-v1.sql is a frozen copy of 0001), with data, and
 // checks that Open migrates it to the current schema without losing rows.
 func TestUpgradeFromFrozenV1(t *testing.T) {
+	sqliteOnly(t)
 	path := filepath.Join(t.TempDir(), "old.db")
 	frozen, err := os.ReadFile("testdata/schema-v1.sql")
 	if err != nil {
@@ -93,12 +85,15 @@ func TestUpgradeFromFrozenV1(t *testing.T) {
 }
 
 func TestRefusesNewerSchema(t *testing.T) {
-	s := openTemp(t)
-	if _, err := s.db.Exec("PRAGMA user_version = 999"); err != nil {
+	s := openTest(t)
+	err := s.tx(context.Background(), func(tx *sql.Tx) error {
+		return s.dialect().setSchemaVersion(context.Background(), tx, 999)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	_, err := Open(context.Background(), s.Path())
+	_, err = Open(context.Background(), s.Path())
 	if err == nil || !strings.Contains(err.Error(), "newer") {
 		t.Fatalf("Open(newer schema) = %v, want a 'newer' error", err)
 	}
@@ -118,7 +113,7 @@ func TestMigrationsNumbered(t *testing.T) {
 // TestTwoProcessesWrite opens the file twice, as the CLI and the daemon do,
 // and writes from both at once: no "database is locked" error may surface.
 func TestTwoProcessesWrite(t *testing.T) {
-	a := openTemp(t)
+	a := openTest(t)
 	b, err := Open(context.Background(), a.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +158,7 @@ func TestTwoProcessesWrite(t *testing.T) {
 }
 
 func TestRuntime(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx := context.Background()
 	if _, ok, err := s.Runtime(ctx, RuntimeSandboxSMTP); ok || err != nil {
 		t.Fatalf("Runtime(absent) = %v, %v", ok, err)
@@ -182,6 +177,7 @@ func TestRuntime(t *testing.T) {
 // An existing database (and its WAL files) that others may read is made
 // private again, with a warning that says so.
 func TestOpenMakesALooseDatabasePrivate(t *testing.T) {
+	sqliteOnly(t)
 	path := filepath.Join(t.TempDir(), "herald.db")
 	s, err := Open(context.Background(), path)
 	if err != nil {
@@ -225,7 +221,7 @@ func TestOpenMakesALooseDatabasePrivate(t *testing.T) {
 // process's writer connection with it. database/sql would discard it and
 // every later write would fail with "connection is already closed".
 func TestCancelledTransactionKeepsTheWriter(t *testing.T) {
-	s := openTemp(t)
+	s := openTest(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		cancel()

@@ -1,4 +1,4 @@
--- 0008 (reserved as 0013 at merge): who did what to an enquiry from the
+-- 0009: who did what to an enquiry from the
 -- dashboard or the CLI (closed, reopened, answered, category), as
 -- contact_events records it for contacts.
 CREATE TABLE enquiry_events (

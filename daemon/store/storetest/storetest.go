@@ -200,8 +200,7 @@ func IncomingKinds(tb testing.TB, s *store.Store) map[uint32]string {
 func FailEnquiries(tb testing.TB, s *store.Store, subject, reason string) {
 	tb.Helper()
 	// A trigger's body cannot take parameters: quote them as literals.
-	_, err := raw.DB(s).Exec(`CREATE TRIGGER storetest_fail_enquiry BEFORE INSERT ON enquiries WHEN NEW.subject = ` +
-		quote(subject) + ` BEGIN SELECT RAISE(ABORT, ` + quote(reason) + `); END`)
+	err := raw.FailTrigger(s, "storetest_fail_enquiry", "enquiries", "INSERT", "NEW.subject = "+quote(subject), quote(reason))
 	if err != nil {
 		tb.Fatalf("storetest: fail enquiries %q: %v", subject, err)
 	}

@@ -2,19 +2,41 @@ package storetest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/realserver"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
+// The tests run on SQLite, then on PostgreSQL (see store's TestMain).
+var (
+	pgServer *realserver.Postgres
+	pgErr    error
+	onPG     bool
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(realserver.RunOnBothEngines(m, func(pg *realserver.Postgres, err error) {
+		onPG, pgServer, pgErr = true, pg, err
+	}))
+}
+
 func open(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
+	db := filepath.Join(t.TempDir(), "h.db")
+	if onPG {
+		if pgErr != nil {
+			realserver.PostgresUnavailable(t, pgErr)
+		}
+		db = pgServer.Database(t)
+	}
+	s, err := store.Open(context.Background(), db)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("Open(%s) = %v", store.Redact(db), err)
 	}
 	t.Cleanup(func() { s.Close() })
 	return s

@@ -17,4 +17,8 @@ var (
 	DB func(store any) *sql.DB
 	// Time formats a time the way every table stores it.
 	Time func(time.Time) string
+	// FailTrigger makes event ("INSERT", "UPDATE OF col") on table fail
+	// with the SQL string literal message when cond (SQL on NEW) holds,
+	// in the store's engine.
+	FailTrigger func(store any, name, table, event, cond, message string) error
 )

@@ -1,0 +1,13 @@
+-- PostgreSQL twin of migrations/0005_sender.sql: the same tables, columns and indexes
+-- (TestEnginesInStep compares them). Frozen once released, like it.
+
+-- 0005: messages each account handed to its SMTP server per calendar day,
+-- so that smtp.daily_cap holds across restarts (SPEC §5). day is
+-- YYYY-MM-DD in the config's time zone; a row is counted before the
+-- message is sent and uncounted when the server refused it.
+CREATE TABLE send_counts (
+    account TEXT NOT NULL,
+    day     TEXT NOT NULL,
+    n       BIGINT NOT NULL DEFAULT 0 CHECK (n >= 0),
+    PRIMARY KEY (account, day)
+);

@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// IsPostgres reports whether a `database:` value names a PostgreSQL
+// database (a postgres:// or postgresql:// URL) rather than a SQLite file.
+func IsPostgres(database string) bool {
+	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
+}
+
+// Redact is database fit for logs and messages: a PostgreSQL URL loses
+// its password; a file path is returned as it is.
+func Redact(database string) string {
+	if !IsPostgres(database) {
+		return database
+	}
+	u, err := url.Parse(database)
+	if err != nil {
+		return "postgres://(unreadable URL)"
+	}
+	return u.Redacted()
+}
+
+// pgWriteLock is the key of the transaction-level advisory lock every
+// PostgreSQL transaction of herald takes when it begins (see pgConn): the
+// same "one writer at a time" that SQLite's BEGIN IMMEDIATE gives, across
+// every process on the database. The number spells "herald" in ASCII.
+const pgWriteLock = 0x686572616c64
+
+// openPostgres opens the PostgreSQL database at the URL dsn through pgx's
+// database/sql driver, wrapped by pgConnector, and brings its schema up
+// to date.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	name := Redact(dsn)
+	inner, err := stdlib.GetDefaultDriver().(driver.DriverContext).OpenConnector(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	db := sql.OpenDB(pgConnector{inner})
+	s := &Store{db: db, path: dsn, pg: true}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// pgConnector makes pgx connections that speak the store's SQLite habits:
+// the dialect layer is this driver, so that every query of the store (and
+// of the packages that add query files to it) runs on both engines as
+// written. It does two things and no more:
+//   - rebinds SQLite's ? and ?NNN placeholders to PostgreSQL's $n
+//     (rebind), outside string literals, quoted names and comments;
+//   - makes every transaction take pgWriteLock when it begins, as
+//     _txlock=immediate does on SQLite, so a read-then-write transaction
+//     sees no other writer between its read and its write.
+//
+// Every other difference (types, RETURNING instead of LastInsertId, the
+// schema version, JSON functions) is in the PostgreSQL migrations or in
+// dialect.
+type pgConnector struct{ inner driver.Connector }
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	dc, err := c.inner.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := dc.(*stdlib.Conn)
+	if !ok {
+		dc.Close()
+		return nil, fmt.Errorf("store: unexpected pgx connection %T", dc)
+	}
+	return &pgConn{sc}, nil
+}
+
+func (c pgConnector) Driver() driver.Driver { return c.inner.Driver() }
+
+// pgConn is a pgx connection whose statements are rebound; the methods it
+// does not override (Ping, ResetSession, IsValid, CheckNamedValue, Close)
+// are pgx's own.
+type pgConn struct{ *stdlib.Conn }
+
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
+	return c.Conn.Prepare(rebind(query))
+}
+
+func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, rebind(query))
+}
+
+func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.Conn.ExecContext(ctx, rebind(query), args)
+}
+
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.Conn.QueryContext(ctx, rebind(query), args)
+}
+
+func (c *pgConn) Begin() (driver.Tx, error) {
+	return c.BeginTx(context.Background(), driver.TxOptions{})
+}
+
+// beginLocked begins a transaction and takes pgWriteLock in one round
+// trip (two statements in one simple-protocol query).
+var beginLocked = fmt.Sprintf("BEGIN; SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
+
+// BeginTx begins a transaction holding pgWriteLock until it ends. Other
+// options than the default (never asked for by the store) go through
+// pgx's own BeginTx, the lock taken after.
+func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if opts != (driver.TxOptions{}) {
+		tx, err := c.Conn.BeginTx(ctx, opts)
+		if err != nil || opts.ReadOnly {
+			return tx, err
+		}
+		if _, err := c.Conn.ExecContext(ctx, beginLocked[len("BEGIN; "):], nil); err != nil {
+			return nil, errors.Join(fmt.Errorf("take the write lock: %w", err), tx.Rollback())
+		}
+		return tx, nil
+	}
+	pc := c.Conn.Conn()
+	if _, err := pc.Exec(ctx, beginLocked); err != nil {
+		if pc.PgConn().TxStatus() != 'I' {
+			_, rerr := pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			err = errors.Join(err, rerr)
+		}
+		return nil, fmt.Errorf("begin transaction and take the write lock: %w", err)
+	}
+	return pgTx{pc}, nil
+}
+
+// pgTx is a transaction begun by BeginTx.
+type pgTx struct{ c *pgx.Conn }
+
+// Commit commits; PostgreSQL answers COMMIT of a transaction a failed
+// statement ended with ROLLBACK, and no error: that is one here, as in
+// pgx's own transactions.
+func (t pgTx) Commit() error {
+	tag, err := t.c.Exec(context.Background(), "COMMIT")
+	if err == nil && tag.String() == "ROLLBACK" {
+		return pgx.ErrTxCommitRollback
+	}
+	return err
+}
+
+func (t pgTx) Rollback() error {
+	_, err := t.c.Exec(context.Background(), "ROLLBACK")
+	return err
+}
+
+// rebind turns SQLite placeholders into PostgreSQL ones: ?NNN becomes
+// $NNN, and a bare ? the next number after the largest so far (SQLite's
+// own rule). Text inside '…', "…" and comments is copied as it is. It is
+// not an SQL parser: PostgreSQL's jsonb ? operators cannot be written in
+// the store's queries, which no query needs.
+func rebind(q string) string {
+	if strings.IndexByte(q, '?') < 0 {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	last := 0
+	for i := 0; i < len(q); i++ {
+		switch c := q[i]; {
+		case c == '\'' || c == '"':
+			end := strings.IndexByte(q[i+1:], c)
+			if end < 0 {
+				b.WriteString(q[i:])
+				return b.String()
+			}
+			b.WriteString(q[i : i+end+2])
+			i += end + 1
+		case c == '-' && strings.HasPrefix(q[i:], "--"):
+			end := strings.IndexByte(q[i:], '\n')
+			if end < 0 {
+				end = len(q) - i - 1
+			}
+			b.WriteString(q[i : i+end+1])
+			i += end
+		case c == '/' && strings.HasPrefix(q[i:], "/*"):
+			end := strings.Index(q[i+2:], "*/")
+			if end < 0 {
+				b.WriteString(q[i:])
+				return b.String()
+			}
+			b.WriteString(q[i : i+end+4])
+			i += end + 3
+		case c == '?':
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			n := last + 1
+			if j > i+1 {
+				n, _ = strconv.Atoi(q[i+1 : j])
+			}
+			last = max(last, n)
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			i = j - 1
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// pgDaemonLock is the key of the session-level advisory lock a daemon
+// holds on a PostgreSQL database for its whole life (HoldDaemonLock);
+// "herald1" in ASCII.
+const pgDaemonLock = 0x68657261_6c6431
+
+// ErrDaemonRunning is HoldDaemonLock's error while another daemon holds
+// the database.
+var ErrDaemonRunning = errors.New("another herald is running on this database")
+
+// HoldDaemonLock makes this process the one daemon on a PostgreSQL
+// database, as the .lock file beside a SQLite file does: several herald
+// nodes sharing one database (mailbox leases, shared outbox claims and
+// rates) are not built yet, and two daemons would watch the same
+// mailboxes. The lock lives as long as a connection of its own; release
+// closes it. A crashed daemon's connection ends and frees the lock.
+func (s *Store) HoldDaemonLock(ctx context.Context) (release func(), err error) {
+	if !s.pg {
+		return nil, errors.New("store: HoldDaemonLock is for PostgreSQL; SQLite uses the .lock file")
+	}
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
+	}
+	var ok bool
+	if err := c.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(?)`, int64(pgDaemonLock)).Scan(&ok); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
+	}
+	if !ok {
+		c.Close()
+		return nil, fmt.Errorf("%w (%s); stop it first: several nodes on one PostgreSQL database are not supported yet",
+			ErrDaemonRunning, Redact(s.path))
+	}
+	// Closing a connection taken with Conn returns it to the pool, where
+	// the session (and its lock) would live on: Raw marks it bad instead,
+	// so database/sql really closes it.
+	return func() {
+		// Unlock first, so that the lock is free when release returns
+		// (the server ends a closed session's locks only later); then
+		// drop the connection all the same.
+		_, _ = c.ExecContext(context.Background(), `SELECT pg_advisory_unlock(?)`, int64(pgDaemonLock))
+		_ = c.Raw(func(any) error { return driver.ErrBadConn })
+		c.Close()
+	}, nil
+}
+
+// Exists reports whether the database is there to be read: the SQLite
+// file exists, or it is a PostgreSQL URL (opening it says the rest).
+func Exists(database string) bool {
+	if IsPostgres(database) {
+		return true
+	}
+	_, err := os.Stat(database)
+	return err == nil
+}
+
+// The statements of CommitDeliveries, rebound once.
+var (
+	pgRecordOutcomeSQL = rebind(recordOutcomeSQL)
+	pgMarkSendingSQL   = rebind(markSendingSQL)
+)
+
+// commitDeliveriesBatch is CommitDeliveries on PostgreSQL, in one round
+// trip where a transaction would take four or more: the write lock, the
+// outcomes and the marks go as one pipelined batch, which PostgreSQL runs
+// as one implicit transaction (everything up to the batch's single Sync:
+// a failed statement rolls back the ones before it and skips the rest).
+// It is driverTx's counterpart, for the one write per wave message.
+func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, now string) ([]bool, error) {
+	marked := make([]bool, len(ids))
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	// Not ctx: as with driverTx, a commit is never cut half-way.
+	w, done, err := s.writer(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("update outbox: %w", err)
+	}
+	defer done()
+	err = w.Raw(func(dc any) error {
+		c, ok := dc.(*pgConn)
+		if !ok {
+			return fmt.Errorf("store: unexpected driver connection %T", dc)
+		}
+		b := &pgx.Batch{}
+		b.Queue("SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock))
+		for i := range outcomes {
+			b.Queue(pgRecordOutcomeSQL, outcomeArgs(&outcomes[i], now)...)
+		}
+		for _, id := range ids {
+			b.Queue(pgMarkSendingSQL, now, id)
+		}
+		// Not ctx: as with driverTx, a commit is never cut half-way.
+		br := c.Conn.Conn().SendBatch(context.Background(), b)
+		err := func() error {
+			if _, err := br.Exec(); err != nil {
+				return fmt.Errorf("take the write lock: %w", err)
+			}
+			for i := range outcomes {
+				if _, err := br.Exec(); err != nil {
+					return fmt.Errorf("mark delivery %d %s: %w", outcomes[i].ID, outcomes[i].State, err)
+				}
+			}
+			for i, id := range ids {
+				tag, err := br.Exec()
+				if err != nil {
+					return fmt.Errorf("mark delivery %d sending: %w", id, err)
+				}
+				marked[i] = tag.RowsAffected() == 1
+			}
+			return nil
+		}()
+		// Close reports the batch's first error again: keep the one
+		// that names its delivery.
+		if cerr := br.Close(); err == nil {
+			err = wrap(cerr, "commit")
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("update outbox: %w", err)
+	}
+	return marked, nil
+}
