@@ -144,8 +144,11 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatal("the queue page was reloaded to show the new enquiry")
 	}
 
-	step(t, ctx, "open it and close it", chromedp.Click(`tr[data-ref="GCCM-0001"] a`), chromedp.WaitVisible("#close"),
-		chromedp.Click("#close"), chromedp.WaitVisible("#reopen"))
+	step(t, ctx, "open it", chromedp.Click(`tr[data-ref="GCCM-0001"] a`), chromedp.WaitVisible("#close"))
+	if text := get(t, ctx, "its text", chromedp.Text("#thread .msg-in .mailtext")); !strings.Contains(text, "Dear colleagues,\n\nVisa letter for the Mechelen conference") {
+		t.Errorf("the thread shows %q, want the message's text with its line breaks", text)
+	}
+	step(t, ctx, "close it", chromedp.Click("#close"), chromedp.WaitVisible("#reopen"))
 	status := get(t, ctx, "status", chromedp.Text("#status"))
 	history := get(t, ctx, "history", chromedp.Text("#history"))
 	if status != "closed" || !strings.Contains(history, "closed by web:alice") {

@@ -126,6 +126,10 @@ type MessageRow struct {
 	Folder      string
 	EnquiryID   int64 // 0 = none
 	Date        time.Time
+	// Text is the readable text and Attachments the attachment names
+	// (kept by AddMessage, read by ThreadText; see message_text.go).
+	Text        string
+	Attachments []AttachmentInfo
 }
 
 // AddMessage records a message and returns its row id.
@@ -150,7 +154,10 @@ func (t *InboxTx) AddMessage(m MessageRow) (int64, error) {
 		return 0, fmt.Errorf("record message uid %d: %w", m.UID, err)
 	}
 	id, err := res.LastInsertId()
-	return id, wrap(err, "record message uid %d", m.UID)
+	if err != nil {
+		return 0, wrap(err, "record message uid %d", m.UID)
+	}
+	return id, t.saveText(id, m)
 }
 
 // NextRef hands out the next enquiry reference for prefix: GCCM-0001, …

@@ -109,6 +109,17 @@ func age(d time.Duration) string {
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
 }
 
+// Size is a byte count as people read it: 812 B, 14 KB, 2.3 MB.
+func (v *view) Size(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
+
 // LabelsJSON is the labels the page's script needs, in its language.
 func (v *view) LabelsJSON() string {
 	keys := []string{"st_open", "st_acknowledged", "st_answered", "st_closed"}

@@ -68,8 +68,11 @@ type enquiryData struct {
 	E *store.Enquiry
 	// Record offers the one-click answers for an rsvp-unclear or
 	// unverified enquiry.
-	Record     []string
-	Thread     []store.MessageRow
+	Record []string
+	Thread []store.MessageRow
+	// Evidence is the latest incoming message of an enquiry offering
+	// Record: the words the answer is read from.
+	Evidence   *store.MessageRow
 	Events     []store.EnquiryEvent
 	Categories []string
 }
@@ -101,6 +104,17 @@ func (d *dash) enquiryPage(w http.ResponseWriter, r *http.Request) {
 	data := enquiryData{E: q, Thread: thread, Events: ev, Categories: cats}
 	if slices.Contains(ops.RecordCategories, q.Category) && q.Status != "closed" {
 		data.Record = ops.RecordAnswers
+		data.Evidence = lastIncoming(thread)
 	}
 	d.render(w, r, http.StatusOK, "enquiry", d.view(r, "enquiries", "enquiries", data))
+}
+
+// lastIncoming is the latest message from the correspondent, nil if none.
+func lastIncoming(thread []store.MessageRow) *store.MessageRow {
+	for i := len(thread) - 1; i >= 0; i-- {
+		if thread[i].Direction == "in" {
+			return &thread[i]
+		}
+	}
+	return nil
 }
