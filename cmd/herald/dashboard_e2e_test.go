@@ -169,6 +169,8 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 
 	importWithBadRow(t, ctx, base, cfg)
+	previewAndTest(t, ctx, base, cfg)
+	unsubscribeOnPage(t, ctx, base)
 
 	inject(t, cfg, "Side event registration")
 	waitFor(t, 20*time.Second, func() bool {
@@ -253,6 +255,7 @@ func screenshots(t *testing.T, ctx context.Context, base string) {
 		{"waves", "/waves", `tr[data-wave="invitation"]`},
 		{"wave", "/waves/invitation", "#h-problems"},
 		{"dry-run", "/waves/invitation/dry-run", "#dry-summary"},
+		{"preview", "/waves/invitation/preview?contact=bart.somers@mechelen.example", "#preview-text"},
 		{"lists", "/lists", "main table"},
 		{"list", "/lists/mayors", "#contacts"},
 		{"contact", "/contacts/bart.somers@mechelen.example", "#h-c"},

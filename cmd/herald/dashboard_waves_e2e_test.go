@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// previewAndTest previews the wave's message for a contact on the wave's
+// page, then sends a test copy through the daemon's path to the sandbox,
+// whose outbox shows it.
+func previewAndTest(t *testing.T, ctx context.Context, base, cfg string) {
+	t.Helper()
+	step(t, ctx, "preview", chromedp.Navigate(base+"/waves/invitation"), chromedp.WaitVisible("#preview-contact"),
+		chromedp.SendKeys("#preview-contact", "bart.somers@mechelen.example"), chromedp.Click("#preview-go"),
+		chromedp.WaitVisible("#preview-text"))
+	to := get(t, ctx, "preview to", chromedp.Text("#preview-to"))
+	text := get(t, ctx, "preview text", chromedp.Text("#preview-text"))
+	if !strings.Contains(to, "bart.somers@mechelen.example") || !strings.Contains(text, "Somers") {
+		t.Errorf("preview for Bart Somers: to %q, text %.200q", to, text)
+	}
+	step(t, ctx, "test send", chromedp.Navigate(base+"/waves/invitation"), chromedp.WaitVisible("#test-to"),
+		chromedp.SendKeys("#test-to", "organiser@example.org"), chromedp.SendKeys("#test-contact", "bart.somers@mechelen.example"),
+		chromedp.Click("#test-go"), chromedp.WaitVisible("#notice"))
+	if n := get(t, ctx, "notice", chromedp.Text("#notice")); !strings.Contains(n, "organiser@example.org") {
+		t.Errorf("after the test send: %q", n)
+	}
+	waitFor(t, 20*time.Second, func() bool {
+		out, _, _ := herald(t, "--config", cfg, "sandbox", "outbox", "--json")
+		return strings.Contains(out, "organiser@example.org")
+	})
+}
+
+// unsubscribeOnPage unsubscribes a contact with the button on their page
+// and sees who did it in their history.
+func unsubscribeOnPage(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	step(t, ctx, "unsubscribe", chromedp.Navigate(base+"/contacts/maire@abidjan.example"), chromedp.WaitVisible("#unsubscribe"),
+		chromedp.SendKeys("#unsubscribe-reason", "asked by phone"), chromedp.Click("#unsubscribe"),
+		chromedp.WaitVisible("#resubscribe"))
+	if h := get(t, ctx, "history", chromedp.Text("#h-ch + ul")); !strings.Contains(h, "web:alice") || !strings.Contains(h, "asked by phone") {
+		t.Errorf("contact history after unsubscribe: %q", h)
+	}
+}
