@@ -171,6 +171,7 @@ func TestDashboardInChromium(t *testing.T) {
 	importWithBadRow(t, ctx, base, cfg)
 	previewAndTest(t, ctx, base, cfg)
 	unsubscribeOnPage(t, ctx, base)
+	templatesPage(t, ctx, base)
 
 	inject(t, cfg, "Side event registration")
 	waitFor(t, 20*time.Second, func() bool {
@@ -260,6 +261,7 @@ func screenshots(t *testing.T, ctx context.Context, base string) {
 		{"list", "/lists/mayors", "#contacts"},
 		{"contact", "/contacts/bart.somers@mechelen.example", "#h-c"},
 		{"sandbox", "/sandbox", "#outbox"},
+		{"templates", "/templates?pick=invitation.en&contact=bart.somers@mechelen.example", "#rendered-text"},
 	}
 	for _, w := range []struct {
 		width, height int64

@@ -45,3 +45,14 @@ func unsubscribeOnPage(t *testing.T, ctx context.Context, base string) {
 		t.Errorf("contact history after unsubscribe: %q", h)
 	}
 }
+
+// templatesPage renders a template for a contact on the templates page.
+func templatesPage(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	step(t, ctx, "templates", chromedp.Navigate(base+"/templates"), chromedp.WaitVisible(`tr[data-template="invitation"]`),
+		chromedp.SetValue("#t-pick", "invitation.fr"), chromedp.SendKeys("#t-contact", "bart.somers@mechelen.example"),
+		chromedp.Click("#t-render"), chromedp.WaitVisible("#rendered-text"))
+	if text := get(t, ctx, "rendered", chromedp.Text("#rendered-text")); !strings.Contains(text, "Somers") {
+		t.Errorf("invitation.fr rendered for Bart Somers: %.200q", text)
+	}
+}

@@ -25,6 +25,9 @@ func (s *Server) moreRoutes(api, page func(string, func(*dash, http.ResponseWrit
 	api("GET /api/v1/lists/{name}/export", (*dash).listExport)
 	page("GET /waves/{name}/preview", (*dash).previewPage)
 	page("GET /lists/{name}/export", (*dash).listExport)
+	api("GET /api/v1/templates", (*dash).apiTemplates)
+	api("GET /api/v1/templates/{name}/render", (*dash).apiTemplateRender)
+	page("GET /templates", (*dash).templatesPage)
 }
 
 // notice is the outcome of a form shown on the page it came from.

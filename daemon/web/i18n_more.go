@@ -19,6 +19,11 @@ var moreLabels = map[string]map[string]string{
 		"has_html":  "the message has an HTML version too (see the source)", "raw_source": "The message's source",
 		"subscription": "Subscription", "all_lists": "Every list", "reason": "Reason",
 		"unsubscribe": "Unsubscribe", "resubscribe": "Resubscribe", "export": "Export", "export_excel": "CSV for Excel",
+		"templates": "Templates", "templates_intro": "The message templates herald reads from",
+		"templates_table": "Every template, its languages, the waves that send it and what herald check finds",
+		"languages": "Languages", "check": "herald check", "errors": "errors", "no_errors": "no error", "warnings": "warnings",
+		"warning": "warning", "check_says": "What herald check reports", "templates_clean": "No problem: every template loads and renders.",
+		"render_title": "Render a template", "render": "Render", "has_html_part": "an HTML version too (below)", "html_source": "The HTML version's source",
 	},
 	"fr": {
 		"no_text": "Aucun texte conservé pour ce message.", "attachments": "Pièces jointes",
@@ -35,6 +40,11 @@ var moreLabels = map[string]map[string]string{
 		"has_html":  "le message a aussi une version HTML (voir la source)", "raw_source": "La source du message",
 		"subscription": "Abonnement", "all_lists": "Toutes les listes", "reason": "Motif",
 		"unsubscribe": "Désabonner", "resubscribe": "Réabonner", "export": "Exporter", "export_excel": "CSV pour Excel",
+		"templates": "Modèles", "templates_intro": "Les modèles de message que herald lit dans",
+		"templates_table": "Chaque modèle, ses langues, les vagues qui l’envoient et ce que herald check y trouve",
+		"languages": "Langues", "check": "herald check", "errors": "erreurs", "no_errors": "aucune erreur", "warnings": "avertissements",
+		"warning": "avertissement", "check_says": "Ce que signale herald check", "templates_clean": "Aucun problème : chaque modèle se charge et se rend.",
+		"render_title": "Rendre un modèle", "render": "Rendre", "has_html_part": "aussi une version HTML (ci-dessous)", "html_source": "La source de la version HTML",
 	},
 }
 
