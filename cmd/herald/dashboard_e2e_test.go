@@ -173,7 +173,7 @@ func TestDashboardInChromium(t *testing.T) {
 	unsubscribeOnPage(t, ctx, base)
 	templatesPage(t, ctx, base)
 
-	inject(t, cfg, "Side event registration")
+	writeAsInvitee(t, ctx, base, "Side event registration")
 	waitFor(t, 20*time.Second, func() bool {
 		out, _, _ := herald(t, "--config", cfg, "enquiries", "--json")
 		return strings.Contains(out, "GCCM-0002")

@@ -56,3 +56,14 @@ func templatesPage(t *testing.T, ctx context.Context, base string) {
 		t.Errorf("invitation.fr rendered for Bart Somers: %.200q", text)
 	}
 }
+
+// writeAsInvitee writes to the habitat focal point with the sandbox
+// page's form, the path `herald sandbox inject` takes.
+func writeAsInvitee(t *testing.T, ctx context.Context, base, subject string) {
+	t.Helper()
+	step(t, ctx, "write as an invitee", chromedp.Navigate(base+"/sandbox"), chromedp.Click("details.write summary"),
+		chromedp.WaitVisible("#w-from"), chromedp.SendKeys("#w-from", "Li Wei <li.wei@beijing.example>"),
+		chromedp.SetValue("#w-to", "decorte@un.org"), chromedp.SendKeys("#w-subject", subject),
+		chromedp.SendKeys("#w-text", "Dear colleagues,\nHow do we register a side event?\n"), chromedp.Click("#w-send"),
+		chromedp.WaitVisible("#write-sent"))
+}

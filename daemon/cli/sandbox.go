@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
-	"net/smtp"
 	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
@@ -58,7 +56,7 @@ func runSandboxInject(e *env, args []string) error {
 		return fmt.Errorf("%w: %s has sandbox off: inject only works in sandbox mode", errConfig, cfg.Path)
 	}
 	if !isAccountAddress(cfg, f.to) {
-		return usagef("--to %s is not a sandbox account address (have: %s)", f.to, strings.Join(accountAddresses(cfg), ", "))
+		return usagef("--to %s is not a sandbox account address (have: %s)", f.to, strings.Join(ops.AccountAddresses(cfg, nil), ", "))
 	}
 	raw, err := f.message(e.stdin)
 	if err != nil {
@@ -68,8 +66,8 @@ func runSandboxInject(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := smtp.SendMail(smtpAddr, nil, f.from, []string{f.to}, raw); err != nil {
-		return fmt.Errorf("deliver through the sandbox SMTP server %s: %w (is 'herald run' still running?)", smtpAddr, err)
+	if err := ops.DeliverToSandbox(e.ctx, smtpAddr, f.from, f.to, raw); err != nil {
+		return fmt.Errorf("%w (is 'herald run' still running?)", err)
 	}
 	id := ""
 	if m, err := mail.ReadMessage(bytes.NewReader(raw)); err == nil {
@@ -116,16 +114,12 @@ func (f *injectFlags) message(stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := mail.ParseAddress(f.from)
-	if err != nil {
-		return nil, usagef("--from %q: %v", f.from, err)
-	}
-	raw, err := compose.Plain(compose.PlainInput{
-		From: from.Address, FromName: from.Name, To: f.to, Subject: f.subject,
-		MessageID: compose.NewMessageID(from.Address), InReplyTo: f.inReplyTo, Text: body,
-	})
+	raw, _, err := ops.InviteeMessage{From: f.from, To: f.to, Subject: f.subject, Text: body, InReplyTo: f.inReplyTo}.Compose()
 	if err != nil {
 		return nil, usagef("%v", err)
+	}
+	if a, err := mail.ParseAddress(f.from); err == nil {
+		f.from = a.Address // the envelope sender, without the name
 	}
 	return raw, nil
 }
@@ -144,17 +138,8 @@ func (f *injectFlags) body(stdin io.Reader) (string, error) {
 	return string(b), err
 }
 
-func accountAddresses(cfg *config.Config) []string {
-	var as []string
-	for _, a := range cfg.Accounts {
-		as = append(as, a.Address)
-		as = append(as, a.Aliases...)
-	}
-	return as
-}
-
 func isAccountAddress(cfg *config.Config, addr string) bool {
-	for _, a := range accountAddresses(cfg) {
+	for _, a := range ops.AccountAddresses(cfg, nil) {
 		if strings.EqualFold(a, addr) {
 			return true
 		}

@@ -28,6 +28,7 @@ func (s *Server) moreRoutes(api, page func(string, func(*dash, http.ResponseWrit
 	api("GET /api/v1/templates", (*dash).apiTemplates)
 	api("GET /api/v1/templates/{name}/render", (*dash).apiTemplateRender)
 	page("GET /templates", (*dash).templatesPage)
+	api("POST /api/v1/sandbox/write", (*dash).apiSandboxWrite)
 }
 
 // notice is the outcome of a form shown on the page it came from.

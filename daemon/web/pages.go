@@ -203,8 +203,13 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, failed bool) {
-	v := &view{Lang: uiLang(r), Nav: "login", loc: time.UTC, now: time.Now(),
-		Data: map[string]any{"Failed": failed, "Next": safeNext(r.FormValue("next")), "NoUsers": len(s.userList()) == 0}}
+	s.renderLoginData(w, r, code, map[string]any{"Failed": failed})
+}
+
+// renderLoginData draws the login form with data (Failed, Locked).
+func (s *Server) renderLoginData(w http.ResponseWriter, r *http.Request, code int, data map[string]any) {
+	data["Next"], data["NoUsers"] = safeNext(r.FormValue("next")), len(s.userList()) == 0
+	v := &view{Lang: uiLang(r), Nav: "login", loc: time.UTC, now: time.Now(), Data: data}
 	v.Title = v.T("login_title")
 	var b bytes.Buffer
 	if err := pages["login"].ExecuteTemplate(&b, "layout", v); err != nil {

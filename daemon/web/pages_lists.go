@@ -118,5 +118,5 @@ func (d *dash) sandboxPage(w http.ResponseWriter, r *http.Request) {
 	if len(out) > 500 {
 		out = out[:500]
 	}
-	d.render(w, r, http.StatusOK, "sandbox", d.view(r, "sandbox", "sandbox", out))
+	d.renderSandbox(w, r, http.StatusOK, out)
 }
