@@ -32,12 +32,12 @@ var pages = parsePages()
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout").Funcs(template.FuncMap{"dict": dict, "list": func(v ...any) []any { return v }, "add": func(a, b int) int { return a + b }}).
-		ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+		ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/charts.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == "parts" {
+		if name == "layout" || name == "parts" || name == "charts" {
 			continue
 		}
 		out[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, n))

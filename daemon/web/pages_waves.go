@@ -52,6 +52,7 @@ type waveData struct {
 	CanSend   bool
 	PastUntil bool
 	Notice    *notice
+	Rate      *chart
 }
 
 // wavePage is one wave: its schedule, audience now, counts, last
@@ -79,7 +80,13 @@ func (d *dash) renderWave(w http.ResponseWriter, r *http.Request, eng *waves.Eng
 		CanCancel: st == store.WaveScheduled || st == store.WaveRunning || st == store.WavePaused,
 		CanSend:   st != store.WavePaused && st != store.WaveCancelled,
 		PastUntil: wv.Until != nil && time.Now().After(*wv.Until)}
-	d.render(w, r, code, "wave", d.view(r, "waves", "waves", data))
+	v := d.view(r, "waves", "waves", nil)
+	if data.Rate, err = d.rateChart(r.Context(), v, wv.Name, det.Runs); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	v.Data = data
+	d.render(w, r, code, "wave", v)
 }
 
 // dryRunPage lists who would get the wave now and why others are left out.
