@@ -2,11 +2,15 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 // previewAndTest previews the wave's message for a contact on the wave's
@@ -66,4 +70,21 @@ func writeAsInvitee(t *testing.T, ctx context.Context, base, subject string) {
 		chromedp.SetValue("#w-to", "decorte@un.org"), chromedp.SendKeys("#w-subject", subject),
 		chromedp.SendKeys("#w-text", "Dear colleagues,\nHow do we register a side event?\n"), chromedp.Click("#w-send"),
 		chromedp.WaitVisible("#write-sent"))
+}
+
+// screenshotDir is docs/screenshots under HERALD_SCREENSHOTS=1, else "".
+func screenshotDir(t *testing.T) string {
+	if os.Getenv("HERALD_SCREENSHOTS") != "1" {
+		return ""
+	}
+	dir := filepath.Join(testconfig.RepoRoot(), "docs", "screenshots")
+	os.MkdirAll(dir, 0o755)
+	return dir
+}
+
+func writeShot(t *testing.T, dir, name string, png []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -85,9 +85,12 @@ func stacked(id, title, desc string, xs, series []string, value func(x, s int) i
 	for _, f := range []int{0, 1, 2} {
 		y := padT + ph - ph*float64(f)/2
 		c.Grid = append(c.Grid, chartLine{padL, y, float64(chartW) - padR, y})
-		c.Labels = append(c.Labels, chartText{padL - 6, y + 4, strconv.Itoa(top * f / 2), "end"})
+		c.Labels = append(c.Labels, chartText{padL - 6, y + 4, strconv.FormatFloat(float64(top*f)/2, 'f', -1, 64), "end"})
 	}
 	slot := pw / float64(max(1, len(xs)))
+	// A bar is at most 48 units wide: a run of one minute is one bar,
+	// not a wall.
+	bw := min(slot*0.8, 48)
 	for x := range xs {
 		base := padT + ph
 		for s := range series {
@@ -97,7 +100,7 @@ func stacked(id, title, desc string, xs, series []string, value func(x, s int) i
 			}
 			h := ph * float64(v) / float64(top)
 			base -= h
-			c.Bars = append(c.Bars, chartBar{padL + float64(x)*slot + slot*0.1, base, slot * 0.8, h, seriesClass(s),
+			c.Bars = append(c.Bars, chartBar{padL + float64(x)*slot + (slot-bw)/2, base, bw, h, seriesClass(s),
 				fmt.Sprintf("%s · %s: %d", xs[x], series[s], v)})
 		}
 		if labelEvery > 0 && x%labelEvery == 0 {
