@@ -144,8 +144,11 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatal("the queue page was reloaded to show the new enquiry")
 	}
 
-	step(t, ctx, "open it and close it", chromedp.Click(`tr[data-ref="GCCM-0001"] a`), chromedp.WaitVisible("#close"),
-		chromedp.Click("#close"), chromedp.WaitVisible("#reopen"))
+	step(t, ctx, "open it", chromedp.Click(`tr[data-ref="GCCM-0001"] a`), chromedp.WaitVisible("#close"))
+	if text := get(t, ctx, "its text", chromedp.Text("#thread .msg-in .mailtext")); !strings.Contains(text, "Dear colleagues,\n\nVisa letter for the Mechelen conference") {
+		t.Errorf("the thread shows %q, want the message's text with its line breaks", text)
+	}
+	step(t, ctx, "close it", chromedp.Click("#close"), chromedp.WaitVisible("#reopen"))
 	status := get(t, ctx, "status", chromedp.Text("#status"))
 	history := get(t, ctx, "history", chromedp.Text("#history"))
 	if status != "closed" || !strings.Contains(history, "closed by web:alice") {
@@ -166,8 +169,11 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 
 	importWithBadRow(t, ctx, base, cfg)
+	previewAndTest(t, ctx, base, cfg)
+	unsubscribeOnPage(t, ctx, base)
+	templatesPage(t, ctx, base)
 
-	inject(t, cfg, "Side event registration")
+	writeAsInvitee(t, ctx, base, "Side event registration")
 	waitFor(t, 20*time.Second, func() bool {
 		out, _, _ := herald(t, "--config", cfg, "enquiries", "--json")
 		return strings.Contains(out, "GCCM-0002")
@@ -250,10 +256,12 @@ func screenshots(t *testing.T, ctx context.Context, base string) {
 		{"waves", "/waves", `tr[data-wave="invitation"]`},
 		{"wave", "/waves/invitation", "#h-problems"},
 		{"dry-run", "/waves/invitation/dry-run", "#dry-summary"},
+		{"preview", "/waves/invitation/preview?contact=bart.somers@mechelen.example", "#preview-text"},
 		{"lists", "/lists", "main table"},
 		{"list", "/lists/mayors", "#contacts"},
 		{"contact", "/contacts/bart.somers@mechelen.example", "#h-c"},
 		{"sandbox", "/sandbox", "#outbox"},
+		{"templates", "/templates?pick=invitation.en&contact=bart.somers@mechelen.example", "#rendered-text"},
 	}
 	for _, w := range []struct {
 		width, height int64

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/lists"
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/templates"
 )
@@ -38,39 +37,9 @@ func (e *env) checkTemplates(cfg *config.Config) (*templates.Report, error) {
 // warnCustomFields prints a warning for each use of a field that no list
 // has: `index` gives an empty value for every recipient.
 func (e *env) warnCustomFields(uses []templates.FieldUse, columns map[string]bool) {
-	known := make([]string, 0, len(columns))
-	for c := range columns {
-		known = append(known, c)
-	}
-	sort.Strings(known)
-	for _, u := range uses {
-		if columns[u.Name] {
-			continue
-		}
-		msg := fmt.Sprintf("custom field %q is a column of no list, so it is empty for every contact", u.Name)
-		switch best := templates.Closest(u.Name, known); {
-		case best != "":
-			msg += fmt.Sprintf("; did you mean %q?", best)
-		case len(known) == 0:
-			msg += " (the lists have no columns besides the known ones)"
-		default:
-			msg += "; the lists' other columns are " + quoteList(known, 12)
-		}
-		p := templates.Problem{File: u.File, Line: u.Line, Msg: msg, Warning: true}
+	for _, p := range ops.CustomFieldProblems(uses, columns) {
 		fmt.Fprintln(e.stderr, p.Error())
 	}
-}
-
-func quoteList(names []string, most int) string {
-	q := make([]string, 0, min(len(names), most))
-	for _, n := range names[:min(len(names), most)] {
-		q = append(q, fmt.Sprintf("%q", n))
-	}
-	s := strings.Join(q, ", ")
-	if len(names) > most {
-		s += fmt.Sprintf(" and %d more", len(names)-most)
-	}
-	return s
 }
 
 // listColumns returns the custom columns of every configured list: of

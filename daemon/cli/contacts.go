@@ -128,37 +128,26 @@ func runContactStatus(e *env, args []string, name string) error {
 	if *list != "" {
 		on = []string{*list}
 	}
-	status, verb := store.StatusUnsubscribed, "unsubscribed from"
+	verb := "unsubscribed from"
 	if name == "contacts resubscribe" {
-		status, verb = store.StatusSubscribed, "resubscribed to"
+		verb = "resubscribed to"
 	}
 	who := actor()
 	email := pos[0]
-	changed, err := st.SetMemberStatus(e.ctx, email, on, status, who, *reason)
-	if errors.Is(err, store.ErrNoContact) {
-		return fmt.Errorf("no contact %s (see herald lists export LIST)", email)
-	}
+	res, err := ops.SetContactStatus(e.ctx, st, email, on, name == "contacts resubscribe", who, *reason)
 	if err != nil {
-		return err
+		return errors.New(ops.Message(err))
 	}
-	cleared := false
-	if status == store.StatusSubscribed {
-		// The operator vouches the address works again (Mailman's
-		// re-enabling of a bounce-disabled member).
-		if cleared, err = st.ClearBounce(e.ctx, email, who, *reason); err != nil {
-			return err
-		}
-		if cleared {
-			fmt.Fprintf(e.stdout, "%s: bounce mark lifted (by %s)\n", email, who)
-		}
+	if res.BounceCleared {
+		fmt.Fprintf(e.stdout, "%s: bounce mark lifted (by %s)\n", email, who)
 	}
-	if len(changed) == 0 {
-		if !cleared {
-			fmt.Fprintf(e.stdout, "%s: already %s (nothing changed)\n", email, status)
+	if len(res.Changed) == 0 {
+		if !res.BounceCleared {
+			fmt.Fprintf(e.stdout, "%s: already %s (nothing changed)\n", email, res.Status)
 		}
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "%s %s %s (by %s)\n", email, verb, strings.Join(changed, ", "), who)
+	fmt.Fprintf(e.stdout, "%s %s %s (by %s)\n", email, verb, strings.Join(res.Changed, ", "), who)
 	return nil
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -262,20 +261,18 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-var exportStatuses = []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}
-
 func runListsExport(e *env, args []string) error {
 	c := commands["lists export"]
 	fs := e.flags(c)
-	status := fs.String("status", "", "only members in this status: "+strings.Join(exportStatuses, ", "))
+	status := fs.String("status", "", "only members in this status: "+strings.Join(ops.ExportStatuses, ", "))
 	excel := fs.Bool("excel", false, "CSV as Excel's \"CSV UTF-8\": a byte-order mark and CRLF line ends, so accents open right")
 	output := fs.String("output", "", "write to FILE instead of stdout; FILE.xlsx is an Excel workbook, which opens right in every locale")
 	pos, err := parse(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	if *status != "" && !slices.Contains(exportStatuses, *status) {
-		return usagef("--status %q: want one of %s", *status, strings.Join(exportStatuses, ", "))
+	if *status != "" && !slices.Contains(ops.ExportStatuses, *status) {
+		return usagef("--status %q: want one of %s", *status, strings.Join(ops.ExportStatuses, ", "))
 	}
 	list := pos[0]
 	cfg, st, err := e.openConfigStore()
@@ -283,36 +280,16 @@ func runListsExport(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	fields, err := st.ListFields(e.ctx, list)
-	if errors.Is(err, store.ErrNoList) {
-		if cfg.List(list) == nil {
+	if cfg.List(list) == nil {
+		if _, err := st.ListFields(e.ctx, list); errors.Is(err, store.ErrNoList) {
 			return usagef("unknown list %q (see herald lists)", list)
 		}
-		fields, err = nil, nil // configured, not imported yet: the header alone
-	}
-	if err != nil {
-		return err
 	}
 	w, err := e.exportWriter(*output, *excel)
 	if err != nil {
 		return err
 	}
-	head := append([]string{"email"}, store.KnownColumns[:]...)
-	head = append(append(head, fields...), "status", "rsvp", "bounces")
-	if err := w.Write(head); err != nil {
-		w.Abort()
-		return err
-	}
-	rec := make([]string, len(head))
-	err = st.ExportList(e.ctx, list, *status, func(m store.Contact) error {
-		rec = append(rec[:0], m.Email, m.Name, m.Language, m.Organisation, m.Title, m.City, m.Country)
-		for _, f := range fields {
-			rec = append(rec, m.Fields[f])
-		}
-		rec = append(rec, m.Status, m.RSVP, strconv.Itoa(m.Bounces))
-		return w.Write(rec)
-	})
-	if err != nil && !errors.Is(err, store.ErrNoList) {
+	if err := ops.ExportList(e.ctx, cfg, st, list, *status, w.Write); err != nil {
 		w.Abort()
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/herald-mail/herald/daemon/compose"
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
@@ -57,7 +56,7 @@ func runSandboxInject(e *env, args []string) error {
 		return fmt.Errorf("%w: %s has sandbox off: inject only works in sandbox mode", errConfig, cfg.Path)
 	}
 	if f.to != "" && !isAccountAddress(cfg, f.to) {
-		return usagef("--to %s is not a sandbox account address (have: %s)", f.to, strings.Join(accountAddresses(cfg), ", "))
+		return usagef("--to %s is not a sandbox account address (have: %s)", f.to, strings.Join(ops.AccountAddresses(cfg, nil), ", "))
 	}
 	raw, err := f.message(e.stdin)
 	if err != nil {
@@ -121,16 +120,12 @@ func (f *injectFlags) message(stdin io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := mail.ParseAddress(f.from)
-	if err != nil {
-		return nil, usagef("--from %q: %v", f.from, err)
-	}
-	raw, err := compose.Plain(compose.PlainInput{
-		From: from.Address, FromName: from.Name, To: f.to, Subject: f.subject,
-		MessageID: compose.NewMessageID(from.Address), InReplyTo: f.inReplyTo, Text: body,
-	})
+	raw, _, err := ops.InviteeMessage{From: f.from, To: f.to, Subject: f.subject, Text: body, InReplyTo: f.inReplyTo}.Compose()
 	if err != nil {
 		return nil, usagef("%v", err)
+	}
+	if a, err := mail.ParseAddress(f.from); err == nil {
+		f.from = a.Address // the envelope sender, without the name
 	}
 	return raw, nil
 }
@@ -149,17 +144,8 @@ func (f *injectFlags) body(stdin io.Reader) (string, error) {
 	return string(b), err
 }
 
-func accountAddresses(cfg *config.Config) []string {
-	var as []string
-	for _, a := range cfg.Accounts {
-		as = append(as, a.Address)
-		as = append(as, a.Aliases...)
-	}
-	return as
-}
-
 func isAccountAddress(cfg *config.Config, addr string) bool {
-	for _, a := range accountAddresses(cfg) {
+	for _, a := range ops.AccountAddresses(cfg, nil) {
 		if strings.EqualFold(a, addr) {
 			return true
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/ops"
 )
 
 // readEML parses an --eml file. A file that is not text (a NUL byte, which
@@ -40,7 +41,7 @@ func (f *injectFlags) emlRecipients(raw []byte, cfg *config.Config) ([]string, e
 	}
 	to := m.Header.Get("To")
 	if to == "" {
-		return nil, usagef("--eml %s has no To: give --to (one of %s)", f.eml, strings.Join(accountAddresses(cfg), ", "))
+		return nil, usagef("--eml %s has no To: give --to (one of %s)", f.eml, strings.Join(ops.AccountAddresses(cfg, nil), ", "))
 	}
 	list, err := mail.ParseAddressList(to)
 	if err != nil {
@@ -54,7 +55,7 @@ func (f *injectFlags) emlRecipients(raw []byte, cfg *config.Config) ([]string, e
 	}
 	if len(rcpts) == 0 {
 		return nil, usagef("--eml %s: no address of its To (%s) is a sandbox account: give --to (one of %s)",
-			f.eml, visible(to, 200), strings.Join(accountAddresses(cfg), ", "))
+			f.eml, visible(to, 200), strings.Join(ops.AccountAddresses(cfg, nil), ", "))
 	}
 	return rcpts, nil
 }

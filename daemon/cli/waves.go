@@ -256,15 +256,8 @@ func runWaveTest(e *env, args []string) error {
 			return err
 		}
 	}
-	acct := w.cfg.Account(wv.Account)
-	raw, err := w.engine.Preview(wv, c)
-	if err != nil {
+	if err := ops.TestSend(e.ctx, w.engine, w.senders[wv.Account], wv, c, *to); err != nil {
 		return err
-	}
-	ctx, cancel := context.WithTimeout(e.ctx, 2*time.Minute)
-	defer cancel()
-	if err := w.senders[acct.Name].Send(ctx, acct.Address, *to, raw); err != nil {
-		return fmt.Errorf("send test of %s to %s: %w", wv.Name, *to, err)
 	}
 	fmt.Fprintf(e.stdout, "sent a test copy of %s to %s (not recorded as a delivery)\n", wv.Name, *to)
 	return nil
@@ -286,7 +279,7 @@ func runWaveSend(e *env, args []string) error {
 	if *dry {
 		return e.dryRun(w, wv)
 	}
-	if now := time.Now(); wv.Until != nil && now.After(*wv.Until) && !*force {
+	if err := ops.CheckSendable(e.ctx, w.st, wv, *force, time.Now()); errors.Is(err, ops.ErrPastUntil) {
 		fmt.Fprintf(e.stderr, "herald waves send: warning: %s ended on %s (until: in %s); nothing was sent\n",
 			wv.Name, inZone(*wv.Until).Format("2006-01-02 15:04 MST"), w.cfg.Path)
 		return usagef("the wave is past its until: add --force to send it now all the same")
@@ -326,12 +319,8 @@ func (e *env) dryRun(w *waveEnv, wv *config.Wave) error {
 
 // sendNow runs the wave in this process, with progress on stderr.
 func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
-	row, err := w.st.Wave(e.ctx, wv.Name)
-	if err != nil {
-		return err
-	}
-	if row != nil && (row.State == store.WaveCancelled || row.State == store.WavePaused) {
-		return fmt.Errorf("wave %s is %s: %s", wv.Name, row.State, map[bool]string{true: "resume it first", false: "it sends nothing more"}[row.State == store.WavePaused])
+	if err := ops.CheckSendable(e.ctx, w.st, wv, true, time.Now()); err != nil {
+		return errors.New(ops.Message(err))
 	}
 	if err := e.attachSenders(w); err != nil {
 		return err
@@ -346,7 +335,7 @@ func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
 	stopGrace := context.AfterFunc(e.ctx, func() { time.AfterFunc(w.cfg.ShutdownGrace, cut) })
 	defer stopGrace()
 	now := time.Now()
-	err = w.engine.RunWave(service.WithFlight(e.ctx, flight), wv, &now)
+	err := w.engine.RunWave(service.WithFlight(e.ctx, flight), wv, &now)
 	close(done)
 	s, serr := w.engine.Status(e.ctx, wv)
 	if serr == nil {

@@ -32,6 +32,11 @@ type ThreadMessage struct {
 	Date      time.Time `json:"date"`
 	Direction string    `json:"direction"`
 	Folder    string    `json:"folder"`
+	Subject   string    `json:"subject"`
+	// Text is the readable text herald kept (at most 64 KiB); Attachments
+	// names the parts the message carried, which stay in the mailbox.
+	Text        string                 `json:"text,omitempty"`
+	Attachments []store.AttachmentInfo `json:"attachments,omitempty"`
 }
 
 // EnquiryJSON is e in the JSON shape.
@@ -60,14 +65,15 @@ func EnquiryDetail(ctx context.Context, st *store.Store, ref string) (*Enquiry, 
 	if q == nil {
 		return nil, nil, nil, notFound("no enquiry %s (see 'herald enquiries')", ref)
 	}
-	thread, err := st.Thread(ctx, q.ID)
+	thread, err := st.ThreadText(ctx, q.ID)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	j := EnquiryJSON(q)
 	j.Messages = []ThreadMessage{}
 	for _, m := range thread {
-		j.Messages = append(j.Messages, ThreadMessage{MessageID: m.MessageID, From: m.From, Date: m.Date, Direction: m.Direction, Folder: m.Folder})
+		j.Messages = append(j.Messages, ThreadMessage{MessageID: m.MessageID, From: m.From, Date: m.Date, Direction: m.Direction, Folder: m.Folder,
+			Subject: m.Subject, Text: m.Text, Attachments: m.Attachments})
 	}
 	return &j, q, thread, nil
 }

@@ -60,3 +60,6 @@ func WriteJSONArray(w io.Writer, each func(emit func(any) error) error) error {
 	_, err = io.WriteString(w, "\n]\n")
 	return err
 }
+
+// NotFoundf is an ErrNotFound saying what and what to do.
+func NotFoundf(format string, a ...any) error { return notFound(format, a...) }

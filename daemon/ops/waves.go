@@ -72,6 +72,9 @@ type WaveDetail struct {
 	Audience   int           `json:"audience_now"`
 	LeftOut    int           `json:"left_out_now"`
 	LastErrors []WaveProblem `json:"last_errors"`
+	// PossibleDuplicates are deliveries that may have gone out twice
+	// (at most 100, newest first).
+	PossibleDuplicates []WaveProblem `json:"possible_duplicates"`
 }
 
 // ShowWave is one wave with its audience now and its last problems.
@@ -88,9 +91,16 @@ func ShowWave(ctx context.Context, st *store.Store, e *waves.Engine, wv *config.
 	if err != nil {
 		return nil, err
 	}
-	out := &WaveDetail{Status: s, Audience: gets, LeftOut: skipped, LastErrors: []WaveProblem{}}
+	dups, err := st.PossibleDuplicates(ctx, wv.Name, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := &WaveDetail{Status: s, Audience: gets, LeftOut: skipped, LastErrors: []WaveProblem{}, PossibleDuplicates: []WaveProblem{}}
 	for _, p := range problems {
 		out.LastErrors = append(out.LastErrors, WaveProblem{p.Email, p.State, p.Reason, p.Run, p.At, p.Uncertain})
+	}
+	for _, p := range dups {
+		out.PossibleDuplicates = append(out.PossibleDuplicates, WaveProblem{p.Email, p.State, p.Reason, p.Run, p.At, p.Uncertain})
 	}
 	return out, nil
 }

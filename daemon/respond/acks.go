@@ -84,6 +84,8 @@ type outgoing struct {
 	raw    []byte
 	to     string
 	ack    *triage.AckJob
+	// text is the acknowledgement's rendered text, kept in the thread.
+	text string
 }
 
 // round sends every due message in one SMTP session, then files the
@@ -124,8 +126,8 @@ func (s *Acks) build(ctx context.Context, a store.Action) (outgoing, error) {
 		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
 			return outgoing{}, fmt.Errorf("ack job: %w", err)
 		}
-		raw, err := s.ackMessage(ctx, &job)
-		return outgoing{action: a, raw: raw, to: job.To, ack: &job}, err
+		raw, text, err := s.ackMessage(ctx, &job)
+		return outgoing{action: a, raw: raw, to: job.To, ack: &job, text: text}, err
 	case "forward":
 		var job triage.ForwardJob
 		if err := json.Unmarshal([]byte(a.Arg), &job); err != nil {
@@ -137,7 +139,7 @@ func (s *Acks) build(ctx context.Context, a store.Action) (outgoing, error) {
 	return outgoing{}, fmt.Errorf("unknown send kind %q", a.Kind)
 }
 
-func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, error) {
+func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, string, error) {
 	data := templates.Data{
 		Event:    s.Config.Event,
 		Account:  templates.AccountDataOf(s.Account),
@@ -149,7 +151,7 @@ func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, erro
 	if job.ContactID != 0 {
 		c, err := s.Store.ContactByID(ctx, job.ContactID)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if c != nil {
 			data.Contact = &templates.Contact{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
@@ -158,9 +160,9 @@ func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, erro
 	}
 	r, err := s.Templates.Render(job.Template, job.Languages, data)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return compose.AutoReply(compose.AutoReplyInput{
+	raw, err := compose.AutoReply(compose.AutoReplyInput{
 		From:       s.Account.Address,
 		FromName:   s.Account.FromName,
 		To:         job.To,
@@ -170,6 +172,7 @@ func (s *Acks) ackMessage(ctx context.Context, job *triage.AckJob) ([]byte, erro
 		LoopHeader: triage.LoopHeader,
 		LoopValue:  s.Account.Address,
 	})
+	return raw, r.Text, err
 }
 
 // forwardMessage re-sends the original as a message/rfc822 attachment,
@@ -228,7 +231,7 @@ func (s *Acks) recordSent(ctx context.Context, o outgoing) error {
 	return s.Store.AckSent(ctx, o.action.ID, store.MessageRow{
 		Account: s.Account.Name, MessageID: o.ack.MessageID, From: strings.ToLower(s.Account.Address),
 		Recipients: []string{o.ack.To}, Subject: o.ack.Subject, Kind: "ack", EnquiryID: o.ack.EnquiryID,
-		Folder: s.Account.SMTP.SentFolder, Date: time.Now(),
+		Folder: s.Account.SMTP.SentFolder, Date: time.Now(), Text: o.text, Detail: "template " + o.ack.Template,
 	}, copy)
 }
 

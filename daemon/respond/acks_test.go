@@ -98,6 +98,12 @@ func TestAcksSendAckAndForward(t *testing.T) {
 	if orig.Status != "acknowledged" || orig.AcknowledgedAt.IsZero() || orig.ThreadSize != 2 {
 		t.Errorf("enquiry after ack = %+v", orig)
 	}
+	// The thread keeps the acknowledgement's text and template for the
+	// enquiry's page.
+	if tt, err := f.st.ThreadText(ctx, orig.ID); err != nil || len(tt) != 2 || tt[1].Direction != "out" ||
+		!strings.Contains(tt[1].Text, orig.Ref) || !strings.HasPrefix(tt[1].Detail, "template ") {
+		t.Errorf("thread after ack = %+v, %v", tt, err)
+	}
 	fw, err := netmail.ReadMessage(strings.NewReader(string(captured["press@example.org"])))
 	if err != nil {
 		t.Fatalf("forward not captured: %v", err)

@@ -126,6 +126,10 @@ type MessageRow struct {
 	Folder      string
 	EnquiryID   int64 // 0 = none
 	Date        time.Time
+	// Text is the readable text and Attachments the attachment names
+	// (kept by AddMessage, read by ThreadText; see message_text.go).
+	Text        string
+	Attachments []AttachmentInfo
 }
 
 // AddMessage records a message and returns its row id.
@@ -148,7 +152,10 @@ func (t *InboxTx) AddMessage(m MessageRow) (int64, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.Account, m.Direction, mailbox, uidv, uid, m.MessageID, m.Hash, m.From, strings.Join(m.Recipients, ","),
 		m.Subject, m.Kind, m.Detail, m.Folder, enq, ts(m.Date), ts(t.now)).Scan(&id)
-	return id, wrap(err, "record message uid %d", m.UID)
+	if err != nil {
+		return 0, wrap(err, "record message uid %d", m.UID)
+	}
+	return id, t.saveText(id, m)
 }
 
 // NextRef hands out the next enquiry reference for prefix: GCCM-0001, …

@@ -106,11 +106,24 @@ func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 }
 
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, rebind(query), args)
+	return c.Conn.ExecContext(ctx, rebind(query), withoutNUL(args))
 }
 
 func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.QueryContext(ctx, rebind(query), args)
+	return c.Conn.QueryContext(ctx, rebind(query), withoutNUL(args))
+}
+
+// withoutNUL drops NUL bytes from string arguments. PostgreSQL's text
+// cannot hold one (SQLite's can), and the strings herald stores come
+// from strangers' mail: a subject with a NUL byte must be recorded, not
+// fail its message on one engine only.
+func withoutNUL(args []driver.NamedValue) []driver.NamedValue {
+	for i, a := range args {
+		if s, ok := a.Value.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			args[i].Value = strings.ReplaceAll(s, "\x00", "")
+		}
+	}
+	return args
 }
 
 func (c *pgConn) Begin() (driver.Tx, error) {

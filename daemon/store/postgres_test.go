@@ -180,3 +180,29 @@ func dbName(t *testing.T, s *Store) string {
 	}
 	return name
 }
+
+// TestNULBytesAreRecorded: a NUL byte in a stranger's subject or text is
+// dropped on PostgreSQL, whose text type cannot hold one, instead of
+// failing the message's recording there and not on SQLite.
+func TestNULBytesAreRecorded(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	var id int64
+	err := s.Inbox(ctx, func(tx *InboxTx) error {
+		var err error
+		id, err = tx.AddMessage(MessageRow{Account: "a", Direction: "in", Mailbox: "INBOX", UIDValidity: 1, UID: 1,
+			MessageID: "nul@x", Hash: "h", From: "x@example.org", Subject: "in\x00valid", Kind: "enquiry",
+			Text: "body\x00text"})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("recording a message with NUL bytes = %v", err)
+	}
+	m, err := s.Message(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ReplaceAll(m.Subject, "\x00", "") != "invalid" || (s.Postgres() && strings.Contains(m.Subject, "\x00")) {
+		t.Errorf("subject = %q, want invalid (without its NUL on PostgreSQL)", m.Subject)
+	}
+}

@@ -235,7 +235,21 @@ func (r *recorder) row(kind, detail string, enquiry int64) store.MessageRow {
 	return store.MessageRow{
 		Kind: kind, Detail: detail, EnquiryID: enquiry, MessageID: m.MessageID,
 		From: m.FromAddress(), Recipients: rcpts, Subject: m.Subject, Date: m.Date,
+		Text: m.Text, Attachments: attachmentInfo(m.Attachments),
 	}
+}
+
+// attachmentInfo is what the store keeps of a message's attachments: the
+// parse already read them, so recording costs no second pass.
+func attachmentInfo(atts []message.Attachment) []store.AttachmentInfo {
+	var out []store.AttachmentInfo
+	for _, a := range atts {
+		if a.Inline {
+			continue // a signature logo is not what the sender attached
+		}
+		out = append(out, store.AttachmentInfo{Name: a.Filename, Type: a.ContentType, Size: a.Size})
+	}
+	return out
 }
 
 // file records the message and queues its move to folder ("" = leave it).

@@ -22,6 +22,9 @@ type Backend struct {
 	Config     func() *config.Config
 	Store      *store.Store
 	SessionKey []byte
+	// TestPool, when set, gives the SMTP pool a test send goes through
+	// (tests); by default one is made for the request from the config.
+	TestPool func(cfg *config.Config, account string) (waves.Sender, func(), error)
 }
 
 // dash is the dashboard's state: its backend and a wave engine for the
@@ -72,6 +75,7 @@ func (s *Server) Dashboard(b Backend) {
 	s.mux.Handle("GET /assets/", secure(assetHandler()))
 	s.apiRoutes(api)
 	s.pageRoutes(page)
+	s.moreRoutes(api, page)
 }
 
 func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *http.Request))) {

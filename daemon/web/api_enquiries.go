@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
@@ -26,11 +28,31 @@ func enquiryQuery(w http.ResponseWriter, r *http.Request, p *Principal) (store.E
 			q.Statuses = append(q.Statuses, s)
 		}
 	}
+	if a := v.Get("older_than"); a != "" {
+		d, err := parseAge(a)
+		if err != nil {
+			apiError(w, http.StatusBadRequest, err.Error())
+			return q, false
+		}
+		q.OlderThan = time.Now().Add(-d)
+	}
 	if q.Account != "" && !p.MaySee(q.Account) {
 		forbidden(w, "account "+q.Account)
 		return q, false
 	}
 	return q, true
+}
+
+// parseAge reads an age filter: a Go duration (90m, 2h) or whole days (3d).
+func parseAge(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		if days, err := strconv.Atoi(n); err == nil && days > 0 {
+			return time.Duration(days) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("older_than=%q: give an age such as 90m, 4h or 3d", s)
 }
 
 // apiEnquiries is `enquiries --json`: the whole queue, oldest first, or

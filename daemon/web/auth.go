@@ -143,6 +143,13 @@ const passwordCost = 12
 // attempts cannot take the machine's CPUs.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	name, pw := r.PostFormValue("name"), r.PostFormValue("password")
+	key := loginKey(r, name)
+	if wait := s.logins.wait(key, time.Now()); wait > 0 {
+		s.Log.Warn("login refused: too many failures", "user", name, "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		s.renderLoginData(w, r, http.StatusTooManyRequests, map[string]any{"Locked": int((wait + time.Minute - 1) / time.Minute)})
+		return
+	}
 	var u *config.User
 	for _, cand := range s.userList() {
 		if cand.Name == name {
@@ -162,9 +169,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	<-s.bcryptSlots
 	if u == nil || err != nil || s.sessions == nil {
 		s.Log.Warn("login refused", "user", name, "remote", r.RemoteAddr)
+		s.logins.fail(key, time.Now())
 		s.loginFailed(w, r)
 		return
 	}
+	s.logins.reset(key)
 	setSessionCookie(w, r, s.sessions.issue(u, time.Now()), int(SessionLife.Seconds()))
 	s.Log.Info("login", "user", u.Name, "remote", r.RemoteAddr)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)

@@ -50,6 +50,8 @@ type fixture struct {
 	cfg   *config.Config
 	srv   *Server
 	token string
+	// sent is what test sends handed to the fake SMTP pool.
+	sent chan sentMail
 }
 
 func newFixture(t *testing.T, token string, users bool) *fixture {
@@ -88,12 +90,14 @@ waves:
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Dashboard(Backend{Config: func() *config.Config { return cfg }, Store: st, SessionKey: key})
+	f := &fixture{st: st, cfg: cfg, srv: s, token: token}
+	s.Dashboard(Backend{Config: func() *config.Config { return cfg }, Store: st, SessionKey: key, TestPool: f.testPool})
 	s.Health.Set("inbox habitat/INBOX", nil)
 	s.Health.Set("acks unep", fmt.Errorf("smtp 127.0.0.1:25: connection refused"))
 	ts := httptest.NewServer(s.mux)
 	t.Cleanup(ts.Close)
-	return &fixture{ts: ts, st: st, cfg: cfg, srv: s, token: token}
+	f.ts = ts
+	return f
 }
 
 func userYAML(on bool) string {

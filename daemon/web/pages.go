@@ -32,12 +32,12 @@ var pages = parsePages()
 
 func parsePages() map[string]*template.Template {
 	layout := template.Must(template.New("layout").Funcs(template.FuncMap{"dict": dict, "list": func(v ...any) []any { return v }, "add": func(a, b int) int { return a + b }}).
-		ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+		ParseFS(templateFS, "templates/layout.html", "templates/parts.html", "templates/charts.html"))
 	names, _ := fs.Glob(templateFS, "templates/*.html")
 	out := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == "parts" {
+		if name == "layout" || name == "parts" || name == "charts" {
 			continue
 		}
 		out[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFS, n))
@@ -107,6 +107,17 @@ func age(d time.Duration) string {
 		return fmt.Sprintf("%dh", int(d.Hours()))
 	}
 	return fmt.Sprintf("%dd", int(d.Hours()/24))
+}
+
+// Size is a byte count as people read it: 812 B, 14 KB, 2.3 MB.
+func (v *view) Size(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%d KB", (n+500)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // LabelsJSON is the labels the page's script needs, in its language.
@@ -192,8 +203,13 @@ func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, code int, failed bool) {
-	v := &view{Lang: uiLang(r), Nav: "login", loc: time.UTC, now: time.Now(),
-		Data: map[string]any{"Failed": failed, "Next": safeNext(r.FormValue("next")), "NoUsers": len(s.userList()) == 0}}
+	s.renderLoginData(w, r, code, map[string]any{"Failed": failed})
+}
+
+// renderLoginData draws the login form with data (Failed, Locked).
+func (s *Server) renderLoginData(w http.ResponseWriter, r *http.Request, code int, data map[string]any) {
+	data["Next"], data["NoUsers"] = safeNext(r.FormValue("next")), len(s.userList()) == 0
+	v := &view{Lang: uiLang(r), Nav: "login", loc: time.UTC, now: time.Now(), Data: data}
 	v.Title = v.T("login_title")
 	var b bytes.Buffer
 	if err := pages["login"].ExecuteTemplate(&b, "layout", v); err != nil {

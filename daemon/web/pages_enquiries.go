@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
@@ -18,6 +19,7 @@ type queueData struct {
 	Accounts   []string
 	Categories []string
 	Statuses   []string
+	Ages       []string   // the age filter's choices
 	F          url.Values // the filters as given
 	LiveSrc    string     // the API URL the script polls for this page
 }
@@ -34,6 +36,9 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 		q.Statuses = []string{"open", "acknowledged"}
 	case st != "all" && slices.Contains(ops.EnquiryStatuses, st):
 		q.Status = st
+	}
+	if d, err := parseAge(v.Get("age")); err == nil {
+		q.OlderThan = time.Now().Add(-d)
 	}
 	page := pageNumber(r)
 	q.Offset = (page - 1) * queuePerPage
@@ -53,6 +58,9 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 			live.Set(k, v.Get(k))
 		}
 	}
+	if !q.OlderThan.IsZero() {
+		live.Set("older_than", v.Get("age"))
+	}
 	switch {
 	case q.Status != "":
 		live.Set("status", q.Status)
@@ -60,7 +68,7 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 		live.Set("status", "open,acknowledged")
 	}
 	data := queueData{Rows: rows, Pager: newPager(r, page, queuePerPage, total), Accounts: accountNames(p, d.Config()),
-		Categories: cats, Statuses: ops.EnquiryStatuses, F: v, LiveSrc: "/api/v1/enquiries?" + live.Encode()}
+		Categories: cats, Statuses: ops.EnquiryStatuses, Ages: []string{"1h", "4h", "1d", "2d", "7d"}, F: v, LiveSrc: "/api/v1/enquiries?" + live.Encode()}
 	d.render(w, r, http.StatusOK, "enquiries", d.view(r, "enquiries", "enquiries", data))
 }
 
@@ -68,8 +76,11 @@ type enquiryData struct {
 	E *store.Enquiry
 	// Record offers the one-click answers for an rsvp-unclear or
 	// unverified enquiry.
-	Record     []string
-	Thread     []store.MessageRow
+	Record []string
+	Thread []store.MessageRow
+	// Evidence is the latest incoming message of an enquiry offering
+	// Record: the words the answer is read from.
+	Evidence   *store.MessageRow
 	Events     []store.EnquiryEvent
 	Categories []string
 }
@@ -101,6 +112,17 @@ func (d *dash) enquiryPage(w http.ResponseWriter, r *http.Request) {
 	data := enquiryData{E: q, Thread: thread, Events: ev, Categories: cats}
 	if slices.Contains(ops.RecordCategories, q.Category) && q.Status != "closed" {
 		data.Record = ops.RecordAnswers
+		data.Evidence = lastIncoming(thread)
 	}
 	d.render(w, r, http.StatusOK, "enquiry", d.view(r, "enquiries", "enquiries", data))
+}
+
+// lastIncoming is the latest message from the correspondent, nil if none.
+func lastIncoming(thread []store.MessageRow) *store.MessageRow {
+	for i := len(thread) - 1; i >= 0; i-- {
+		if thread[i].Direction == "in" {
+			return &thread[i]
+		}
+	}
+	return nil
 }

@@ -38,6 +38,7 @@ type listData struct {
 	Search   string
 	Status   string
 	Statuses []string
+	Funnel   *chart
 }
 
 // listPage is a list's contacts, searchable and paged on the server.
@@ -75,7 +76,13 @@ func (d *dash) listPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data := listData{Name: name, Counts: *counts, Rows: rows, Pager: newPager(r, page, contactsPerPage, total),
 		Search: q.Search, Status: q.Status, Statuses: []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}}
-	d.render(w, r, http.StatusOK, "list", d.view(r, "lists", "lists", data))
+	v := d.view(r, "lists", "lists", nil)
+	if data.Funnel, err = d.funnelChart(r.Context(), v, cfg, *counts); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	v.Data = data
+	d.render(w, r, http.StatusOK, "list", v)
 }
 
 // contactPage is one contact: fields, lists, history, messages.
@@ -118,5 +125,5 @@ func (d *dash) sandboxPage(w http.ResponseWriter, r *http.Request) {
 	if len(out) > 500 {
 		out = out[:500]
 	}
-	d.render(w, r, http.StatusOK, "sandbox", d.view(r, "sandbox", "sandbox", out))
+	d.renderSandbox(w, r, http.StatusOK, out)
 }

@@ -53,6 +53,7 @@ type todayData struct {
 	Waves  []waves.Status
 	Health []healthLine
 	AllOK  bool
+	Charts []*chart
 }
 
 // todayPage is what needs a person now: the open queue by account and
@@ -82,7 +83,13 @@ func (d *dash) todayPage(w http.ResponseWriter, r *http.Request) {
 		what, name := healthWords(c.Component)
 		t.Health = append(t.Health, healthLine{What: what, Name: name, OK: c.Healthy, Problem: c.Problem})
 	}
-	d.render(w, r, http.StatusOK, "today", d.view(r, "today", "today", t))
+	v := d.view(r, "today", "today", nil)
+	if t.Charts, err = d.enquiryCharts(ctx, v, p.Accounts); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	v.Data = t
+	d.render(w, r, http.StatusOK, "today", v)
 }
 
 // wavesToday is the waves of p's accounts that are running, or whose

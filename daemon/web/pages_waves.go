@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/ops"
@@ -47,6 +48,11 @@ type waveData struct {
 	CanPause  bool
 	CanResume bool
 	CanCancel bool
+	// CanSend offers "send now"; PastUntil asks to confirm it.
+	CanSend   bool
+	PastUntil bool
+	Notice    *notice
+	Rate      *chart
 }
 
 // wavePage is one wave: its schedule, audience now, counts, last
@@ -56,17 +62,31 @@ func (d *dash) wavePage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	d.renderWave(w, r, eng, wv, http.StatusOK, nil)
+}
+
+// renderWave draws the wave's page with code, and the outcome of a form
+// when n is set.
+func (d *dash) renderWave(w http.ResponseWriter, r *http.Request, eng *waves.Engine, wv *config.Wave, code int, n *notice) {
 	det, err := ops.ShowWave(r.Context(), d.Store, eng, wv)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
 	st := det.State
-	data := waveData{WaveDetail: det, Schedule: ops.ScheduleText(wv),
+	data := waveData{WaveDetail: det, Schedule: ops.ScheduleText(wv), Notice: n,
 		CanPause:  st == store.WaveScheduled || st == store.WaveRunning,
 		CanResume: st == store.WavePaused,
-		CanCancel: st == store.WaveScheduled || st == store.WaveRunning || st == store.WavePaused}
-	d.render(w, r, http.StatusOK, "wave", d.view(r, "waves", "waves", data))
+		CanCancel: st == store.WaveScheduled || st == store.WaveRunning || st == store.WavePaused,
+		CanSend:   st != store.WavePaused && st != store.WaveCancelled,
+		PastUntil: wv.Until != nil && time.Now().After(*wv.Until)}
+	v := d.view(r, "waves", "waves", nil)
+	if data.Rate, err = d.rateChart(r.Context(), v, wv.Name, det.Runs); err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	v.Data = data
+	d.render(w, r, code, "wave", v)
 }
 
 // dryRunPage lists who would get the wave now and why others are left out.

@@ -40,8 +40,10 @@ type Server struct {
 	sessions *sessions
 	// bcryptSlots bounds the password checks running at once.
 	bcryptSlots chan struct{}
-	ln          net.Listener
-	mux         *http.ServeMux
+	// logins counts failed logins, for the login rate limit.
+	logins loginLimiter
+	ln     net.Listener
+	mux    *http.ServeMux
 }
 
 // Limits are the server's timeouts and caps: without them one client (or
