@@ -1,6 +1,6 @@
 package store
 
-// Contacts, lists and their history (SPEC §6, migration 0004). A contact
+// Contacts, lists and their history (docs/BEHAVIOUR.md §9, migration 0004). A contact
 // is one address shared by every list it is on; its subscription status
 // is per list, while RSVP and bounces belong to the address.
 
@@ -56,7 +56,7 @@ type Contact struct {
 	UpdatedAt time.Time
 }
 
-// EmailKey is the identity of an address (SPEC §6 "compared
+// EmailKey is the identity of an address (docs/BEHAVIOUR.md §9 "compared
 // case-insensitively"): the local part lowercased and the domain in
 // lowercase A-labels (IDNA 2008 lookup, RFC 5891 §5), so that
 // Jürgen@Bücher.example and jürgen@xn--bcher-kva.example are one contact.
@@ -77,7 +77,7 @@ func EmailKey(addr string) (string, error) {
 	return strings.ToLower(local) + "@" + strings.ToLower(domain), nil
 }
 
-// ListCounts is one list with its counts (SPEC §2 `lists --json`).
+// ListCounts is one list with its counts (docs/BEHAVIOUR.md §2 `lists --json`).
 // Subscribed, Unsubscribed and Bounced partition Contacts: a bounced
 // member counts as bounced whatever its subscription.
 type ListCounts struct {
@@ -177,7 +177,7 @@ var statusWhere = map[string]string{
 
 // Members streams every member of list in contact id order, each with
 // its effective Status on the list; a wave's audience is the members
-// whose Status is subscribed (SPEC §5). The rows are read as they come,
+// whose Status is subscribed (docs/BEHAVIOUR.md §8). The rows are read as they come,
 // never all loaded.
 func (s *Store) Members(ctx context.Context, list string, each func(Contact) error) error {
 	return s.members(ctx, list, "", false, each)

@@ -101,7 +101,7 @@ const (
 	NumKnown
 )
 
-// KnownColumns names the known columns (SPEC §6), as a header spells them.
+// KnownColumns names the known columns (docs/BEHAVIOUR.md §9), as a header spells them.
 var KnownColumns = [NumKnown]string{"name", "language", "organisation", "title", "city", "country"}
 
 // ContactRow is one contact as an import file gives it. An import only
@@ -133,7 +133,7 @@ const (
 )
 
 // ListImport is one import into one list: a single write transaction with
-// its statements prepared once (SPEC §6 "imported in one transaction").
+// its statements prepared once (docs/BEHAVIOUR.md §9 "imported in one transaction").
 // Get one from Store.ImportList; it is not safe for concurrent use.
 type ListImport struct {
 	ctx    context.Context // for statements: never cancelled
@@ -232,7 +232,7 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 // Upsert adds or updates the contact of r and makes it a member of the
 // list. It never touches a status: a new member is subscribed, an
 // existing one keeps its subscription, and a contact's bounce mark and
-// RSVP stay as they are (SPEC §6). line is r's line in the file; for a
+// RSVP stay as they are (docs/BEHAVIOUR.md §9). line is r's line in the file; for a
 // Duplicate, first is the line of the earlier row, which wins.
 func (li *ListImport) Upsert(r *ContactRow, line int) (o Outcome, first int, err error) {
 	if err := li.done.Err(); err != nil {

@@ -39,7 +39,7 @@ func decodeFields(c *Contact, raw string) error {
 
 // Candidates returns up to limit members of list with contact id above
 // afterID, in id order: the audience is streamed in chunks, never loaded
-// whole (SPEC §10). wave and afterWave name the deliveries consulted for
+// whole (docs/BEHAVIOUR.md §13). wave and afterWave name the deliveries consulted for
 // min_gap and after.
 func (s *Store) Candidates(ctx context.Context, list, wave, afterWave string, afterID int64, limit int) ([]Candidate, error) {
 	// list_members' primary key (list_id, contact_id) serves the range
@@ -315,7 +315,7 @@ func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, erro
 	return parseTS(at.String), at.Valid, wrap(err, "read next due delivery of %s", wave)
 }
 
-// WaveCounts are the SPEC §2 counts of a wave, over all its runs.
+// WaveCounts are the docs/BEHAVIOUR.md §2 counts of a wave, over all its runs.
 type WaveCounts struct {
 	Planned, Sent, Failed, Skipped, Pending, Uncertain int
 }

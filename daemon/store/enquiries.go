@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Enquiry is one row of the enquiry queue (SPEC §2 `enquiries --json`).
+// Enquiry is one row of the enquiry queue (docs/BEHAVIOUR.md §2 `enquiries --json`).
 type Enquiry struct {
 	ID             int64
 	Ref            string

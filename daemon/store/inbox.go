@@ -277,7 +277,7 @@ func (t *InboxTx) AccountAutoRepliesSince(account string, since time.Time) (int,
 }
 
 // AckedSince reports whether this account acknowledged recipient since t
-// (SPEC §4 ack_once_per, Sieve vacation :days), by RateKey.
+// (docs/BEHAVIOUR.md §5.1 ack_once_per, Sieve vacation :days), by RateKey.
 func (t *InboxTx) AckedSince(account, recipient string, since time.Time) (bool, error) {
 	var n int
 	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM auto_replies WHERE recipient = ? AND account = ? AND kind = 'ack' AND decided_at >= ?`,

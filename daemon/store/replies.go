@@ -149,7 +149,7 @@ type BounceOutcome struct {
 	TempDays   int  // distinct days with a temporary failure, this one included
 }
 
-// RecordBounce logs a delivery failure against a contact (SPEC §4 step 1):
+// RecordBounce logs a delivery failure against a contact (docs/BEHAVIOUR.md §6.4):
 // a permanent failure marks the contact bounced at once; temporary ones
 // do when they fall on 3 different days. Policy rejections (5.7.x, spam)
 // are logged but never mark the contact.

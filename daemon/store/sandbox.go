@@ -8,7 +8,7 @@ import (
 )
 
 // CapturedMessage is a message the sandbox SMTP server kept instead of
-// delivering (SPEC §9 "sandbox outbox").
+// delivering (docs/BEHAVIOUR.md §12 "sandbox outbox").
 type CapturedMessage struct {
 	ID         int64     `json:"-"`
 	From       string    `json:"from"`

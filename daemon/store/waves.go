@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Wave states (SPEC §2 `waves --json`).
+// Wave states (docs/BEHAVIOUR.md §2 `waves --json`).
 const (
 	WaveScheduled = "scheduled"
 	WaveRunning   = "running"

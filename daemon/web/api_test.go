@@ -111,7 +111,7 @@ func TestAPIEnquiries(t *testing.T) {
 	for k := range map[string]bool{"ref": true, "account": true, "mailbox": true, "from": true, "subject": true, "category": true,
 		"status": true, "received_at": true, "acknowledged_at": true, "ack_suppressed": true, "thread_size": true} {
 		if _, ok := all[0][k]; !ok {
-			t.Errorf("field %s missing (SPEC §2 shape)", k)
+			t.Errorf("field %s missing (docs/BEHAVIOUR.md §2 shape)", k)
 		}
 	}
 	_, body = do(t, anon, "GET", f.ts.URL+"/api/v1/enquiries?account=habitat&category=general&status=open", nil, bearer)

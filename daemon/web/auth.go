@@ -16,7 +16,7 @@ import (
 
 // Principal is who makes a request: a user logged in with a session, a
 // script holding http.token, or anyone on loopback when neither users
-// nor a token is configured (SPEC §8).
+// nor a token is configured (docs/BEHAVIOUR.md §11).
 type Principal struct {
 	Kind string // "user", "token" or "open"
 	Name string // the user's name for Kind "user"

@@ -20,7 +20,7 @@ type Unsubscriber interface {
 // ErrBadToken is returned for an unknown or tampered token.
 var ErrBadToken = errors.New("unknown unsubscribe link")
 
-// HandleUnsubscribe serves /u/{token} (SPEC §5, RFC 8058) without the
+// HandleUnsubscribe serves /u/{token} (docs/BEHAVIOUR.md §11, RFC 8058) without the
 // dashboard token: the link is the credential. POST unsubscribes — what a
 // mail client's one-click button sends (List-Unsubscribe=One-Click) and
 // what the page's button sends. GET only shows a page with that button,

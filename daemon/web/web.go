@@ -1,5 +1,5 @@
 // Package web serves herald's HTTP side: /healthz, /metrics and (in later
-// issues) the dashboard, behind the token rule of SPEC §8.
+// issues) the dashboard, behind the token rule of docs/BEHAVIOUR.md §11.
 package web
 
 import (
@@ -20,7 +20,7 @@ import (
 	"golang.org/x/net/netutil"
 )
 
-// CookieName holds the token for browsers (SPEC §8: cookie or Bearer);
+// CookieName holds the token for browsers (docs/BEHAVIOUR.md §11: cookie or Bearer);
 // people log in instead (SessionCookie).
 const CookieName = "herald_token"
 

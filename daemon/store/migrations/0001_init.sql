@@ -9,7 +9,7 @@ CREATE TABLE runtime (
 );
 
 -- sandbox_outbox captures every message the sandbox SMTP server received
--- for an address that is not one of our accounts (SPEC §9).
+-- for an address that is not one of our accounts (docs/BEHAVIOUR.md §12).
 CREATE TABLE sandbox_outbox (
     id          INTEGER PRIMARY KEY,
     mail_from   TEXT NOT NULL,

@@ -1,4 +1,4 @@
--- 0003: the inbox side (SPEC §4): per-mailbox high-water marks, every
+-- 0003: the inbox side (docs/BEHAVIOUR.md §3): per-mailbox high-water marks, every
 -- message seen, the enquiry queue, pending IMAP/SMTP side effects and the
 -- log of automatic replies that the rate limits read.
 

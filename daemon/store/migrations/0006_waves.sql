@@ -1,4 +1,4 @@
--- 0006: waves (SPEC §5). config.yaml defines each wave's schedule; the
+-- 0006: waves (docs/BEHAVIOUR.md §8). config.yaml defines each wave's schedule; the
 -- database keeps its state, its runs and the durable outbox of
 -- deliveries, one row per (wave, run, contact), written before any SMTP
 -- traffic.

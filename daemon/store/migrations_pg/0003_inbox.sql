@@ -1,7 +1,7 @@
 -- PostgreSQL twin of migrations/0003_inbox.sql: the same tables, columns and indexes
 -- (TestEnginesInStep compares them). Frozen once released, like it.
 
--- 0003: the inbox side (SPEC §4): per-mailbox high-water marks, every
+-- 0003: the inbox side (docs/BEHAVIOUR.md §3): per-mailbox high-water marks, every
 -- message seen, the enquiry queue, pending IMAP/SMTP side effects and the
 -- log of automatic replies that the rate limits read.
 

@@ -1,9 +1,9 @@
 -- PostgreSQL twin of migrations/0004_contacts.sql: the same tables, columns and indexes
 -- (TestEnginesInStep compares them). Frozen once released, like it.
 
--- 0004: contact lists (SPEC §6). A contact is one address, shared by
+-- 0004: contact lists (docs/BEHAVIOUR.md §9). A contact is one address, shared by
 -- every list it is on; its subscription status is per list, because an
--- unsubscribe applies to the lists of one account (SPEC §4 step 3).
+-- unsubscribe applies to the lists of one account (docs/BEHAVIOUR.md §6.2).
 -- Bounces and RSVP belong to the address and the event, so they sit on
 -- the contact.
 
@@ -20,7 +20,7 @@ CREATE TABLE contacts (
     fields       TEXT NOT NULL DEFAULT '{}', -- JSON object of the CSV's other columns
     rsvp         TEXT NOT NULL DEFAULT 'none' CHECK (rsvp IN ('none', 'accepted', 'declined', 'maybe')),
     rsvp_at      TEXT,
-    bounced      BIGINT NOT NULL DEFAULT 0, -- 1 once hard-bounced (SPEC §4 step 1)
+    bounced      BIGINT NOT NULL DEFAULT 0, -- 1 once hard-bounced (docs/BEHAVIOUR.md §6.4)
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );

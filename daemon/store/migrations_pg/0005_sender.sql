@@ -2,7 +2,7 @@
 -- (TestEnginesInStep compares them). Frozen once released, like it.
 
 -- 0005: messages each account handed to its SMTP server per calendar day,
--- so that smtp.daily_cap holds across restarts (SPEC §5). day is
+-- so that smtp.daily_cap holds across restarts (docs/BEHAVIOUR.md §8). day is
 -- YYYY-MM-DD in the config's time zone; a row is counted before the
 -- message is sent and uncounted when the server refused it.
 CREATE TABLE send_counts (
