@@ -1,6 +1,5 @@
 package main
 
-
 // autoMail is an automatic message answering the invitation to contact n
 // (or, if n is 0, written to us out of the blue).
 func autoMail(n int, from, subject string, hdr []string, ctype, body string) string {
