@@ -144,15 +144,17 @@ var selfDeclared = regexp.MustCompile(`(?i)\b(this is an? (automatic|automated|a
 // to verify the sender before delivery. Automatic answers all (RFC 3834
 // §3.1.8 asks them to mark themselves; many do not), and never to be
 // answered. A person answering the invitation does not write these; the
-// ticket phrases name requests, tickets and cases, never "your message",
-// which a person may write.
+// ticket phrases name tickets and cases, or a request with its number,
+// never "your message" or a bare "your request was received", which an
+// assistant answering the invitation may write.
 var machineText = regexp.MustCompile(`(?i)\b(` +
 	`ceci est un (message|courriel|e-?mail|mail) automatique|` +
 	`(ce|le pr[ée]sent) (message|courriel|e-?mail|mail) (est|a [ée]t[ée]) (g[ée]n[ée]r[ée]|envoy[ée]|[ée]mis) automatiquement|` +
 	`this is an? (automatic|automated|auto-generated|automatically generated) (message|notification|e-?mail|acknowledge?ment)|` +
 	`(este|el presente) (correo|mensaje)( electr[óo]nico)? (es|ha sido) (generado|enviado) autom[áa]ticamente|` +
-	`(your|a|the) (support )?(request|ticket|case|incident|enquiry|inquiry)( \(?#?[\w-]*\d[\w-]*\)?)? (has been|was) (received|created|opened|logged|registered)|` +
-	`we('ve| have)? received your (request|ticket|enquiry|inquiry)|` +
+	`(your|a) (support )?(ticket|case|incident)( \(?#?[\w-]*\d[\w-]*\)?)? (has been|was) (received|created|opened|logged|registered)|` +
+	`your (request|enquiry|inquiry) \(?#?[\w-]*\d[\w-]*\)? has been (received|logged|registered)|` +
+	`we('ve| have)? received your (request|enquiry|inquiry)\s*[.!]|` +
 	`votre (demande|requ[êe]te) a (bien )?[ée]t[ée] (enregistr[ée]e|re[çc]ue|prise en compte)|` +
 	`su (solicitud|petici[óo]n|consulta) (ha sido|fue) (recibida|registrada)|` +
 	`sender verification|verify (that )?you are (a )?(human|real person)|have your (message|e-?mail) delivered|priority guest list|` +
