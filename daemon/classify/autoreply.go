@@ -138,6 +138,29 @@ var selfDeclared = regexp.MustCompile(`(?i)\b(this is an? (automatic|automated|a
 	`dit is een automatisch antwoord|` +
 	`この(メール|メッセージ)は自動(応答|返信))`)
 
+// machineText is how helpdesks, acknowledgement robots and
+// challenge-response systems say what they are in their first lines: a
+// message "generated automatically", a ticket or request logged, a request
+// to verify the sender before delivery. Automatic answers all (RFC 3834
+// §3.1.8 asks them to mark themselves; many do not), and never to be
+// answered. A person answering the invitation does not write these; the
+// ticket phrases name tickets and cases, or a request with its number,
+// never "your message" or a bare "your request was received", which an
+// assistant answering the invitation may write.
+var machineText = regexp.MustCompile(`(?i)\b(` +
+	`ceci est un (message|courriel|e-?mail|mail) automatique|` +
+	`(ce|le pr[ée]sent) (message|courriel|e-?mail|mail) (est|a [ée]t[ée]) (g[ée]n[ée]r[ée]|envoy[ée]|[ée]mis) automatiquement|` +
+	`this is an? (automatic|automated|auto-generated|automatically generated) (message|notification|e-?mail|acknowledge?ment)|` +
+	`(este|el presente) (correo|mensaje)( electr[óo]nico)? (es|ha sido) (generado|enviado) autom[áa]ticamente|` +
+	`(your|a) (support )?(ticket|case|incident)( \(?#?[\w-]*\d[\w-]*\)?)? (has been|was) (received|created|opened|logged|registered)|` +
+	`your (request|enquiry|inquiry) \(?#?[\w-]*\d[\w-]*\)? has been (received|logged|registered)|` +
+	`we('ve| have)? received your (request|enquiry|inquiry)\s*[.!]|` +
+	`votre (demande|requ[êe]te) a (bien )?[ée]t[ée] (enregistr[ée]e|re[çc]ue|prise en compte)|` +
+	`su (solicitud|petici[óo]n|consulta) (ha sido|fue) (recibida|registrada)|` +
+	`sender verification|verify (that )?you are (a )?(human|real person)|have your (message|e-?mail) delivered|priority guest list|` +
+	`pour que votre message soit (d[ée]livr[ée]|remis|transmis)|para que su (mensaje|correo) (sea entregado|llegue)` +
+	`)`)
+
 // absenceText is what an out-of-office says in its first lines; it only
 // counts together with an absence subject.
 var absenceText = regexp.MustCompile(`(?i)\b(out of (the )?office|on (annual |parental |sick |maternity )?leave|on (vacation|holiday)|away from (the |my )?(office|desk)|limited access to (e-?mail|my e-?mail)|no access to (e-?mail|my e-?mail)|` +
@@ -170,7 +193,7 @@ func autoReply(m *message.Message) (reason string, subjectOnly bool) {
 		return "subject", false
 	}
 	lead := leadText(m)
-	if selfDeclared.MatchString(lead) {
+	if selfDeclared.MatchString(lead) || machineText.MatchString(lead) {
 		return "text", false
 	}
 	if absenceSubject.MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0) {

@@ -33,7 +33,7 @@ func gather(m *message.Message, human string) evidence {
 		auto:     autoSubmitted(m.Header),
 		ndr:      m.Header.Get("X-Failed-Recipients") != "" || m.Header.Has("X-MS-Exchange-Message-Is-Ndr"),
 		listMgr:  isListManager(m),
-		subject:  bounceSubject.MatchString(m.Subject),
+		subject:  bounceSubject.MatchString(m.Subject) && !question(m.Subject),
 		autoSubj: autoReplySubject.MatchString(m.Subject),
 	}
 	if !(e.daemon || e.null || e.auto || e.ndr || e.listMgr || e.subject) {
@@ -52,6 +52,12 @@ func gather(m *message.Message, human string) evidence {
 		}
 	}
 	return e
+}
+
+// question reports a subject that asks something ("Message non remis ?",
+// "Undelivered invitation?"): a person's, as no MTA asks.
+func question(subject string) bool {
+	return strings.HasSuffix(strings.TrimSpace(subject), "?")
 }
 
 // bounceReason decides, as a person would, whether the evidence makes a
@@ -198,7 +204,7 @@ var (
 	// "... to addr ..." sentences (Gmail, Office 365, dma, KDDI, Sun).
 	// "for list 'addr'", "the mailing list addr" (list managers).
 	listSentence = regexp.MustCompile(`(?i)\blist[ea]?\s+['"<]?([^\s'"<>()@,;:]+@[^\s'"<>(),;:]*[^\s'"<>(),;:.])['">]?[\s.,;:)]`)
-	sentence     = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
+	sentence     = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient|recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
 	smtpReason   = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
 )
 
@@ -234,7 +240,7 @@ func textRecipients(human, failedHdr string) []Recipient {
 		} else if m := addrLine.FindStringSubmatch(l); m != nil {
 			add(m[1], i)
 		} else if a := anyAddr.FindString(l); a != "" && (len(strings.Fields(l)) <= 4 || startsWith(l, a)) &&
-			(strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || afterIntro(lines, i)) {
+			(strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || afterIntro(lines, i) || onlyAddress(l, a)) {
 			add(a, i)
 		}
 		if strings.Contains(l, "to") || strings.Contains(l, "TO") || strings.Contains(l, "To") || strings.Contains(l, "ecipient") || strings.Contains(l, "ECIPIENT") {
@@ -286,7 +292,7 @@ var phrases = []struct {
 	re     *regexp.Regexp
 	status string
 }{
-	{regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|doesn'?t (have|exist)|address (couldn'?t be found|not found|rejected)|invalid (recipient|address|mailbox)|mailbox (unavailable|not found)|not listed in|wasn'?t found|introuvable|n'existe pas|inconnu|no existe|desconocido|unbekannt|existiert nicht|sconosciuto|inesistente|não existe|desconhecido|bestaat niet|onbekend|宛先不明|存在しません`), "5.1.1"},
+	{regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|doesn'?t (have|exist)|address (couldn'?t be found|not found|rejected)|invalid (recipient|address|mailbox)|mailbox (unavailable|not found)|(user|recipient) not found|not listed in|wasn'?t found|introuvable|n'existe pas|inconnu|no existe|desconocido|unbekannt|existiert nicht|sconosciuto|inesistente|não existe|desconhecido|bestaat niet|onbekend|宛先不明|存在しません`), "5.1.1"},
 	{regexp.MustCompile(`(?i)host (unknown|not found)|domain (not found|name not found)|no such domain|couldn'?t find any host|DNS Error`), "5.1.2"},
 	{regexp.MustCompile(`(?i)mailbox (is )?full|over quota|quota exceeded|exceeded (the |their )?storage|boîte (aux lettres )?pleine|buzón lleno|Postfach (ist )?voll|casella piena|caixa (postal )?cheia|mailbox vol|容量`), "5.2.2"},
 	{regexp.MustCompile(`(?i)not (allowed|authori[sz]ed|permitted) to (post|send)|not a (member|subscriber)|non-member|rejected by the list|moderator|pas autoris|pas abonn|no (est[áa]s? )?autorizad|no (es|est[áa]) suscrit|nicht berechtigt|non autorizzat|blocked|spam|content filter|policy|refused|refusé|rechazado|abgelehnt|rifiutato|recusad|geweigerd`), "5.7.1"},
@@ -308,6 +314,13 @@ func phraseStatus(s string) string {
 func startsWith(l, a string) bool {
 	t := strings.TrimLeft(strings.TrimSpace(l), "<")
 	return strings.HasPrefix(t, a)
+}
+
+// onlyAddress reports a line that is the address a and nothing else: in
+// the notice's own text, the failed recipient set apart (Sendmail's "had
+// permanent fatal errors" list, Mimecast's notice).
+func onlyAddress(l, a string) bool {
+	return strings.Trim(strings.TrimSpace(l), "<>") == a
 }
 
 // mentionLine returns the first line that mentions addr, or -1.

@@ -83,8 +83,11 @@ func sesResult(m *message.Message) (Result, bool) {
 	if len(body) < 2 || len(body) > maxJSON || body[0] != '{' || !strings.Contains(body, "Type") {
 		return Result{}, false
 	}
+	// Decode the first JSON value only: SNS's "Email" protocol puts its
+	// own footer ("--\nIf you wish to stop receiving notifications from
+	// this topic...") after the notification.
 	var ev sesEvent
-	if json.Unmarshal([]byte(body), &ev) != nil {
+	if json.NewDecoder(strings.NewReader(body)).Decode(&ev) != nil {
 		return Result{}, false
 	}
 	if ev.Type != "" && ev.Message != "" && strings.HasPrefix(strings.TrimSpace(ev.Message), "{") {

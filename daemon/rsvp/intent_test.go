@@ -38,6 +38,13 @@ func TestIntent(t *testing.T) {
 		{"I never said I will attend.", "", Declined, false, "en"},
 		{"No, I'll be there.", "", Accepted, true, "en"},
 		{"No confirmo mi asistencia todavía.", "", Declined, false, "es"},
+		// From the blind set (docs/ACCURACY.md).
+		{"Confirmed. See you in Mechelen!", "", Accepted, true, "en"},
+		{"I must decline with thanks this time. I hope to join a future edition.", "", Declined, true, "en"},
+		{"Attending will not be possible for me this year, I'm afraid.", "", Declined, true, "en"},
+		{"Il ne me sera pas possible de me rendre à Malines en novembre.", "", Declined, true, "fr"},
+		{"Is the date confirmed?", "", "", false, ""},
+		{"I hope to join a future edition.", "", "", false, ""},
 		{"Yes no problem I will attend", "", Accepted, true, "en"},
 		{"Sin problema asistiré", "", Accepted, true, "es"},
 		{"I cannot wait to attend!", "", Accepted, true, "en"},

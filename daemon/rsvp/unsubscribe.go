@@ -34,7 +34,7 @@ var (
 		del las el los su sus esta este estos estas lista listas distribucion difusion correo correos envios
 		mensajes mensaje boletin comunicaciones invitaciones mi yo nos por favor gracias solicitud solicito
 		quiero deseo quisiera mas lo sucesivo adelante partir ahora datos direccion nombre que le un una para al seguir
-		estimados estimadas senores senoras senor senora`)
+		estimados estimadas senores senoras senor senora ruego rogamos les agradeceria agradeceriamos prie prions`)
 
 	subjectPrefix = regexp.MustCompile(`(?i)^(?:\s*(?:\[[^\]]{0,40}\]|(?:re|aw|sv|tr|fw|fwd|rv|r|ref)\s*:))+\s*`)
 	subjectToken  = regexp.MustCompile(`(?i)\bunsubscribe(?:\s+|%20)([A-Za-z0-9_-]{20,1000})(?:$|[^A-Za-z0-9_-])`)

@@ -8,6 +8,8 @@ func TestIsUnsubscribe(t *testing.T) {
 		want          bool
 	}{
 		{"unsubscribe", "", true},
+		{"RE: Invitación", "Les ruego que no me envíen más correos; ya no trabajo en este ámbito.", true},
+		{"RE: Invitación", "Les ruego que no me envíen más correos; mi colega Ana Ruiz se ocupará.", false},
 		{"Unsubscribe", "Sent from my iPhone", true},
 		{"unsubscribe AQLYZ2NjbS0yMDE3LWludml0YXRpb26Qx6F1c9Rl3w0Y8kP2bA", "", true},
 		{"Re: unsubscribe", "", true},
