@@ -33,10 +33,11 @@ import (
 // stop lets the transactions in flight finish and records them, so no
 // contact gets the wave twice and none is a possible duplicate.
 //
-// The server is go-smtp in this process, not smtp-sink: smtp-sink's
-// delay (-W) answers the commands pipelined after the end of data before
-// the delayed answer to it, out of order (RFC 2920 §3.1 forbids it), and
-// a pipelining client then reads every answer one step off.
+// The server is go-smtp in this process, which answers in order and keeps
+// pipelining on; smtp-sink's delay (-W) answers the commands pipelined
+// after a delayed one first (RFC 2920 §3.1 forbids it), which herald
+// detects and then sends one command at a time:
+// TestStopAndReloadMidWaveSMTPSink runs the same story against it.
 func TestStopAndReloadMidWaveSendNothingTwice(t *testing.T) {
 	t.Parallel()
 	const contacts, connections = 48, 4

@@ -85,37 +85,38 @@ func (s *session) appendEnvelope(dst []byte, p paths) []byte {
 // readEnvelope reads the answers to a pipelined MAIL, RCPT and DATA in
 // order (RFC 2920 §3.1: DATA ends the group) and returns the first
 // refusal, as the unpipelined exchange would; nil means the server waits
-// for the message.
+// for the message. Answers that cannot be those of their commands make an
+// errOutOfStep *Error without a code, as a lost connection: nothing was
+// delivered, and the caller drops the session and starts again.
 func (s *session) readEnvelope() *Error {
-	t := s.sc.Text
+	errs, lost, outOfStep := s.readGroup(envelopeSteps)
+	if outOfStep {
+		return s.outOfStep(CmdMail)
+	}
+	return s.envelopeVerdict(errs, lost)
+}
+
+// envelopeVerdict is readEnvelope's answer for answers in step.
+func (s *session) envelopeVerdict(errs []*Error, lost *Error) *Error {
 	var first *Error
-	dataOK := false
-	for _, c := range []struct {
-		cmd  string
-		code int
-	}{{CmdMail, 250}, {CmdRcpt, 25}, {CmdData, 354}} {
-		_, _, err := t.ReadResponse(c.code)
-		if err == nil {
-			dataOK = c.cmd == CmdData
-			continue
-		}
-		e := smtpError(c.cmd, err)
-		if e.Code == 0 {
-			// No answer: the connection is gone, or out of step.
-			if first != nil {
-				return first
-			}
-			return e
-		}
-		if first == nil {
+	for _, e := range errs {
+		if e != nil {
 			first = e
+			break
 		}
 	}
-	if first != nil && dataOK {
+	if lost != nil {
+		// No answer: the connection is gone.
+		if first != nil {
+			return first
+		}
+		return lost
+	}
+	if first != nil && errs[2] == nil {
 		// A server that took DATA after refusing MAIL or RCPT (RFC 2920
 		// §3.1 says it must not) gets an empty message, which has no
 		// recipient to go to, and the session stays in step.
-		if e := s.end(t.W); e != nil && e.Code == 0 {
+		if e := s.end(s.sc.Text.W); e != nil && e.Code == 0 {
 			s.drop()
 		}
 	}

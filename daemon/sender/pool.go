@@ -59,6 +59,9 @@ type Pool struct {
 	// waiting counts Sends waiting for a session: a Stream hands its
 	// session over between messages when one is (Stream.End).
 	waiting atomic.Int32
+	// serial turns pipelining off for every session once one found the
+	// server answering out of order (outOfStep).
+	serial atomic.Bool
 }
 
 // New returns the pool of o.Account. It connects lazily, on the first
@@ -91,7 +94,7 @@ func New(o Options) *Pool {
 		closing: make(chan struct{}),
 	}
 	for range conns {
-		p.free <- &session{log: log, metrics: o.Metrics}
+		p.free <- &session{log: log, metrics: o.Metrics, serial: &p.serial}
 	}
 	return p
 }

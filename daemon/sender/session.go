@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/wneessen/go-mail/smtp"
@@ -53,8 +54,11 @@ type session struct {
 	// SMTPUTF8, which a message gets only when a path needs it.
 	pipelining bool
 	mailParams string
-	smtputf8   bool   // the server offers SMTPUTF8 (RFC 6531 §3.1)
-	buf        []byte // the message as sent, reused
+	// serial is the pool's: set once a session found the server answering
+	// pipelined commands out of order (outOfStep).
+	serial   *atomic.Bool
+	smtputf8 bool   // the server offers SMTPUTF8 (RFC 6531 §3.1)
+	buf      []byte // the message as sent, reused
 }
 
 // dial connects and authenticates (mailconn.DialSMTP). go-mail heeds ctx
@@ -88,7 +92,7 @@ func (s *session) dial(ctx context.Context, c config.SMTP) error {
 		}
 		s.sc, s.lastUsed = r.sc, time.Now()
 		s.pipelining, _ = s.sc.Extension("PIPELINING")
-		s.pipelining = s.pipelining && usePipelining
+		s.pipelining = s.pipelining && usePipelining && !(s.serial != nil && s.serial.Load())
 		s.mailParams = ""
 		if ok, _ := s.sc.Extension("8BITMIME"); ok {
 			s.mailParams += " BODY=8BITMIME"
@@ -122,7 +126,7 @@ func (s *session) transaction(ctx context.Context, p paths, raw []byte) (e *Erro
 			}
 		}
 	}()
-	if s.pipelining {
+	if s.pipelines() {
 		return s.pipelined(p, raw)
 	}
 	step := func(cmd string, timeout time.Duration, f func() error) *Error {

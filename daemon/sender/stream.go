@@ -217,7 +217,7 @@ func (st *Stream) envelope(ctx context.Context, p paths) (e *Error) {
 			e = smtpError(CmdMail, err)
 			return
 		}
-		if !s.pipelining {
+		if !s.pipelines() {
 			e = st.envelopeOneByOne(p)
 			return
 		}
@@ -295,7 +295,7 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 		}
 	}
 	var day string
-	cross := to != "" && ctx.Err() == nil && st.s.pipelining && p.waiting.Load() == 0 && !p.isClosed()
+	cross := to != "" && ctx.Err() == nil && st.s.pipelines() && p.waiting.Load() == 0 && !p.isClosed()
 	if cross {
 		// Waiting for a token here would hold the server in DATA.
 		if _, ok := p.bucket.take(time.Now()); !ok {
@@ -426,7 +426,29 @@ func (s *session) crossed(raw []byte, p paths) (end, next *Error) {
 	if err := sc.UpdateDeadline(commandTimeout); err != nil {
 		return end, lost(err)
 	}
-	return end, s.readEnvelope()
+	errs, gone, outOfStep := s.readGroup(envelopeSteps)
+	if end != nil && stray(CmdEnd, end, true) || outOfStep {
+		return s.crossedOutOfStep(end, errs, gone), s.outOfStep(CmdMail)
+	}
+	return end, s.envelopeVerdict(errs, gone)
+}
+
+// crossedOutOfStep is the verdict on the message of a crossed group
+// whose answers came out of order: which of them answered its end of
+// data is unknown, but when each of the four came and none refused
+// anything, that one accepted it. Otherwise the message may or may not
+// have been delivered (RFC 5321 §6.1).
+func (s *session) crossedOutOfStep(end *Error, errs []*Error, gone *Error) *Error {
+	uncertain := &Error{Command: CmdEnd, Temporary: true, Uncertain: true, Err: errOutOfStep}
+	if gone != nil {
+		return uncertain
+	}
+	for _, e := range append(errs, end) {
+		if e != nil && e.Code >= 400 {
+			return uncertain
+		}
+	}
+	return nil
 }
 
 // ended closes the open message with its verdict e: uncounted from the
