@@ -11,6 +11,7 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -137,6 +138,22 @@ waves:
 		return true
 	})
 	t.Logf("the dead node's %d leases taken over %v after the kill", len(held), time.Since(killedAt).Round(100*time.Millisecond))
+	out, errOut, code := herald(t, "--config", cfg, "nodes", "--json")
+	var listed []struct {
+		Lease, Node string
+		Expired     bool
+	}
+	if err := json.Unmarshal([]byte(out), &listed); code != 0 || err != nil {
+		t.Fatalf("nodes --json: exit %d, %v\n%s%s", code, err, out, errOut)
+	}
+	for _, l := range listed {
+		if l.Node == owner || l.Expired {
+			t.Errorf("herald nodes after the takeover lists %+v", l)
+		}
+	}
+	if len(listed) < len(held) {
+		t.Errorf("herald nodes lists %d leases, want at least the %d taken over: %+v", len(listed), len(held), listed)
+	}
 	nodes[victim] = startLiveHerald(t, "node restarted", cfg)
 
 	waitFor(t, 120*time.Second, func() bool {
