@@ -123,7 +123,12 @@ func (l *leased) hold(ctx context.Context, lease store.Lease) error {
 		defer service.Recover(l.log, nil, l.comp.Name())
 		done <- l.comp.Run(cctx)
 	}()
-	defer func() { cancel(); <-done }()
+	defer func() {
+		cancel()
+		<-done
+		// Its health is another node's to report now.
+		l.health.Remove(l.comp.Name())
+	}()
 	renew := time.NewTicker(leaseRenew)
 	defer renew.Stop()
 	for {
