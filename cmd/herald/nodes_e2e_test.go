@@ -156,7 +156,8 @@ waves:
 	}
 	nodes[victim] = startLiveHerald(t, "node restarted", cfg)
 
-	waitFor(t, 120*time.Second, func() bool {
+	// 300/s: the rest of the wave takes contacts/300 s, plus the takeover.
+	waitFor(t, 60*time.Second+time.Duration(contacts/150)*time.Second, func() bool {
 		w := waveList(t, cfg, "invitation")
 		qs := liveEnquiries(t, cfg)
 		acked := 0
