@@ -45,6 +45,11 @@ type Daemon struct {
 	web     *web.Server
 	sandbox *sandbox.Sandbox
 	lock    *dbLock
+	// nodes: this daemon is one of several nodes on a PostgreSQL
+	// database, each doing the work whose lease it holds (leased); owner
+	// names it in the leases.
+	nodes bool
+	owner string
 
 	// What serve runs: the contexts every unit's derive from (runCtx ends
 	// at a stop's first phase, flight at its second), the supervisor, the
@@ -105,7 +110,13 @@ func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 		if d.store, err = store.Open(ctx, cfg.Database); err != nil {
 			return err
 		}
-		if d.lock, err = lockPostgres(ctx, d.store); err != nil {
+		// HERALD_NODES=1 (experimental, docs/BEHAVIOUR.md §13): this
+		// daemon is one of several nodes that share the database's
+		// mailboxes (leased). A sandbox is one per database: never a node.
+		d.nodes = os.Getenv("HERALD_NODES") == "1" && !cfg.Sandbox.Enabled
+		host, _ := os.Hostname()
+		d.owner = fmt.Sprintf("%d@%s", os.Getpid(), host)
+		if d.lock, err = lockPostgres(ctx, d.store, d.nodes); err != nil {
 			// Not through close: the runtime facts are the other daemon's.
 			d.store.Close()
 			d.store = nil

@@ -122,7 +122,11 @@ func (d *Daemon) startUnit(u *unit) {
 	go func() {
 		defer close(u.done)
 		defer service.Recover(d.log, d.metrics, "app")
-		d.sup.Run(service.WithFlight(ctx, flight), u.comp)
+		comp := u.comp
+		if d.nodes && leasedUnit(u.key) {
+			comp = &leased{comp: comp, store: d.store, owner: d.owner, health: d.health, log: d.log.With("component", "app")}
+		}
+		d.sup.Run(service.WithFlight(ctx, flight), comp)
 	}()
 }
 

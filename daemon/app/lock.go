@@ -38,10 +38,10 @@ type dbLock struct {
 }
 
 // lockPostgres is lockDatabase for a PostgreSQL database: an advisory
-// lock held by a connection of the daemon's (store.HoldDaemonLock).
-// Several nodes on one database are a later step; until then, one.
-func lockPostgres(ctx context.Context, st *store.Store) (*dbLock, error) {
-	unlock, err := st.HoldDaemonLock(ctx)
+// lock held by a connection of the daemon's (store.HoldDaemonLock):
+// shared by nodes, exclusive for a daemon with the sandbox on.
+func lockPostgres(ctx context.Context, st *store.Store, shared bool) (*dbLock, error) {
+	unlock, err := st.HoldDaemonLock(ctx, shared)
 	if err != nil {
 		return nil, err // names the database, redacted
 	}

@@ -12,12 +12,13 @@ import (
 type Health struct {
 	mu       sync.Mutex
 	problems map[string]string // component → "" when healthy, else why not
+	states   map[string]string // component → its state, when it reports one (SetState)
 	metrics  *metrics.Metrics
 }
 
 // NewHealth returns an empty registry; m may be nil.
 func NewHealth(m *metrics.Metrics) *Health {
-	return &Health{problems: map[string]string{}, metrics: m}
+	return &Health{problems: map[string]string{}, states: map[string]string{}, metrics: m}
 }
 
 // Set records a component's state: err nil means healthy.
@@ -35,11 +36,21 @@ func (h *Health) Set(component string, err error) {
 	}
 }
 
+// SetState records a healthy component with a state to show beside it
+// ("held by this node", for a lease).
+func (h *Health) SetState(component, state string) {
+	h.Set(component, nil)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.states[component] = state
+}
+
 // Remove forgets a component that was stopped on purpose (a reload).
 func (h *Health) Remove(component string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.problems, component)
+	delete(h.states, component)
 	if h.metrics != nil {
 		h.metrics.ComponentUp.DeleteLabelValues(component)
 	}
@@ -50,6 +61,7 @@ type Status struct {
 	Component string `json:"component"`
 	Healthy   bool   `json:"healthy"`
 	Problem   string `json:"problem,omitempty"`
+	State     string `json:"state,omitempty"`
 }
 
 // Report lists every component, sorted, and whether all are healthy.
@@ -58,7 +70,7 @@ func (h *Health) Report() (ok bool, all []Status) {
 	defer h.mu.Unlock()
 	ok = true
 	for c, why := range h.problems {
-		all = append(all, Status{Component: c, Healthy: why == "", Problem: why})
+		all = append(all, Status{Component: c, Healthy: why == "", Problem: why, State: h.states[c]})
 		if why != "" {
 			ok = false
 		}

@@ -309,9 +309,10 @@ func (s *Store) NextDue(ctx context.Context, wave string) (time.Time, bool, erro
 	var at sql.NullString
 	// One min() per state, each a seek in the partial index deliveries_due
 	// (it holds pending and retry rows only, and serves state = literal).
+	// PostgreSQL before 16 requires the subquery's alias.
 	err := s.db.QueryRowContext(ctx, `SELECT min(m) FROM (
 		SELECT min(next_at) AS m FROM deliveries WHERE wave = ? AND state = 'pending'
-		UNION ALL SELECT min(next_at) FROM deliveries WHERE wave = ? AND state = 'retry')`, wave, wave).Scan(&at)
+		UNION ALL SELECT min(next_at) FROM deliveries WHERE wave = ? AND state = 'retry') AS due`, wave, wave).Scan(&at)
 	return parseTS(at.String), at.Valid, wrap(err, "read next due delivery of %s", wave)
 }
 

@@ -166,3 +166,13 @@ func TestErrorsNameTheOperation(t *testing.T) {
 		t.Errorf("delivery 2 is %s after the failed commit, want pending", got)
 	}
 }
+
+// TestNextDueEmpty: a wave with nothing due has no next time, on both
+// engines (PostgreSQL 15 refused the query's unnamed subquery).
+func TestNextDueEmpty(t *testing.T) {
+	s := openTest(t)
+	at, ok, err := s.NextDue(context.Background(), "invitation")
+	if err != nil || ok || !at.IsZero() {
+		t.Errorf("NextDue = %v, %v, %v; want nothing due", at, ok, err)
+	}
+}

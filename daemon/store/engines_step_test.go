@@ -154,6 +154,11 @@ func exercise(t *testing.T, s *Store) {
 	if !ok {
 		t.Fatal("ReserveSend refused under the cap")
 	}
+	_, ok, err = s.TakeLease(ctx, "inbox habitat/INBOX", "1@a", time.Minute)
+	check("TakeLease", err)
+	if !ok {
+		t.Fatal("TakeLease refused a free lease")
+	}
 	var enquiryRef string
 	check("Inbox", s.Inbox(ctx, func(tx *InboxTx) error {
 		if err := tx.SetMark("habitat", "INBOX", 4000000000, 7); err != nil {

@@ -101,14 +101,14 @@ func TestTransactionsSerialise(t *testing.T) {
 	}
 }
 
-// TestHoldDaemonLock: one daemon per PostgreSQL database, as per SQLite
-// file, until several nodes are built; a released (or dead) holder frees
-// it.
+// TestHoldDaemonLock: a daemon (exclusive) runs alone on a PostgreSQL
+// database, experimental nodes (shared) together, never both; a released
+// (or dead) holder frees it.
 func TestHoldDaemonLock(t *testing.T) {
 	a := openTest(t)
 	ctx := context.Background()
 	if !a.Postgres() {
-		if _, err := a.HoldDaemonLock(ctx); err == nil {
+		if _, err := a.HoldDaemonLock(ctx, false); err == nil {
 			t.Error("HoldDaemonLock on SQLite succeeded; the .lock file is SQLite's")
 		}
 		return
@@ -118,19 +118,41 @@ func TestHoldDaemonLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	release, err := a.HoldDaemonLock(ctx)
+	release, err := a.HoldDaemonLock(ctx, false)
 	if err != nil {
 		t.Fatalf("first HoldDaemonLock = %v", err)
 	}
-	if _, err := b.HoldDaemonLock(ctx); !errors.Is(err, ErrDaemonRunning) || !strings.Contains(err.Error(), "not supported yet") {
+	if _, err := b.HoldDaemonLock(ctx, false); !errors.Is(err, ErrDaemonRunning) || !strings.Contains(err.Error(), "not supported yet") {
 		t.Fatalf("second HoldDaemonLock = %v; want ErrDaemonRunning saying several nodes are not supported yet", err)
 	}
+	if _, err := b.HoldDaemonLock(ctx, true); !errors.Is(err, ErrDaemonRunning) {
+		t.Fatalf("a node's HoldDaemonLock beside a daemon = %v; want ErrDaemonRunning", err)
+	}
 	release()
-	releaseB, err := b.HoldDaemonLock(ctx)
+	releaseB, err := b.HoldDaemonLock(ctx, false)
 	if err != nil {
 		t.Fatalf("HoldDaemonLock after release = %v", err)
 	}
 	releaseB()
+	// Nodes share it, and keep a sandboxed daemon out.
+	releaseA, err := a.HoldDaemonLock(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer releaseA()
+	releaseB, err = b.HoldDaemonLock(ctx, true)
+	if err != nil {
+		t.Fatalf("second node's HoldDaemonLock = %v; want nodes to share the database", err)
+	}
+	defer releaseB()
+	c, err := Open(ctx, a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.HoldDaemonLock(ctx, false); !errors.Is(err, ErrDaemonRunning) {
+		t.Errorf("exclusive HoldDaemonLock beside nodes = %v; want ErrDaemonRunning", err)
+	}
 }
 
 // TestWritesSurviveALostConnection: when the server ends herald's

@@ -230,6 +230,9 @@ func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
+	if err := checkFence(ctx, tx); err != nil {
+		return errors.Join(err, wrap(tx.Rollback(), "roll back"))
+	}
 	if err := f(tx); err != nil {
 		return errors.Join(err, wrap(tx.Rollback(), "roll back"))
 	}

@@ -163,6 +163,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	out := make([]state, len(all))
 	for i, c := range all {
 		out[i] = state{Component: c.Component, State: "ok"}
+		if c.State != "" {
+			out[i].State = c.State // a lease's "held" or "elsewhere": no address in it
+		}
 		if !c.Healthy {
 			out[i].State = "failing"
 		}
