@@ -5,13 +5,13 @@ import (
 	"net/textproto"
 )
 
-// errOutOfStep is the cause of an *Error for answers to pipelined
+// ErrOutOfStep is the cause of an *Error for answers to pipelined
 // commands that cannot be theirs: a server must answer them in the order
 // they were sent (RFC 2920 §3.1), and one that does not (Postfix's
 // smtp-sink with a delay, -W, answers the commands after a delayed one
 // first, even before the command they follow) cannot be read with
 // pipelining at all.
-var errOutOfStep = errors.New("the server answered pipelined commands out of order (RFC 2920 §3.1); " +
+var ErrOutOfStep = errors.New("the server answered pipelined commands out of order (RFC 2920 §3.1); " +
 	"sending one command at a time from now on")
 
 // step is a pipelined command and the answer that accepts it, as
@@ -79,7 +79,7 @@ func (s *session) outOfStep(cmd string) *Error {
 		s.log.Warn("the SMTP server answers pipelined commands out of order; sending one command at a time",
 			"rfc", "RFC 2920 §3.1")
 	}
-	return &Error{Command: cmd, Temporary: true, Err: errOutOfStep}
+	return &Error{Command: cmd, Temporary: true, Err: ErrOutOfStep}
 }
 
 // pipelines reports whether the session pipelines its commands: the

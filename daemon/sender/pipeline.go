@@ -86,7 +86,7 @@ func (s *session) appendEnvelope(dst []byte, p paths) []byte {
 // order (RFC 2920 §3.1: DATA ends the group) and returns the first
 // refusal, as the unpipelined exchange would; nil means the server waits
 // for the message. Answers that cannot be those of their commands make an
-// errOutOfStep *Error without a code, as a lost connection: nothing was
+// ErrOutOfStep *Error without a code, as a lost connection: nothing was
 // delivered, and the caller drops the session and starts again.
 func (s *session) readEnvelope() *Error {
 	errs, lost, outOfStep := s.readGroup(envelopeSteps)

@@ -439,7 +439,7 @@ func (s *session) crossed(raw []byte, p paths) (end, next *Error) {
 // anything, that one accepted it. Otherwise the message may or may not
 // have been delivered (RFC 5321 §6.1).
 func (s *session) crossedOutOfStep(end *Error, errs []*Error, gone *Error) *Error {
-	uncertain := &Error{Command: CmdEnd, Temporary: true, Uncertain: true, Err: errOutOfStep}
+	uncertain := &Error{Command: CmdEnd, Temporary: true, Uncertain: true, Err: ErrOutOfStep}
 	if gone != nil {
 		return uncertain
 	}

@@ -68,14 +68,17 @@ func (e *Engine) failed(ctx context.Context, w *config.Wave, p *pass, d *store.D
 
 // interrupted reports whether err is the stop's doing rather than the
 // server's: ctx ended (the daemon stops taking rows) and the row was not
-// yet marked, or its transaction was cut when the stop's grace ran out. A
-// marked row whose transaction finished after the stop has the server's
-// verdict, recorded as any other.
+// yet marked, or its transaction was cut when the stop's grace ran out,
+// or its session was dropped for answering out of step, which a running
+// daemon would have retried at once on a new session (the server gave no
+// verdict on it). A marked row whose transaction finished after the stop
+// has the server's verdict, recorded as any other.
 func interrupted(ctx context.Context, err error, marked bool) bool {
 	if ctx.Err() == nil {
 		return false
 	}
-	return !marked || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return !marked || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, sender.ErrOutOfStep)
 }
 
 // outcome maps a send error to the row's next state (docs/BEHAVIOUR.md §8.6): 4xx and
