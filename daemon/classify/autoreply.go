@@ -87,10 +87,16 @@ const autoPrefix = `automatic reply|automatic response|automated reply|automated
 	`respuesta autom[áa]tica|respuesta de ausencia|mensaje de ausencia|` +
 	`automatische antwort|abwesenheitsnotiz|abwesenheitsmeldung|automatische abwesenheitsnotiz|` +
 	`risposta automatica|risposta di assenza|` +
-	`resposta autom[áa]tica|resposta de aus[êe]ncia|` +
+	`resposta autom[áàa]tica|resposta de aus[êe]ncia|` +
 	`automatisch antwoord|automatisch bericht|afwezigheidsbericht|` +
-	`automatisk svar|autosvar|automaattinen vastaus|automatick[áa] odpov[ěe][ďd]|odpowied[źz] automatyczna|automatyczna odpowied[źz]|otomatik yan[ıi]t|` +
-	`автоматический ответ|автоответ|自動応答|自動返信|自動回覆|自动回复|자동 회신|自動応答メッセージ`
+	`automatiskt? svar|autosvar|automaattinen vastaus|automatick[áa] odpov[ěe][ďd]|odpowied[źz] automatyczna|automatyczna odpowied[źz]|otomatik yan[ıi]t|` +
+	`автоматический ответ|автоответ|自動応答|自動返信|自動回覆|自动回复|자동 회신|自動応答メッセージ|` +
+	// Outlook's prefix in the other languages it ships in (second blind
+	// set, docs/ACCURACY.md): Arabic, Greek, Hebrew, Hungarian, Romanian,
+	// Slovak, Croatian and Serbian, Slovenian, Bulgarian, Ukrainian,
+	// Lithuanian, Latvian, Estonian, Indonesian, Vietnamese, Thai, Persian.
+	`رد تلقائي|رد آلي|αυτόματη απάντηση|תשובה אוטומטית|automatikus v[áa]lasz|r[ăa]spuns automat|automatick[áa] odpove[ďd]|automatski odgovor|samodejni odgovor|` +
+	`автоматичен отговор|автоматична відповідь|automatinis atsakymas|autom[āa]tisk[āa] atbilde|automaatne vastus|balasan otomatis|tr[ảa] l[ờo]i t[ựu] [đd][ộo]ng|ตอบกลับอัตโนมัติ|پاسخ خودکار`
 
 // absencePhrase are phrases of office absence that make an automatic
 // subject alone or as a prefix ("Out of Office", "Fuera de la oficina",
@@ -189,11 +195,11 @@ func autoReply(m *message.Message) (reason string, subjectOnly bool) {
 	if forwardSubject.MatchString(m.Subject) {
 		return "", false
 	}
-	if autoReplySubject.MatchString(m.Subject) {
+	lead := leadText(m)
+	if autoReplySubject.MatchString(m.Subject) && !weakSubject(m.Subject, lead) {
 		return "subject", false
 	}
-	lead := leadText(m)
-	if selfDeclared.MatchString(lead) || machineText.MatchString(lead) {
+	if selfDeclared.MatchString(lead) || machineText.MatchString(lead) || (noticeText(lead) && !question(m.Subject)) {
 		return "text", false
 	}
 	if absenceSubject.MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0) {
@@ -239,9 +245,14 @@ func automaticSubject(s string) bool {
 	if autoReplySubject.MatchString(s) {
 		return true
 	}
-	// A failure subject as MTAs write it: the whole subject, or followed
-	// by ":" or "(" ("Undeliverable: ...", "Returned mail: see transcript
-	// for details"); not a person's "Undelivered invitation?".
+	return mtaSubject(s)
+}
+
+// mtaSubject reports a failure subject as MTAs write it: the whole
+// subject, or followed by ":" or "(" ("Undeliverable: ...", "Returned
+// mail: see transcript for details"); not a person's "Undelivered
+// invitation?" nor "Undeliverable mail from your server".
+func mtaSubject(s string) bool {
 	loc := bounceSubject.FindStringIndex(s)
 	if loc == nil {
 		return false

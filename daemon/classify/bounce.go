@@ -18,6 +18,7 @@ type evidence struct {
 	ndr      bool // X-Failed-Recipients (Exim), X-MS-Exchange-Message-Is-Ndr
 	listMgr  bool // a list manager's own address (owner-, -bounces, LISTSERV, Sympa)
 	subject  bool // a failure or delay subject
+	mtaSubj  bool // the subject as MTAs write it, not a person's sentence
 	autoSubj bool // an automatic-reply subject: not a bounce on weak evidence
 	mailer   string
 	code     bool // an SMTP reply or enhanced status code in the notice
@@ -36,6 +37,7 @@ func gather(m *message.Message, human string) evidence {
 		subject:  bounceSubject.MatchString(m.Subject) && !question(m.Subject),
 		autoSubj: autoReplySubject.MatchString(m.Subject),
 	}
+	e.mtaSubj = e.subject && mtaSubject(m.Subject)
 	if !(e.daemon || e.null || e.auto || e.ndr || e.listMgr || e.subject) {
 		// Ordinary mail: skip the body scans below, the costliest step
 		// of classifying a message.
@@ -81,7 +83,10 @@ func (e evidence) bounceReason() string {
 		// "Automatic reply:" with a null path is an out-of-office that may
 		// quote our invitation: only a known failure text makes it a bounce.
 		return ""
-	case e.mailer == "mta-text" && (e.daemon || e.subject || (automatic && (e.code || e.returned))):
+	case e.mailer == "mta-text" && (e.daemon || e.mtaSubj || (automatic && (e.code || e.returned))):
+		// A failure word in the text and a subject that starts with one
+		// ("Undeliverable mail from your server") may be one person's
+		// sentence said twice: the subject must be shaped as MTAs write it.
 		return e.mailer
 	case e.daemon && (e.subject || e.code || e.returned):
 		return "mta-text"
@@ -205,7 +210,11 @@ var (
 	// "for list 'addr'", "the mailing list addr" (list managers).
 	listSentence = regexp.MustCompile(`(?i)\blist[ea]?\s+['"<]?([^\s'"<>()@,;:]+@[^\s'"<>(),;:]*[^\s'"<>(),;:.])['">]?[\s.,;:)]`)
 	sentence     = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient|recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
-	smtpReason   = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
+	// A recipient named after a label in the notice's language (Orange's
+	// "Destinataire :", QQ's "收 件 人：", Naver's "받는 사람:") or in a
+	// session transcript's "RCPT To:<addr>" (MDaemon).
+	labelled   = regexp.MustCompile(`(?i)(destinataire|destinatari[oa]s?|empf[äa]nger|destinat[áa]rio|ontvanger|收\s*件\s*人|收件地址|받는\s*사람|宛先|получател[ья]|p[řr][íi]jemce|odbiorca|rcpt to)\s*[:：]\s*<?([^\s<>()@,;:"：]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?`)
+	smtpReason = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
 )
 
 // maxTextRecipients bounds the work on hostile bounce texts; real bounces
@@ -250,6 +259,11 @@ func textRecipients(human, failedHdr string) []Recipient {
 		}
 		for _, m := range listSentence.FindAllStringSubmatch(l+" ", -1) {
 			add(m[1], i)
+		}
+		if strings.ContainsAny(l, ":：") {
+			for _, m := range labelled.FindAllStringSubmatch(l, -1) {
+				add(m[2], i)
+			}
 		}
 	}
 	for i, a := range strings.Split(failedHdr, ",") {

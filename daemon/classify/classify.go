@@ -110,6 +110,9 @@ func Classify(m *message.Message) Result {
 	if reason, ok := aggregateReport(m); ok {
 		return Result{Kind: Notification, Reason: reason}
 	}
+	if pecReceipt(m) {
+		return Result{Kind: DeliveryReport, Reason: "pec"}
+	}
 	if appleUnsubscribe(m) {
 		return Result{Kind: ListUnsubscribe, Reason: "x-apple-unsubscribe"}
 	}

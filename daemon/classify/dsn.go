@@ -44,11 +44,19 @@ func (r Recipient) Temporary() bool {
 // nothing about the address and must not mark the contact bounced
 // (docs/BEHAVIOUR.md §6.4).
 func (r Recipient) Policy() bool {
-	if strings.HasPrefix(r.Status, "5.7.") || strings.HasPrefix(r.Status, "4.7.") {
+	if policyText.MatchString(r.DiagnosticCode) {
 		return true
 	}
-	return policyText.MatchString(r.DiagnosticCode)
+	if strings.HasPrefix(r.Status, "5.7.") && noSuchUser.MatchString(r.DiagnosticCode) {
+		// Yandex and a few others answer an unknown address with
+		// "550 5.7.1 No such user!": the words say what a person reads.
+		return false
+	}
+	return strings.HasPrefix(r.Status, "5.7.") || strings.HasPrefix(r.Status, "4.7.")
 }
+
+// noSuchUser is a diagnostic that says the address does not exist.
+var noSuchUser = regexp.MustCompile(`(?i)\bno such (user|mailbox|recipient)\b|\buser unknown\b|\bunknown user\b|\b(user|recipient|mailbox) (does not exist|not found)\b`)
 
 // "Not listed in Domino Directory" says the address is unknown; "listed
 // at Spamhaus" that the sender is blocked: only block lists count.

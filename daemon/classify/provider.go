@@ -170,3 +170,16 @@ func aggregateReport(m *message.Message) (string, bool) {
 	}
 	return "", false
 }
+
+// pecReceipt recognises the receipts of Italian certified mail (PEC, DPR
+// 68/2005 and its technical rules): acceptance, taking in charge and
+// delivery receipts carry X-Ricevuta. A failed delivery's receipt
+// ("errore-consegna", "non-accettazione", "preavviso-errore-consegna")
+// is left to the failure rules.
+func pecReceipt(m *message.Message) bool {
+	switch strings.ToLower(strings.TrimSpace(m.Header.Get("X-Ricevuta"))) {
+	case "accettazione", "presa-in-carico", "avvenuta-consegna":
+		return true
+	}
+	return false
+}

@@ -161,6 +161,21 @@ func TestBlindCorpus(t *testing.T) {
 	}
 }
 
+// TestBlind2Corpus reads the second blind set, testdata/blind2/*.txt,
+// written by another author after the first one's fixes, held to the
+// same goals.
+// Run with: go test ./daemon/rsvp -run TestBlind2Corpus -v
+func TestBlind2Corpus(t *testing.T) {
+	recs := readCorpus(t, "blind2")
+	if len(recs) < 60 {
+		t.Errorf("second blind set has %d replies, want at least 60", len(recs))
+	}
+	_, clear, clearRight := measureCorpus(t, recs)
+	if clearRight*100 < 95*clear {
+		t.Errorf("clear replies recognised: %d of %d (%s), want at least 95%%", clearRight, clear, pct(clearRight, clear))
+	}
+}
+
 // measureCorpus reads every record as triage does and returns the table
 // of precision and recall per verdict and the clear replies' count and
 // how many were recognised. A verdict acted on wrongly is an error (zero

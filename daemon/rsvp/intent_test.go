@@ -23,6 +23,9 @@ func TestIntent(t *testing.T) {
 		{"No", "", Declined, true, ""},
 		// English acceptances.
 		{"I will attend.", "", Accepted, true, "en"},
+		{"Thanks - I'm confirmed for Mechelen. See you there.", "", Accepted, true, "en"},
+		{"Madame la Maire regrette de ne pouvoir y donner une suite favorable.", "", Declined, true, "fr"},
+		{"Je crains de ne pouvoir venir.", "", Declined, true, "fr"},
 		{"Count me in!", "", Accepted, true, "en"},
 		{"Yes, I'll be there.", "", Accepted, true, "en"},
 		{"Happy to accept.", "", Accepted, true, "en"},

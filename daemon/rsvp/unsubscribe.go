@@ -8,14 +8,14 @@ import (
 var (
 	// unsubCore is the request itself, normalized (see normalize).
 	unsubCore = regexp.MustCompile(`\b(?:` + strings.Join([]string{
-		`unsubscribe|unsub|opt(?:ing)? out|remove me|remove my (?:address|email|e mail|name)|take me off|take my (?:address|email|name) off`,
+		`unsubscribe|unsub|opt(?:ing)? out|remove (?:me|us)|remove (?:my|this|our|the|that) (?:address|email|e mail|name|contact)|take me off|take my (?:address|email|name) off`,
 		`(?:no longer|not) (?:wish|want|like) to receive|(?:do not|don t|dont) (?:wish|want) to receive|stop (?:sending|emailing|mailing)|(?:do not|don t|dont) (?:send|email|contact) me`,
 		`(?:se |me )?desabonn(?:er|ez|ement|e)|(?:se |me )?desinscri(?:re|ption|vez|s)`,
 		`retir(?:ez|er) (?:moi|mon adresse|mon nom|mon courriel|mon e mail)|me retirer|supprim(?:ez|er) (?:moi|mon adresse|mon nom|mon courriel)|me supprimer`,
 		`ne (?:plus|souhaite plus|desire plus|veux plus|voudrais plus|souhaiterais plus) (?:recevoir|etre contacte)|arret(?:ez|er) (?:de m envoyer|les envois|l envoi)|ne m envoyez plus`,
 		`(?:darse|darme|dar|den|denme|deme) de baja|baja|(?:cancelar|anular) (?:mi |la )?suscripcion`,
 		`no (?:deseo|quiero|quisiera|desearia) (?:seguir )?(?:recibir|recibiendo)(?: mas)?|dejar de recibir|no me (?:envien|manden|escriban) mas|(?:dejen|deje|dejad) de (?:enviarme|mandarme|enviarnos|mandarnos|escribirme)`,
-		`(?:eliminen|eliminar|borren|borrar|quiten|quitar|retiren|retirar|saquen|sacar) (?:mi (?:direccion|correo|nombre|email|e mail)|me)|eliminenme|borrenme|quitenme|sacadme|sacarme`,
+		`(?:eliminen|eliminar|eliminaran|eliminasen|borren|borrar|borraran|quiten|quitar|quitaran|retiren|retirar|retiraran|saquen|sacar|sacaran) (?:mi (?:direccion|correo|nombre|email|e mail)|me)|eliminenme|borrenme|quitenme|sacadme|sacarme`,
 	}, "|") + `)\b`)
 
 	// unsubAllowed are the words that may surround the request when a

@@ -8,6 +8,9 @@ func TestIsUnsubscribe(t *testing.T) {
 		want          bool
 	}{
 		{"unsubscribe", "", true},
+		{"RE: Invitation", "Please remove this address from your distribution list. I have retired from the City Council.", true},
+		{"RE: Invitation", "Please remove this address from your list; send the invitations to my successor instead.", false},
+		{"RE: Invitación", "Les agradecería que eliminaran mi dirección de su lista de correo. Ya no trabajo en la Alcaldía.", true},
 		{"RE: Invitación", "Les ruego que no me envíen más correos; ya no trabajo en este ámbito.", true},
 		{"RE: Invitación", "Les ruego que no me envíen más correos; mi colega Ana Ruiz se ocupará.", false},
 		{"Unsubscribe", "Sent from my iPhone", true},

@@ -18,6 +18,7 @@ import (
 var (
 	corpusDir = filepath.Join("..", "classify", "testdata", "corpus")
 	blindDir  = filepath.Join("..", "classify", "testdata", "blind")
+	blind2Dir = filepath.Join("..", "classify", "testdata", "blind2")
 )
 
 // labelled is one corpus message and what a seasoned secretariat would do.
@@ -110,6 +111,17 @@ func TestBlindCorpusAccuracy(t *testing.T) {
 		t.Errorf("blind set has %d messages, want at least 120", len(corpus))
 	}
 	got, answered := runCorpus(t, blindDir, corpus)
+	checkCorpus(t, corpus, got, answered)
+}
+
+// TestBlind2CorpusAccuracy runs the second blind set, written by another
+// author after the first one's fixes, also without reading the rules.
+func TestBlind2CorpusAccuracy(t *testing.T) {
+	corpus := readCorpus(t, blind2Dir)
+	if len(corpus) < 140 {
+		t.Errorf("second blind set has %d messages, want at least 140", len(corpus))
+	}
+	got, answered := runCorpus(t, blind2Dir, corpus)
 	checkCorpus(t, corpus, got, answered)
 }
 
