@@ -143,6 +143,9 @@ func TestDashboardInChromium(t *testing.T) {
 	if marker != 42 {
 		t.Fatal("the queue page was reloaded to show the new enquiry")
 	}
+	if mode := get(t, ctx, "live mode", chromedp.Evaluate[string](`document.body.dataset.live`)); mode != "events" {
+		t.Errorf("body[data-live] = %q, want events (the server-sent event stream)", mode)
+	}
 
 	step(t, ctx, "open it", chromedp.Click(`tr[data-ref="GCCM-0001"] a`), chromedp.WaitVisible("#close"))
 	if text := get(t, ctx, "its text", chromedp.Text("#thread .msg-in .mailtext")); !strings.Contains(text, "Dear colleagues,\n\nVisa letter for the Mechelen conference") {
