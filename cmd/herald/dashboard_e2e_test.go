@@ -181,6 +181,7 @@ func TestDashboardInChromium(t *testing.T) {
 		out, _, _ := herald(t, "--config", cfg, "enquiries", "--json")
 		return strings.Contains(out, "GCCM-0002")
 	})
+	sortByColumn(t, ctx, base)
 	screenshots(t, ctx, base)
 
 	step(t, ctx, "log out", chromedp.Navigate(base+"/"), chromedp.WaitVisible("#logout"), chromedp.Click("#logout"),
