@@ -182,6 +182,7 @@ func TestDashboardInChromium(t *testing.T) {
 		return strings.Contains(out, "GCCM-0002")
 	})
 	sortByColumn(t, ctx, base)
+	openCaptured(t, ctx, base)
 	screenshots(t, ctx, base)
 
 	step(t, ctx, "log out", chromedp.Navigate(base+"/"), chromedp.WaitVisible("#logout"), chromedp.Click("#logout"),
@@ -265,6 +266,7 @@ func screenshots(t *testing.T, ctx context.Context, base string) {
 		{"list", "/lists/mayors", "#contacts"},
 		{"contact", "/contacts/bart.somers@mechelen.example", "#h-c"},
 		{"sandbox", "/sandbox", "#outbox"},
+		{"captured", "/sandbox/outbox/1", "#msg-text"},
 		{"templates", "/templates?pick=invitation.en&contact=bart.somers@mechelen.example", "#rendered-text"},
 	}
 	for _, w := range []struct {

@@ -96,6 +96,7 @@ func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *ht
 	api("POST /api/v1/lists/{name}/import", (*dash).apiImport)
 	api("GET /api/v1/contacts/{email}", (*dash).apiContact)
 	api("GET /api/v1/sandbox/outbox", (*dash).apiOutbox)
+	api("GET /api/v1/sandbox/outbox/{id}", (*dash).apiCaptured)
 	api("/api/", func(_ *dash, w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "no endpoint "+r.Method+" "+r.URL.Path+" (see README \"HTTP API\")")
 	})

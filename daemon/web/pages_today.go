@@ -23,6 +23,7 @@ func (s *Server) pageRoutes(page func(string, func(*dash, http.ResponseWriter, *
 	page("GET /lists/{name}", (*dash).listPage)
 	page("GET /contacts/{email}", (*dash).contactPage)
 	page("GET /sandbox", (*dash).sandboxPage)
+	page("GET /sandbox/outbox/{id}", (*dash).capturedPage)
 }
 
 // healthLine is one component's health in a focal point's words.
