@@ -143,6 +143,9 @@ func TestDashboardInChromium(t *testing.T) {
 	if marker != 42 {
 		t.Fatal("the queue page was reloaded to show the new enquiry")
 	}
+	if mode := get(t, ctx, "live mode", chromedp.Evaluate[string](`document.body.dataset.live`)); mode != "events" {
+		t.Errorf("body[data-live] = %q, want events (the server-sent event stream)", mode)
+	}
 
 	step(t, ctx, "open it", chromedp.Click(`tr[data-ref="GCCM-0001"] a`), chromedp.WaitVisible("#close"))
 	if text := get(t, ctx, "its text", chromedp.Text("#thread .msg-in .mailtext")); !strings.Contains(text, "Dear colleagues,\n\nVisa letter for the Mechelen conference") {
@@ -178,6 +181,8 @@ func TestDashboardInChromium(t *testing.T) {
 		out, _, _ := herald(t, "--config", cfg, "enquiries", "--json")
 		return strings.Contains(out, "GCCM-0002")
 	})
+	sortByColumn(t, ctx, base)
+	openCaptured(t, ctx, base)
 	screenshots(t, ctx, base)
 
 	step(t, ctx, "log out", chromedp.Navigate(base+"/"), chromedp.WaitVisible("#logout"), chromedp.Click("#logout"),
@@ -261,6 +266,7 @@ func screenshots(t *testing.T, ctx context.Context, base string) {
 		{"list", "/lists/mayors", "#contacts"},
 		{"contact", "/contacts/bart.somers@mechelen.example", "#h-c"},
 		{"sandbox", "/sandbox", "#outbox"},
+		{"captured", "/sandbox/outbox/1", "#msg-text"},
 		{"templates", "/templates?pick=invitation.en&contact=bart.somers@mechelen.example", "#rendered-text"},
 	}
 	for _, w := range []struct {

@@ -76,6 +76,11 @@ waves:
 	if state != "paused" {
 		t.Errorf("wave page says %q, want paused", state)
 	}
+	// The daemon's pool reported its server after sending through it.
+	step(t, ctx, "today", chromedp.Navigate(base+"/"), chromedp.WaitVisible("ul.health"))
+	if health := get(t, ctx, "health", chromedp.Text("ul.health")); !strings.Contains(health, "Outgoing mail server (SMTP) of habitat: working") {
+		t.Errorf("Today's health list = %q, want habitat's SMTP server working", health)
+	}
 	step(t, ctx, "rate chart", chromedp.Navigate(base+"/waves/invitation"), chromedp.WaitVisible("#chart-rate"))
 	if shots := screenshotDir(t); shots != "" {
 		png := get(t, ctx, "shoot wave-sending", chromedp.FullScreenshot(100))

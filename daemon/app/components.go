@@ -145,7 +145,7 @@ func (d *Daemon) pool(cfg *config.Config, a *config.Account) *pool {
 		return old
 	}
 	return &pool{sum: sum, p: sender.New(sender.Options{Account: *a, Store: d.store, Location: cfg.Location,
-		Log: d.log, Metrics: d.metrics})} // sender.New adds component and account
+		Log: d.log, Metrics: d.metrics, Health: d.health})} // sender.New adds component and account
 }
 
 // keep adds the unit key to p: the running one when its fingerprint is

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/herald-mail/herald/daemon/inbox"
+	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/triage"
 )
@@ -97,6 +98,9 @@ func (d *Daemon) apply(p *plan, grace time.Duration) {
 	for name, pl := range d.pools {
 		if p.pools[name] != pl {
 			pl.p.Close()
+		}
+		if p.pools[name] == nil { // the account is gone: so is its server's health
+			d.health.Remove(sender.HealthName(name))
 		}
 	}
 	d.units, d.pools = p.units, p.pools

@@ -43,6 +43,9 @@ type Options struct {
 	// how long the SMTP exchange took (waits for a token or a session
 	// excluded) and Send's error.
 	OnSend func(d time.Duration, err error)
+	// Health, if set, receives the server's state after each message
+	// (health.go), under HealthName(Account.Name).
+	Health *service.Health
 }
 
 // Pool sends an account's messages. It is safe for concurrent use.
@@ -51,6 +54,7 @@ type Pool struct {
 	smtp    config.SMTP
 	log     *slog.Logger
 	onSend  func(time.Duration, error)
+	health  *health
 	bucket  *bucket
 	daily   *dailyCap
 	free    chan *session // idle sessions, connected or not
@@ -87,6 +91,7 @@ func New(o Options) *Pool {
 		smtp:    c,
 		log:     log,
 		onSend:  o.OnSend,
+		health:  &health{reg: o.Health, name: HealthName(o.Account.Name)},
 		bucket:  newBucket(r, conns, time.Now()),
 		daily: &dailyCap{account: o.Account.Name, limit: c.DailyCap, loc: loc, store: o.Store,
 			log: log, mem: map[string]int{}},
@@ -171,6 +176,7 @@ func (p *Pool) send(ctx context.Context, from, to string, raw []byte) error {
 	if p.onSend != nil {
 		p.onSend(time.Since(start), err)
 	}
+	p.reportHealth(err)
 	return err
 }
 

@@ -180,6 +180,7 @@ func (st *Stream) begin(ctx context.Context, from, to string, granted time.Time,
 	for ; ; try++ {
 		fresh, e := p.connected(ctx, s, granted)
 		if e != nil {
+			p.reportHealth(e)
 			return e
 		}
 		start := time.Now()
@@ -468,16 +469,16 @@ func (st *Stream) ended(e *Error) error {
 	return e
 }
 
-// report passes a message's exchange to the pool's OnSend.
+// report passes a message's exchange to the pool's OnSend and health.
 func (st *Stream) report(start time.Time, e *Error) {
-	if st.p.onSend == nil {
-		return
-	}
 	var err error
 	if e != nil {
 		err = e // never a nil *Error in a non-nil error
 	}
-	st.p.onSend(time.Since(start), err)
+	st.p.reportHealth(err)
+	if st.p.onSend != nil {
+		st.p.onSend(time.Since(start), err)
+	}
 }
 
 // guard runs f, closing the connection if ctx ends meanwhile (the only

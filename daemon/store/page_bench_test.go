@@ -80,6 +80,10 @@ func BenchmarkEnquiryPage100k(b *testing.B) {
 		{"open-last-page", EnquiryQuery{Statuses: []string{"open", "acknowledged"}, Limit: 50, Offset: 74950}},
 		{"account-category", EnquiryQuery{EnquiryFilter: EnquiryFilter{Account: "unep", Category: "visa"}, Limit: 50}},
 		{"search", EnquiryQuery{Search: "x42.example", Limit: 50}},
+		{"by-from-first-page", EnquiryQuery{Sort: "from", Limit: 50}},
+		{"by-from-last-page", EnquiryQuery{Sort: "from", Limit: 50, Offset: 99950}},
+		{"open-by-subject-desc", EnquiryQuery{Statuses: []string{"open", "acknowledged"}, Sort: "subject", Desc: true, Limit: 50}},
+		{"open-by-category-middle", EnquiryQuery{Statuses: []string{"open", "acknowledged"}, Sort: "category", Limit: 50, Offset: 37500}},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {
@@ -101,6 +105,10 @@ func BenchmarkContactPage100k(b *testing.B) {
 		{"first-page", ContactQuery{List: "big", Limit: 50}},
 		{"last-page", ContactQuery{List: "big", Limit: 50, Offset: 99950}},
 		{"search", ContactQuery{List: "big", Search: "city42.example", Limit: 50}},
+		{"by-email-first-page", ContactQuery{List: "big", Sort: "email", Limit: 50}},
+		{"by-email-last-page", ContactQuery{List: "big", Sort: "email", Limit: 50, Offset: 99950}},
+		{"by-name-desc-middle", ContactQuery{List: "big", Sort: "name", Desc: true, Limit: 50, Offset: 50000}},
+		{"subscribed-by-country", ContactQuery{List: "big", Status: "subscribed", Sort: "country", Limit: 50}},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {

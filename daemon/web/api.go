@@ -34,6 +34,8 @@ type dash struct {
 	log    *slog.Logger
 	health *service.Health
 
+	hub *hub // the live updates' reader (events.go)
+
 	mu     sync.Mutex
 	engCfg *config.Config
 	eng    *waves.Engine
@@ -61,6 +63,7 @@ func (d *dash) engine(ctx context.Context) (*waves.Engine, *config.Config, error
 func (s *Server) Dashboard(b Backend) {
 	s.sessions = newSessions(b.SessionKey)
 	d := &dash{Backend: b, log: s.Log, health: s.Health}
+	d.hub = &hub{d: d, every: &s.Limits.StreamTick, subs: map[chan snapshot]struct{}{}}
 	csrf := s.crossOrigin(b.Config().HTTP.PublicURL)
 	open := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, secure(csrf.Handler(h))) }
 	api := func(pattern string, h func(*dash, http.ResponseWriter, *http.Request)) {
@@ -80,6 +83,7 @@ func (s *Server) Dashboard(b Backend) {
 
 func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *http.Request))) {
 	api("GET /api/v1/health", (*dash).apiHealth)
+	api("GET /api/v1/events", func(d *dash, w http.ResponseWriter, r *http.Request) { s.events(d, w, r) })
 	api("GET /api/v1/enquiries", (*dash).apiEnquiries)
 	api("GET /api/v1/enquiries/{ref}", (*dash).apiEnquiry)
 	api("POST /api/v1/enquiries/{ref}/record", (*dash).apiRecord)
@@ -92,6 +96,7 @@ func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *ht
 	api("POST /api/v1/lists/{name}/import", (*dash).apiImport)
 	api("GET /api/v1/contacts/{email}", (*dash).apiContact)
 	api("GET /api/v1/sandbox/outbox", (*dash).apiOutbox)
+	api("GET /api/v1/sandbox/outbox/{id}", (*dash).apiCaptured)
 	api("/api/", func(_ *dash, w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "no endpoint "+r.Method+" "+r.URL.Path+" (see README \"HTTP API\")")
 	})

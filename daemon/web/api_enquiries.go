@@ -36,6 +36,12 @@ func enquiryQuery(w http.ResponseWriter, r *http.Request, p *Principal) (store.E
 		}
 		q.OlderThan = time.Now().Add(-d)
 	}
+	sorted, bad := readSort(r, store.EnquirySorts, "")
+	if bad != "" {
+		apiError(w, http.StatusBadRequest, bad)
+		return q, false
+	}
+	q.Sort, q.Desc = sorted.Key, sorted.Desc
 	if q.Account != "" && !p.MaySee(q.Account) {
 		forbidden(w, "account "+q.Account)
 		return q, false
@@ -56,14 +62,15 @@ func parseAge(s string) (time.Duration, error) {
 }
 
 // apiEnquiries is `enquiries --json`: the whole queue, oldest first, or
-// one page of it with limit and offset (the total in X-Total-Count).
+// one page of it with limit and offset (the total in X-Total-Count),
+// also when sorted (sort, order) or searched.
 func (d *dash) apiEnquiries(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	q, ok := enquiryQuery(w, r, p)
 	if !ok {
 		return
 	}
-	if r.URL.Query().Has("limit") || r.URL.Query().Has("offset") || q.Search != "" || len(q.Statuses) > 1 {
+	if r.URL.Query().Has("limit") || r.URL.Query().Has("offset") || q.Search != "" || len(q.Statuses) > 1 || r.URL.Query().Has("sort") || r.URL.Query().Has("order") {
 		if q.Limit, q.Offset, ok = paging(w, r, 50); !ok {
 			return
 		}

@@ -22,6 +22,7 @@ type queueData struct {
 	Ages       []string   // the age filter's choices
 	F          url.Values // the filters as given
 	LiveSrc    string     // the API URL the script polls for this page
+	Sort       *sorting
 }
 
 // enquiriesPage is the queue: filtered by account, category and status,
@@ -40,6 +41,9 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 	if d, err := parseAge(v.Get("age")); err == nil {
 		q.OlderThan = time.Now().Add(-d)
 	}
+	sorted, _ := readSort(r, store.EnquirySorts, "received") // a bad one reads as the default
+	sorted.inverse = "received"
+	q.Sort, q.Desc = sorted.Key, sorted.Desc
 	page := pageNumber(r)
 	q.Offset = (page - 1) * queuePerPage
 	rows, total, err := d.Store.EnquiryPage(r.Context(), q)
@@ -61,6 +65,7 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 	if !q.OlderThan.IsZero() {
 		live.Set("older_than", v.Get("age"))
 	}
+	sorted.apply(live)
 	switch {
 	case q.Status != "":
 		live.Set("status", q.Status)
@@ -68,7 +73,7 @@ func (d *dash) enquiriesPage(w http.ResponseWriter, r *http.Request) {
 		live.Set("status", "open,acknowledged")
 	}
 	data := queueData{Rows: rows, Pager: newPager(r, page, queuePerPage, total), Accounts: accountNames(p, d.Config()),
-		Categories: cats, Statuses: ops.EnquiryStatuses, Ages: []string{"1h", "4h", "1d", "2d", "7d"}, F: v, LiveSrc: "/api/v1/enquiries?" + live.Encode()}
+		Categories: cats, Statuses: ops.EnquiryStatuses, Ages: []string{"1h", "4h", "1d", "2d", "7d"}, F: v, LiveSrc: "/api/v1/enquiries?" + live.Encode(), Sort: &sorted}
 	d.render(w, r, http.StatusOK, "enquiries", d.view(r, "enquiries", "enquiries", data))
 }
 

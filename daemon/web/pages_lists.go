@@ -39,6 +39,7 @@ type listData struct {
 	Status   string
 	Statuses []string
 	Funnel   *chart
+	Sort     *sorting
 }
 
 // listPage is a list's contacts, searchable and paged on the server.
@@ -66,6 +67,8 @@ func (d *dash) listPage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := map[string]bool{"": true, store.StatusSubscribed: true, store.StatusUnsubscribed: true, store.StatusBounced: true}[q.Status]; !ok {
 		q.Status = ""
 	}
+	sorted, _ := readSort(r, store.ContactSorts, "") // a bad one reads as the order of import
+	q.Sort, q.Desc = sorted.Key, sorted.Desc
 	rows, total, err := d.Store.ContactPage(r.Context(), q)
 	if errors.Is(err, store.ErrNoList) { // configured, not imported yet
 		rows, total, err = nil, 0, nil
@@ -75,7 +78,7 @@ func (d *dash) listPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := listData{Name: name, Counts: *counts, Rows: rows, Pager: newPager(r, page, contactsPerPage, total),
-		Search: q.Search, Status: q.Status, Statuses: []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}}
+		Search: q.Search, Status: q.Status, Statuses: []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}, Sort: &sorted}
 	v := d.view(r, "lists", "lists", nil)
 	if data.Funnel, err = d.funnelChart(r.Context(), v, cfg, *counts); err != nil {
 		d.fail(w, r, err)

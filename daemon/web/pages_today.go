@@ -7,6 +7,7 @@ import (
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/ops"
+	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
 	"github.com/herald-mail/herald/daemon/waves"
 )
@@ -22,6 +23,7 @@ func (s *Server) pageRoutes(page func(string, func(*dash, http.ResponseWriter, *
 	page("GET /lists/{name}", (*dash).listPage)
 	page("GET /contacts/{email}", (*dash).contactPage)
 	page("GET /sandbox", (*dash).sandboxPage)
+	page("GET /sandbox/outbox/{id}", (*dash).capturedPage)
 }
 
 // healthLine is one component's health in a focal point's words.
@@ -29,12 +31,13 @@ type healthLine struct {
 	What, Name string // label key, and the account or mailbox
 	OK         bool
 	Problem    string
+	Unused     bool // an SMTP server not tried since the start
 }
 
 // healthWords turns component names ("inbox habitat/INBOX", "acks
 // habitat", "scheduler") into label keys and subjects.
 func healthWords(c string) (string, string) {
-	for _, p := range []string{"inbox", "acks", "answered", "digest"} {
+	for _, p := range []string{"inbox", "acks", "answered", "digest", "smtp"} {
 		if rest, ok := strings.CutPrefix(c, p+" "); ok {
 			return "comp_" + p, rest
 		}
@@ -77,12 +80,7 @@ func (d *dash) todayPage(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	ok, all := d.health.Report()
-	t.AllOK = ok
-	for _, c := range all {
-		what, name := healthWords(c.Component)
-		t.Health = append(t.Health, healthLine{What: what, Name: name, OK: c.Healthy, Problem: c.Problem})
-	}
+	t.Health, t.AllOK = d.healthLines(p)
 	v := d.view(r, "today", "today", nil)
 	if t.Charts, err = d.enquiryCharts(ctx, v, p.Accounts); err != nil {
 		d.fail(w, r, err)
@@ -90,6 +88,26 @@ func (d *dash) todayPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Data = t
 	d.render(w, r, http.StatusOK, "today", v)
+}
+
+// healthLines is every component's health in words, and whether all
+// are well. An account's SMTP server reports once the pool has tried to
+// send (it connects only then): until then it is "not used yet".
+func (d *dash) healthLines(p *Principal) ([]healthLine, bool) {
+	ok, all := d.health.Report()
+	var out []healthLine
+	seen := map[string]bool{}
+	for _, c := range all {
+		what, name := healthWords(c.Component)
+		seen[c.Component] = true
+		out = append(out, healthLine{What: what, Name: name, OK: c.Healthy, Problem: c.Problem})
+	}
+	for _, a := range d.Config().Accounts {
+		if !seen[sender.HealthName(a.Name)] && p.MaySee(a.Name) {
+			out = append(out, healthLine{What: "comp_smtp", Name: a.Name, OK: true, Unused: true})
+		}
+	}
+	return out, ok
 }
 
 // wavesToday is the waves of p's accounts that are running, or whose

@@ -44,6 +44,8 @@ type Server struct {
 	logins loginLimiter
 	ln     net.Listener
 	mux    *http.ServeMux
+	// streams are the open live update streams (events.go).
+	streams streams
 }
 
 // Limits are the server's timeouts and caps: without them one client (or
@@ -60,11 +62,17 @@ type Limits struct {
 	// MaxConns caps simultaneous connections; more wait in the kernel's
 	// accept queue until one closes.
 	MaxConns int
+	// MaxStreams caps the live update streams (GET /api/v1/events) open
+	// at once, below MaxConns so that pages still load; beyond it the
+	// pages poll. StreamTick is how often the streams' data is read, and
+	// Heartbeat how often an idle stream says it is alive.
+	MaxStreams            int
+	StreamTick, Heartbeat time.Duration
 }
 
-// DefaultLimits suit the dashboard, the API and a /metrics scrape: no
-// endpoint streams or waits, so a response that takes a minute to write
-// is a stuck client.
+// DefaultLimits suit the dashboard, the API and a /metrics scrape: a
+// response that takes a minute to write is a stuck client. The one
+// endpoint that streams (events) sets its own deadline per write.
 var DefaultLimits = Limits{
 	ReadHeader:     10 * time.Second,
 	Read:           30 * time.Second,
@@ -72,6 +80,9 @@ var DefaultLimits = Limits{
 	Idle:           2 * time.Minute,
 	MaxHeaderBytes: 64 << 10,
 	MaxConns:       256,
+	MaxStreams:     64,
+	StreamTick:     2 * time.Second,
+	Heartbeat:      20 * time.Second,
 }
 
 // New prepares the server; call Bind, then Run.
@@ -128,6 +139,10 @@ func (s *Server) Run(ctx context.Context) error {
 	if l.MaxConns > 0 {
 		ln = netutil.LimitListener(ln, l.MaxConns)
 	}
+	// Shutdown waits for idle connections; the event streams are told to
+	// end first, or they would hold it to its 5 s limit.
+	s.streams.open()
+	srv.RegisterOnShutdown(s.streams.shut)
 	errc := make(chan error, 1)
 	go func() {
 		errc <- service.Safe(s.Log, s.Metrics, s.Name(), func() error { return srv.Serve(ln) })
@@ -135,6 +150,7 @@ func (s *Server) Run(ctx context.Context) error {
 	s.Health.Set(s.Name(), nil)
 	select {
 	case err := <-errc:
+		s.streams.shut()
 		s.ln = nil
 		return err
 	case <-ctx.Done():

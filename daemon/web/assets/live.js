@@ -1,6 +1,9 @@
 // herald dashboard: keeps the enquiry queue and the waves' progress up
-// to date without a reload, by polling the JSON API every 5 s. Rows are
-// built with textContent, never HTML, so nothing from a message runs.
+// to date without a reload. The server says when something changed over
+// server-sent events (/api/v1/events); where the stream cannot be had
+// (no EventSource, a proxy that buffers, the server's stream cap) the
+// page polls the JSON API every 5 s instead. Rows are built with
+// textContent, never HTML, so nothing from a message runs.
 "use strict";
 (function () {
   var every = 5000;
@@ -54,16 +57,15 @@
       .catch(function () {});
   }
 
-  function pollQueue(tbody) {
+  // queueUpdater refetches a queue table's rows (its own filters, in
+  // data-live-queue) and replaces them only when they changed: rows
+  // already shown keep still, a new one is highlighted.
+  function queueUpdater(tbody) {
     var last = "";
-    function tick() {
+    return function () {
       get(tbody.dataset.liveQueue, function (rows) {
         var sig = JSON.stringify(rows);
-        if (sig === last) {
-          tbody.querySelectorAll("td.age").forEach(function (td) { td.textContent = age(td.dataset.received); });
-          return;
-        }
-        // Rows already shown keep still; a new one is highlighted.
+        if (sig === last) return;
         var known = {};
         tbody.querySelectorAll("tr").forEach(function (tr) { known[tr.dataset.ref] = true; });
         last = sig;
@@ -71,29 +73,69 @@
         rows.forEach(function (e) { frag.appendChild(queueRow(e, known)); });
         tbody.replaceChildren(frag);
       });
-    }
-    setInterval(tick, every);
-    tick();
+    };
   }
 
-  function pollWaves(tbody) {
-    function tick() {
-      get(tbody.dataset.liveWaves, function (all) {
-        all.forEach(function (w) {
-          var tr = tbody.querySelector('tr[data-wave="' + CSS.escape(w.name) + '"]');
-          if (!tr) return;
-          tr.querySelector(".state").textContent = w.state;
-          var p = tr.querySelector("progress");
-          p.max = w.planned || 1;
-          p.value = w.sent + w.failed;
-          ["sent", "planned", "failed", "pending"].forEach(function (k) {
-            var el = tr.querySelector(".c-" + k);
-            if (el) el.textContent = w[k];
-          });
-        });
+  function showWaves(tbody, all) {
+    all.forEach(function (w) {
+      var tr = tbody.querySelector('tr[data-wave="' + CSS.escape(w.name) + '"]');
+      if (!tr) return;
+      tr.querySelector(".state").textContent = w.state;
+      var p = tr.querySelector("progress");
+      p.max = w.planned || 1;
+      p.value = w.sent + w.failed;
+      ["sent", "planned", "failed", "pending"].forEach(function (k) {
+        var el = tr.querySelector(".c-" + k);
+        if (el) el.textContent = w[k];
       });
+    });
+  }
+
+  // live wires the page's live tables to the event stream, and to
+  // polling while the stream is down. body[data-live] says which one
+  // runs ("events" or "polling"), for people debugging and for tests.
+  function live() {
+    var queues = [], waves = [];
+    document.querySelectorAll("[data-live-queue]").forEach(function (t) { queues.push(queueUpdater(t)); });
+    document.querySelectorAll("[data-live-waves]").forEach(function (t) { waves.push(t); });
+    if (!queues.length && !waves.length) return;
+    function refreshQueues() { queues.forEach(function (f) { f(); }); }
+    function refreshWaves() {
+      waves.forEach(function (t) { get(t.dataset.liveWaves, function (all) { showWaves(t, all); }); });
     }
-    setInterval(tick, every);
+    var timer = null;
+    function poll() {
+      if (timer) return;
+      document.body.dataset.live = "polling";
+      timer = setInterval(function () { refreshQueues(); refreshWaves(); }, every);
+    }
+    function streaming() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      document.body.dataset.live = "events";
+    }
+    setInterval(function () {
+      document.querySelectorAll("td.age[data-received]").forEach(function (td) { td.textContent = age(td.dataset.received); });
+    }, 30000);
+    if (!window.EventSource) { poll(); return; }
+    var es = new EventSource("/api/v1/events");
+    var stamp = null;
+    es.addEventListener("queue", function (ev) {
+      streaming();
+      var s = JSON.parse(ev.data).stamp;
+      if (s !== stamp) { stamp = s; refreshQueues(); }
+    });
+    es.addEventListener("waves", function (ev) {
+      streaming();
+      var all = JSON.parse(ev.data);
+      waves.forEach(function (t) { showWaves(t, all); });
+    });
+    // The server stops or the session ended: poll (a new login or the
+    // server's return is then seen by the polls).
+    es.addEventListener("bye", function () { es.close(); poll(); });
+    // While the browser reconnects on its own the page polls; the next
+    // event stops the polling.
+    es.addEventListener("error", function () { poll(); });
   }
 
   // The list page's import: Preview sends the chosen file with
@@ -143,7 +185,6 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-import]").forEach(importForm);
-    document.querySelectorAll("[data-live-queue]").forEach(pollQueue);
-    document.querySelectorAll("[data-live-waves]").forEach(pollWaves);
+    live();
   });
 })();
