@@ -199,7 +199,7 @@ func leasesOf(t *testing.T, db *sql.DB, owner string) []string {
 
 // checkNodesOutcome: every contact got the wave, extra copies only for
 // rows listed uncertain (at most one per connection of the dead node);
-// every enquirer got exactly one acknowledgement.
+// every enquirer got one acknowledgement (the one in flight at the kill may repeat, docs/BEHAVIOUR.md §3.2).
 func checkNodesOutcome(t *testing.T, sink *realserver.Sink, cs []waveContact, end waveStatus, connections, enquiries int) {
 	t.Helper()
 	msgs, err := sink.Messages()
@@ -222,10 +222,22 @@ func checkNodesOutcome(t *testing.T, sink *realserver.Sink, cs []waveContact, en
 	if extra > connections || extra > end.Uncertain {
 		t.Errorf("%d extra copies, %d rows uncertain; want at most %d, each listed", extra, end.Uncertain, connections)
 	}
+	// The killed node held the account's acknowledgement sender: the one
+	// acknowledgement it may have had in flight (the server's OK came,
+	// the record did not) is sent again by the node that takes over, as
+	// after any crash (docs/BEHAVIOUR.md §5); never more than that one.
+	repeated := 0
 	for i := 0; i < enquiries; i++ {
-		if n := len(by[fmt.Sprintf("delegate%03d@member.example", i)]); n != 1 {
+		switch n := len(by[fmt.Sprintf("delegate%03d@member.example", i)]); {
+		case n == 2:
+			repeated++
+			t.Logf("delegate%03d got its acknowledgement twice: the one in flight at the kill", i)
+		case n != 1:
 			t.Errorf("delegate%03d got %d acknowledgements, want 1", i, n)
 		}
+	}
+	if repeated > 1 {
+		t.Errorf("%d enquirers got two acknowledgements; at most the one in flight at the kill may repeat", repeated)
 	}
 }
 
