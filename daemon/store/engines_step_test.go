@@ -154,6 +154,11 @@ func exercise(t *testing.T, s *Store) {
 	if !ok {
 		t.Fatal("ReserveSend refused under the cap")
 	}
+	_, ok, err = s.TakeRateToken(ctx, "habitat", 20, time.Second)
+	check("TakeRateToken", err)
+	if !ok {
+		t.Fatal("TakeRateToken refused the first token of a slot")
+	}
 	_, ok, err = s.TakeLease(ctx, "inbox habitat/INBOX", "1@a", time.Minute)
 	check("TakeLease", err)
 	if !ok {
