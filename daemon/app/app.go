@@ -50,6 +50,8 @@ type Daemon struct {
 	// names it in the leases.
 	nodes bool
 	owner string
+	// dropNode gives the node lease up (holdNodeLease); nil if none.
+	dropNode func()
 
 	// What serve runs: the contexts every unit's derive from (runCtx ends
 	// at a stop's first phase, flight at its second), the supervisor, the
@@ -121,6 +123,10 @@ func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 			d.store.Close()
 			d.store = nil
 			return err
+		}
+		if d.nodes {
+			d.store.SetNode(d.owner)
+			d.dropNode = d.holdNodeLease(ctx)
 		}
 	} else {
 		if d.lock, err = lockDatabase(cfg.Database); err != nil {
@@ -204,6 +210,9 @@ func (d *Daemon) close() {
 			d.log.Warn("sandbox shutdown", "component", "app", "err", err)
 		}
 		cancel()
+	}
+	if d.dropNode != nil {
+		d.dropNode()
 	}
 	if d.store != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

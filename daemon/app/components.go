@@ -82,6 +82,10 @@ func (d *Daemon) build(ctx context.Context, cfg *config.Config) (_ *plan, err er
 				return nil, err
 			}
 			engine.Stale = d.templatesStale()
+			engine.Nodes = d.nodes
+			if d.nodes {
+				engine.Owner = d.owner // its claims live with the node lease
+			}
 			p.units["scheduler"] = &unit{key: "scheduler", sum: sum, comp: engine}
 		}
 	}
@@ -145,7 +149,7 @@ func (d *Daemon) pool(cfg *config.Config, a *config.Account) *pool {
 		return old
 	}
 	return &pool{sum: sum, p: sender.New(sender.Options{Account: *a, Store: d.store, Location: cfg.Location,
-		Log: d.log, Metrics: d.metrics, Health: d.health})} // sender.New adds component and account
+		Log: d.log, Metrics: d.metrics, Health: d.health, SharedRate: d.nodes})} // sender.New adds component and account
 }
 
 // keep adds the unit key to p: the running one when its fingerprint is

@@ -46,6 +46,10 @@ type Options struct {
 	// Health, if set, receives the server's state after each message
 	// (health.go), under HealthName(Account.Name).
 	Health *service.Health
+	// SharedRate makes the pool one node's of several on Store's
+	// PostgreSQL database (HERALD_NODES=1): smtp.rate is then the
+	// nodes' together (shared.go).
+	SharedRate bool
 }
 
 // Pool sends an account's messages. It is safe for concurrent use.
@@ -66,6 +70,10 @@ type Pool struct {
 	// serial turns pipelining off for every session once one found the
 	// server answering out of order (outOfStep).
 	serial atomic.Bool
+	// shared: tokens are also taken from store, at rate (shared.go).
+	shared bool
+	store  *store.Store
+	rate   config.Rate
 }
 
 // New returns the pool of o.Account. It connects lazily, on the first
@@ -97,6 +105,9 @@ func New(o Options) *Pool {
 			log: log, mem: map[string]int{}},
 		free:    make(chan *session, conns),
 		closing: make(chan struct{}),
+		shared:  o.SharedRate && o.Store != nil,
+		store:   o.Store,
+		rate:    r,
 	}
 	for range conns {
 		p.free <- &session{log: log, metrics: o.Metrics, serial: &p.serial}
@@ -140,7 +151,7 @@ func (p *Pool) Send(ctx context.Context, from, to string, raw []byte) error {
 
 // send waits for a token, then for a session, and runs the transaction.
 func (p *Pool) send(ctx context.Context, from, to string, raw []byte) error {
-	if err := p.bucket.wait(ctx, p.closing); err != nil {
+	if err := p.token(ctx); err != nil {
 		return err
 	}
 	granted := time.Now()

@@ -146,7 +146,7 @@ func (st *Stream) Begin(ctx context.Context, from, to string) error {
 	if err != nil {
 		return err
 	}
-	if err := p.bucket.wait(ctx, p.closing); err != nil {
+	if err := p.token(ctx); err != nil {
 		p.daily.release(ctx, day)
 		return err
 	}
@@ -299,7 +299,7 @@ func (st *Stream) End(ctx context.Context, raw []byte, from, to string) (end, ne
 	cross := to != "" && ctx.Err() == nil && st.s.pipelines() && p.waiting.Load() == 0 && !p.isClosed()
 	if cross {
 		// Waiting for a token here would hold the server in DATA.
-		if _, ok := p.bucket.take(time.Now()); !ok {
+		if !p.tryToken() {
 			cross = false
 		} else if d, err := p.daily.reserve(ctx); err != nil {
 			return st.end(raw), err

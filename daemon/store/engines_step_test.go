@@ -154,6 +154,13 @@ func exercise(t *testing.T, s *Store) {
 	if !ok {
 		t.Fatal("ReserveSend refused under the cap")
 	}
+	// One token per 10,000 hours: both engines write the same slot
+	// (a slot of a second would differ by the time between them).
+	_, ok, err = s.TakeRateToken(ctx, "habitat", 1, 10000*time.Hour)
+	check("TakeRateToken", err)
+	if !ok {
+		t.Fatal("TakeRateToken refused the first token of a slot")
+	}
 	_, ok, err = s.TakeLease(ctx, "inbox habitat/INBOX", "1@a", time.Minute)
 	check("TakeLease", err)
 	if !ok {

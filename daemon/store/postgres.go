@@ -304,6 +304,9 @@ func Exists(database string) bool {
 var (
 	pgRecordOutcomeSQL = rebind(recordOutcomeSQL)
 	pgMarkSendingSQL   = rebind(markSendingSQL)
+	// A node marks only the rows it claimed: one whose claim was
+	// recovered meanwhile (this node was taken for dead) is another's.
+	pgMarkClaimedSQL = rebind(markSendingSQL + ` AND claimed_by = ?`)
 )
 
 // commitDeliveriesBatch is CommitDeliveries on PostgreSQL, in one round
@@ -333,7 +336,11 @@ func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, n
 			b.Queue(pgRecordOutcomeSQL, outcomeArgs(&outcomes[i], now)...)
 		}
 		for _, id := range ids {
-			b.Queue(pgMarkSendingSQL, now, id)
+			if s.node != "" {
+				b.Queue(pgMarkClaimedSQL, now, id, s.node)
+			} else {
+				b.Queue(pgMarkSendingSQL, now, id)
+			}
 		}
 		// Not ctx: as with driverTx, a commit is never cut half-way.
 		br := c.Conn.Conn().SendBatch(context.Background(), b)

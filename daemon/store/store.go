@@ -43,6 +43,9 @@ type Store struct {
 	w *sql.Conn
 	// pg is true for a PostgreSQL database (see postgres.go).
 	pg bool
+	// node, when set (SetNode), is the node whose claims CommitDeliveries
+	// marks 'sending' (claims.go).
+	node string
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and

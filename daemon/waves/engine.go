@@ -49,6 +49,11 @@ type Engine struct {
 	// starts nothing meanwhile, so that a row retried right after a fix
 	// is not sent with the template it failed with.
 	Stale func() bool
+	// Nodes: this engine is one of several nodes on a PostgreSQL
+	// database (HERALD_NODES=1), which send each wave together: Owner
+	// claims rows (store.ClaimDue) while its node lease
+	// (store.NodeLease) lives.
+	Nodes bool
 
 	started   time.Time
 	schedules map[string]*schedule
@@ -149,7 +154,19 @@ func (e *Engine) tick(ctx context.Context, w *config.Wave) error {
 		return err
 	}
 	if last != nil && !last.Finished {
-		if due, ok, err := e.Store.NextDue(ctx, w.Name); err != nil || (last.Planned && (!ok || due.After(time.Now()))) {
+		if e.Nodes && last.Planned {
+			// A dead node's claims come due again here, whoever runs.
+			if err := e.recoverSending(ctx, w); err != nil {
+				return err
+			}
+		}
+		due, ok, err := e.Store.NextDue(ctx, w.Name)
+		if err == nil && e.Nodes && last.Planned && !ok {
+			// The node that sent the last row may have died before it
+			// closed the run: any node closes it.
+			return e.finish(ctx, w, last.Run)
+		}
+		if err != nil || (last.Planned && (!ok || due.After(time.Now()))) {
 			return err // nothing to send yet (retries wait for their time)
 		}
 		return e.RunWave(ctx, w, nil)

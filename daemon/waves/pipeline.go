@@ -35,7 +35,13 @@ func (e *Engine) feed(ctx context.Context, w *config.Wave, rows chan<- store.Del
 	var cur store.DueCursor
 	n := 0
 	for {
-		ds, err := e.Store.Due(ctx, w.Name, &cur, dueBatch)
+		var ds []store.Delivery
+		var err error
+		if e.Nodes {
+			ds, err = e.Store.ClaimDue(ctx, w.Name, e.Owner, dueBatch)
+		} else {
+			ds, err = e.Store.Due(ctx, w.Name, &cur, dueBatch)
+		}
 		if err != nil || len(ds) == 0 {
 			return n, err
 		}
@@ -280,6 +286,16 @@ func (e *Engine) runPass(ctx context.Context, w *config.Wave, acct *config.Accou
 	sessions.Wait()
 	rcancel()
 	readers.Wait()
+	if e.Nodes {
+		// Rows claimed but not sent (read ahead, stopped, or waiting for
+		// a retry) are any node's again.
+		if err := e.Store.ReleaseClaims(context.WithoutCancel(ctx), w.Name, e.Owner); err != nil {
+			select {
+			case errc <- err:
+			default: // the pass failed already; its claims expire with this node
+			}
+		}
+	}
 	close(errc)
 	return read, <-errc
 }

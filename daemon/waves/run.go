@@ -36,6 +36,9 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 			return err
 		}
 	}
+	if !ok && e.Nodes {
+		return e.help(ctx, w)
+	}
 	if !ok {
 		return fmt.Errorf("%w (%s)", ErrLeased, holder)
 	}
@@ -61,10 +64,9 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 
 	// Holding the lease, rows a previous holder left 'sending' are ours to
 	// recover: they are sent again and reported as possible duplicates.
-	if n, err := e.Store.RecoverSending(ctx, w.Name); err != nil {
+	// Nodes recover only those of dead nodes: the others are in flight.
+	if err := e.recoverSending(ctx, w); err != nil {
 		return err
-	} else if n > 0 {
-		e.Log.Warn("resending deliveries left in flight by a stopped sender; they may be duplicates", "wave", w.Name, "rows", n)
 	}
 	last, err := e.Store.LastRun(ctx, w.Name)
 	if err != nil {
@@ -96,6 +98,45 @@ func (e *Engine) RunWave(ctx context.Context, w *config.Wave, slot *time.Time) e
 	if err := e.send(ctx, w); err != nil {
 		return err
 	}
+	return e.finish(ctx, w, run)
+}
+
+// recoverSending puts back the rows a stopped sender left 'sending' (and
+// on nodes, the unsent claims of dead nodes), flagged uncertain.
+func (e *Engine) recoverSending(ctx context.Context, w *config.Wave) error {
+	rec := e.Store.RecoverSending
+	if e.Nodes {
+		rec = func(ctx context.Context, wave string) (int64, error) {
+			return e.Store.RecoverClaims(ctx, wave, e.Owner)
+		}
+	}
+	n, err := rec(ctx, w.Name)
+	if n > 0 {
+		e.Log.Warn("resending deliveries left in flight by a stopped sender; they may be duplicates", "wave", w.Name, "rows", n)
+	}
+	return err
+}
+
+// help sends, on a node, rows of a wave whose lease another node holds
+// (docs/BEHAVIOUR.md §13): that node plans each run and this one joins once
+// it is planned; every node claims its own rows (store.ClaimDue), and
+// whichever sees the last row done finishes the run.
+func (e *Engine) help(ctx context.Context, w *config.Wave) error {
+	last, err := e.Store.LastRun(ctx, w.Name)
+	if err != nil || last == nil || last.Finished || !last.Planned {
+		return err // nothing to share yet: the holder plans first
+	}
+	if err := e.recoverSending(ctx, w); err != nil {
+		return err
+	}
+	if err := e.send(ctx, w); err != nil {
+		return err
+	}
+	return e.finish(ctx, w, last.Run)
+}
+
+// finish closes run once none of its rows is left to send, on any node.
+func (e *Engine) finish(ctx context.Context, w *config.Wave, run int) error {
 	done, err := e.Store.FinishRunIfDone(ctx, w.Name, run, e.schedules[w.Name].lastRun(e.slotOf(ctx, w.Name)))
 	if done {
 		c, _ := e.Store.Counts(ctx, w.Name, run)

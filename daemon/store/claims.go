@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Several nodes send one wave together (HERALD_NODES=1, PostgreSQL,
+// docs/BEHAVIOUR.md §13). Each node claims due rows in batches
+// (ClaimDue: claimed_by set, the rows still pending or retry), marks them
+// 'sending' one by one as its sessions take them (CommitDeliveries, only
+// rows it claimed), and gives back what it did not send when its pass
+// ends (ReleaseClaims). The claims of a node that died — its node lease
+// expired — are recovered by any other (RecoverClaims): unsent rows go
+// back to the queue, its 'sending' rows too, flagged uncertain. A single
+// sender (SQLite, or PostgreSQL without nodes) uses Due and RecoverSending
+// and leaves claimed_by empty.
+
+// NodeLease is the name of the lease a node holds while it runs: its
+// claims are alive while the lease is.
+func NodeLease(owner string) string { return "node " + owner }
+
+// SetNode makes this store a node's, owner naming it in claims: the rows
+// CommitDeliveries marks 'sending' must then be claimed by owner.
+func (s *Store) SetNode(owner string) { s.node = owner }
+
+// claimSQL claims the next due rows of one state: the subquery locks them
+// with SKIP LOCKED, so that claims made at once by several nodes never
+// wait on, nor take, one another's rows. The state is a literal, as in
+// dueSQL, for the partial index deliveries_due.
+func claimSQL(state string) string {
+	return `UPDATE deliveries d SET claimed_by = ?, updated_at = ? FROM contacts c
+	WHERE c.id = d.contact_id AND d.id IN (SELECT id FROM deliveries
+		WHERE wave = ? AND state = '` + state + `' AND claimed_by = '' AND next_at <= ?
+		ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+	RETURNING d.id, d.wave, d.run, d.message_id, d.tries, d.uncertain, d.next_at, ` + contactCols
+}
+
+var (
+	claimPendingSQL = claimSQL(DeliveryPending)
+	claimRetrySQL   = claimSQL(DeliveryRetry)
+)
+
+// ClaimDue claims for owner up to limit rows of wave that are due now,
+// pending ones first, and returns them with their contacts; none when no
+// unclaimed row is due. PostgreSQL only.
+func (s *Store) ClaimDue(ctx context.Context, wave, owner string, limit int) ([]Delivery, error) {
+	if !s.pg {
+		return nil, fmt.Errorf("claim deliveries of %s: claims are for nodes on PostgreSQL", wave)
+	}
+	var out []Delivery
+	now := ts(time.Now())
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{claimPendingSQL, claimRetrySQL} {
+			var err error
+			out, err = scanDue(tx.QueryContext(ctx, q, owner, now, wave, now, limit))
+			if err != nil || len(out) > 0 {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, wrap(err, "claim deliveries of %s for %s", wave, owner)
+}
+
+// ReleaseClaims gives back owner's claims on rows of wave it has not
+// sent (still pending or retry), for any node to take.
+func (s *Store) ReleaseClaims(ctx context.Context, wave, owner string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE deliveries SET claimed_by = '' WHERE wave = ? AND claimed_by = ?
+			AND claimed_by != '' AND state IN ('pending', 'retry')`, wave, owner)
+		return err
+	})
+	return wrap(err, "release the claims of %s on %s", owner, wave)
+}
+
+// RecoverClaims frees the claims on wave's open rows of every node whose
+// node lease (NodeLease) expired, except owner's own: their unsent rows
+// go back to the queue, and their 'sending' rows too, flagged uncertain
+// (the server may have taken them: they are sent again and listed). It
+// returns how many 'sending' rows it recovered.
+func (s *Store) RecoverClaims(ctx context.Context, wave, owner string) (int64, error) {
+	var n int64
+	now := ts(time.Now())
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		dead := `wave = ? AND claimed_by != '' AND state IN ('pending', 'sending', 'retry') AND claimed_by != ?
+			AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.name = 'node ' || deliveries.claimed_by AND l.until > ?)`
+		res, err := tx.ExecContext(ctx, `UPDATE deliveries SET state = 'pending', uncertain = 1, claimed_by = '', updated_at = ?
+			WHERE state = 'sending' AND `+dead, now, wave, owner, now)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET claimed_by = '' WHERE `+dead, wave, owner, now)
+		return err
+	})
+	return n, wrap(err, "recover the claims of stopped nodes on %s", wave)
+}
+
+// SentBy counts wave's sent rows per node that claimed them (nodes only;
+// a single sender's rows count under "").
+func (s *Store) SentBy(ctx context.Context, wave string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT claimed_by, count(*) FROM deliveries WHERE wave = ? AND state = 'sent' GROUP BY claimed_by`, wave)
+	if err != nil {
+		return nil, fmt.Errorf("count sent deliveries of %s per node: %w", wave, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var owner string
+		var n int
+		if err := rows.Scan(&owner, &n); err != nil {
+			return nil, fmt.Errorf("count sent deliveries of %s per node: %w", wave, err)
+		}
+		out[owner] = n
+	}
+	return out, wrap(rows.Err(), "count sent deliveries of %s per node", wave)
+}
+
+// RateSlot cuts a rate of n messages per per into slots of whole tokens:
+// slot lasts per*k/n and holds k tokens, k the tokens of about a second
+// (at least 1), so that 100/m is 2 tokens every 1.2 s, exactly.
+func RateSlot(n int, per time.Duration) (slot time.Duration, tokens int) {
+	k := max(1, int((int64(n)*int64(time.Second)+int64(per)-1)/int64(per)))
+	return per * time.Duration(k) / time.Duration(n), k
+}
+
+// TakeRateToken takes one of account's shared rate tokens (smtp.rate,
+// shared by the nodes) in the current slot of RateSlot(n, per). When the
+// slot is spent it takes none and says how long until the next one.
+func (s *Store) TakeRateToken(ctx context.Context, account string, n int, per time.Duration) (time.Duration, bool, error) {
+	slotLen, tokens := RateSlot(n, per)
+	now := time.Now()
+	slot := now.UnixNano() / int64(slotLen)
+	var ok bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var used int
+		err := tx.QueryRowContext(ctx, `INSERT INTO rate_slots (account, slot, used) VALUES (?, ?, 1)
+			ON CONFLICT (account, slot) DO UPDATE SET used = rate_slots.used + 1 WHERE rate_slots.used < ?
+			RETURNING used`, account, slot, tokens).Scan(&used)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		ok = true
+		if used == 1 {
+			// A new slot: the old ones are history.
+			_, err = tx.ExecContext(ctx, `DELETE FROM rate_slots WHERE account = ? AND slot < ?`, account, slot-1)
+		}
+		return err
+	})
+	if err != nil || ok {
+		return 0, ok, wrap(err, "take a rate token of %s", account)
+	}
+	return time.Duration((slot+1)*int64(slotLen) - now.UnixNano()), false, nil
+}
