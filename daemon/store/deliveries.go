@@ -371,10 +371,24 @@ type DeliveryProblem struct {
 // Problems lists a wave's latest failures (state failed or retry) and
 // uncertain rows, newest first.
 func (s *Store) Problems(ctx context.Context, wave string, limit int) ([]DeliveryProblem, error) {
+	return s.deliveryProblems(ctx, "read problems of "+wave,
+		`wave = ? AND (state IN ('failed', 'retry') OR uncertain = 1)`, wave, limit)
+}
+
+// PossibleDuplicates lists a wave's deliveries that may have gone out
+// twice (a sender stopped between handing a message over and recording
+// it), newest first, at most limit.
+func (s *Store) PossibleDuplicates(ctx context.Context, wave string, limit int) ([]DeliveryProblem, error) {
+	return s.deliveryProblems(ctx, "read possible duplicates of "+wave, `wave = ? AND uncertain = 1`, wave, limit)
+}
+
+// deliveryProblems reads the deliveries of wave matching where, newest
+// first, at most limit; what names the read in errors.
+func (s *Store) deliveryProblems(ctx context.Context, what, where, wave string, limit int) ([]DeliveryProblem, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT email, state, reason, run, updated_at, uncertain FROM deliveries
-		WHERE wave = ? AND (state IN ('failed', 'retry') OR uncertain = 1) ORDER BY updated_at DESC LIMIT ?`, wave, limit)
+		WHERE `+where+` ORDER BY updated_at DESC LIMIT ?`, wave, limit)
 	if err != nil {
-		return nil, fmt.Errorf("read problems of %s: %w", wave, err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []DeliveryProblem
@@ -382,12 +396,12 @@ func (s *Store) Problems(ctx context.Context, wave string, limit int) ([]Deliver
 		var p DeliveryProblem
 		var at string
 		if err := rows.Scan(&p.Email, &p.State, &p.Reason, &p.Run, &at, &p.Uncertain); err != nil {
-			return nil, fmt.Errorf("read problems of %s: %w", wave, err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		p.At = parseTS(at)
 		out = append(out, p)
 	}
-	return out, wrap(rows.Err(), "read problems of %s", wave)
+	return out, wrap(rows.Err(), "%s", what)
 }
 
 // ContactByEmail finds a contact by address, case-insensitively; nil if none.
