@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/config"
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -89,28 +90,14 @@ func runListsCreate(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	name := strings.TrimSpace(pos[0])
-	if name == "" || strings.ContainsAny(name, "\r\n\t") {
-		return usagef("list name %q: want a name such as mayors or press-2025", pos[0])
-	}
 	cfg, st, err := e.openConfigStore()
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if cfg.List(name) != nil {
-		return usagef("list %s is already named in %s; import into it with herald lists import %s FILE", name, cfg.Path, name)
-	}
-	if *account != "" && cfg.Account(*account) == nil {
-		var names []string
-		for _, a := range cfg.Accounts {
-			names = append(names, a.Name)
-		}
-		return usagef("--account %s: no such account in %s (accounts: %s)", *account, cfg.Path, strings.Join(names, ", "))
-	}
-	err = st.CreateList(e.ctx, name, *account, actor())
-	if errors.Is(err, store.ErrListExists) {
-		return usagef("list %s already exists (see herald lists)", name)
+	name, err := ops.CreateList(e.ctx, cfg, st, pos[0], *account, actor())
+	if errors.Is(err, ops.ErrInvalid) {
+		return usagef("%s", ops.Message(err))
 	}
 	if err != nil {
 		return err

@@ -25,7 +25,7 @@ func TestListsCreate(t *testing.T) {
 	}{
 		{[]string{"lists", "create", "ngos"}, "list ngos already exists"},
 		{[]string{"lists", "create", "press"}, "list press is already named in"},
-		{[]string{"lists", "create", "x", "--account", "nope"}, "--account nope: no such account"},
+		{[]string{"lists", "create", "x", "--account", "nope"}, "account nope: no such account"},
 	} {
 		if code, _, errOut := herald(t, cfg, tt.args...); code != ExitUsage || !strings.Contains(errOut, tt.want) {
 			t.Errorf("%v = %d %s, want %q", tt.args, code, errOut, tt.want)

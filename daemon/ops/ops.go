@@ -23,11 +23,11 @@ func notFound(format string, a ...any) error {
 	return fmt.Errorf("%w: %s", ErrNotFound, fmt.Sprintf(format, a...))
 }
 
-// Message is err without the "not found: " or "conflict: " marker, for
+// Message is err without the "not found: ", "conflict: " or "invalid: " marker, for
 // a person.
 func Message(err error) string {
 	s := err.Error()
-	for _, m := range []error{ErrNotFound, ErrConflict} {
+	for _, m := range []error{ErrNotFound, ErrConflict, ErrInvalid} {
 		if p := m.Error() + ": "; len(s) > len(p) && s[:len(p)] == p {
 			return s[len(p):]
 		}
