@@ -20,6 +20,10 @@ type header struct {
 	fields  []fieldCol          // sorted by name
 	unnamed []int               // columns without a name
 	notes   []string            // what was assumed about the columns
+	// unknown is the columns read as custom fields only because herald
+	// does not know their name (no --map for them): what the dashboard
+	// offers to map.
+	unknown []string
 }
 
 type fieldCol struct {
@@ -67,6 +71,9 @@ func parseHeader(rec []string, m map[string]string) (header, error) {
 		switch {
 		case !ok:
 			h.fields = append(h.fields, fieldCol{i, name})
+			if _, isMapped := mapped[normKey(cell)]; !isMapped {
+				h.unknown = append(h.unknown, cell)
+			}
 		case a.field == "": // ignored
 		default:
 			c := claim{i, a.rank, cell}

@@ -27,6 +27,10 @@ type Report struct {
 	// separator, the header's place, how columns were read), for the
 	// user to check.
 	Assumed []string `json:"assumed,omitempty"`
+	// Unknown is the header's columns whose name herald does not know,
+	// in file order, kept as custom fields under that name unless mapped
+	// (Options.Map).
+	Unknown []string `json:"unknown_columns,omitempty"`
 }
 
 // Rejection is a row left out, with the line where its record starts.
@@ -54,6 +58,11 @@ type Options struct {
 	remember string
 	hash     hash.Hash
 }
+
+// MapFields are the known fields a column can be mapped to (Options.Map),
+// as the dashboard offers them; ClearCell leaves a column out, and any
+// other name makes it a custom field.
+var MapFields = []string{"email", "name", colFirst, colLast, "language", "organisation", "title", "city", "country"}
 
 // RuntimeKey is the runtime table key under which the SHA-256 of the file
 // last imported into list by ImportFile is kept.
@@ -108,7 +117,7 @@ func Import(ctx context.Context, st *store.Store, list string, r io.Reader, opt 
 		opt.Progress(rep.Rows)
 	}
 	rd.format.finish()
-	rep.Format, rep.Assumed = rd.format, rd.notes()
+	rep.Format, rep.Assumed, rep.Unknown = rd.format, rd.notes(), rd.hdr.unknown
 	return rep, err
 }
 

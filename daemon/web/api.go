@@ -93,6 +93,7 @@ func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *ht
 	api("GET /api/v1/waves/{name}/dry-run", (*dash).apiWaveDryRun)
 	api("POST /api/v1/waves/{name}/{action}", (*dash).apiWaveAction)
 	api("GET /api/v1/lists", (*dash).apiLists)
+	api("POST /api/v1/lists", (*dash).apiCreateList)
 	api("POST /api/v1/lists/{name}/import", (*dash).apiImport)
 	api("GET /api/v1/contacts/{email}", (*dash).apiContact)
 	api("GET /api/v1/sandbox/outbox", (*dash).apiOutbox)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -71,14 +72,19 @@ func (d *dash) apiImport(w http.ResponseWriter, r *http.Request) {
 		forbidden(w, "list "+name)
 		return
 	}
-	body, err := importBody(w, r)
+	cols, err := importMap(r.URL.Query()["map"])
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	body, err := importBody(w, r, cols)
 	if err != nil {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	defer body.Close()
 	dry := r.URL.Query().Get("dry_run")
-	rep, err := lists.Import(r.Context(), d.Store, name, body, lists.Options{DryRun: dry == "1" || dry == "true"})
+	rep, err := lists.Import(r.Context(), d.Store, name, body, lists.Options{DryRun: dry == "1" || dry == "true", Map: cols})
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -95,9 +101,25 @@ func (d *dash) apiImport(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rep)
 }
 
+// importMap reads the repeatable query parameter map=COLUMN=FIELD, the
+// CLI's --map.
+func importMap(vals []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, v := range vals {
+		col, field, ok := strings.Cut(v, "=")
+		if !ok || strings.TrimSpace(col) == "" {
+			return nil, fmt.Errorf("map=%s: want map=COLUMN=FIELD, e.g. map=Courriel=email", v)
+		}
+		out[strings.TrimSpace(col)] = strings.TrimSpace(field)
+	}
+	return out, nil
+}
+
 // importBody is the uploaded file: the multipart field "file", or the
-// request body itself.
-func importBody(w http.ResponseWriter, r *http.Request) (io.ReadCloser, error) {
+// request body itself. Multipart fields map[COLUMN]=FIELD before the
+// file (the import preview's column choices) are added to cols; an
+// empty FIELD keeps the column as herald reads it.
+func importBody(w http.ResponseWriter, r *http.Request, cols map[string]string) (io.ReadCloser, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxImportBytes)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
@@ -115,8 +137,18 @@ func importBody(w http.ResponseWriter, r *http.Request) (io.ReadCloser, error) {
 		if err != nil {
 			return nil, err
 		}
-		if part.FormName() == "file" {
+		name := part.FormName()
+		if name == "file" {
 			return part, nil
+		}
+		if col, ok := strings.CutPrefix(name, "map["); ok && strings.HasSuffix(col, "]") {
+			v, err := io.ReadAll(io.LimitReader(part, 1<<10))
+			if err != nil {
+				return nil, err
+			}
+			if col = strings.TrimSpace(strings.TrimSuffix(col, "]")); col != "" && strings.TrimSpace(string(v)) != "" {
+				cols[col] = strings.TrimSpace(string(v))
+			}
 		}
 		part.Close()
 	}

@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
+	"github.com/herald-mail/herald/daemon/lists"
 	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
@@ -11,20 +13,7 @@ import (
 // listsPage is every list the user may see with its counts per status
 // and its RSVP totals.
 func (d *dash) listsPage(w http.ResponseWriter, r *http.Request) {
-	cfg := d.Config()
-	all, err := ops.Lists(r.Context(), cfg, d.Store)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	vis := visibleLists(principal(r), cfg)
-	var out []store.ListCounts
-	for _, l := range all {
-		if mayList(vis, l.Name) {
-			out = append(out, l)
-		}
-	}
-	d.render(w, r, http.StatusOK, "lists", d.view(r, "lists", "lists", out))
+	d.renderLists(w, r, http.StatusOK, &listsData{})
 }
 
 // contactsPerPage is how many contacts a list page shows.
@@ -40,6 +29,9 @@ type listData struct {
 	Statuses []string
 	Funnel   *chart
 	Sort     *sorting
+	// MapFields are what the import preview offers for a column herald
+	// does not know.
+	MapFields string
 }
 
 // listPage is a list's contacts, searchable and paged on the server.
@@ -78,7 +70,8 @@ func (d *dash) listPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := listData{Name: name, Counts: *counts, Rows: rows, Pager: newPager(r, page, contactsPerPage, total),
-		Search: q.Search, Status: q.Status, Statuses: []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}, Sort: &sorted}
+		Search: q.Search, Status: q.Status, Statuses: []string{store.StatusSubscribed, store.StatusUnsubscribed, store.StatusBounced}, Sort: &sorted,
+		MapFields: strings.Join(lists.MapFields, ",")}
 	v := d.view(r, "lists", "lists", nil)
 	if data.Funnel, err = d.funnelChart(r.Context(), v, cfg, *counts); err != nil {
 		d.fail(w, r, err)

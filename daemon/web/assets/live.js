@@ -144,8 +144,16 @@
   function importForm(form) {
     var out = document.getElementById("import-result");
     var run = document.getElementById("import-run");
+    // chosen is the column mappings picked in the preview, COLUMN ->
+    // FIELD; they go before the file, as the server reads the fields
+    // that come before it.
+    var chosen = {};
     function send(dry) {
-      var body = new FormData(form);
+      var body = new FormData();
+      Object.keys(chosen).forEach(function (col) {
+        if (chosen[col]) { body.append("map[" + col + "]", chosen[col]); }
+      });
+      body.append("file", form.querySelector("input[type=file]").files[0]);
       fetch(form.dataset.import + (dry ? "?dry_run=1" : ""), { method: "POST", body: body, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (rep) { show(rep, dry); })
@@ -158,6 +166,7 @@
         p.className = "error";
         p.textContent = rep.error;
         out.appendChild(p);
+        if (dry) { mapping([]); }
         run.hidden = true;
         return;
       }
@@ -176,11 +185,50 @@
         });
         out.appendChild(ul);
       }
+      if (dry) { mapping(rep.unknown_columns || []); }
       run.hidden = !dry;
+    }
+    // mapping shows one select per column herald does not know (and per
+    // column already mapped), to preview again with them.
+    function mapping(unknown) {
+      var cols = unknown.slice();
+      Object.keys(chosen).forEach(function (c) { if (cols.indexOf(c) < 0) { cols.push(c); } });
+      if (!cols.length) { return; }
+      var l = out.dataset, fs = document.createElement("fieldset");
+      fs.id = "import-map";
+      var note = document.createElement("p");
+      note.className = "note";
+      note.textContent = l.mapIntro;
+      fs.appendChild(note);
+      cols.forEach(function (col, i) {
+        var lab = document.createElement("label"), sel = document.createElement("select");
+        sel.id = "import-map-" + i;
+        sel.name = "map[" + col + "]";
+        lab.htmlFor = sel.id;
+        lab.textContent = col;
+        var opts = [["", l.mapKeep]].concat(l.fields.split(",").map(function (f) { return [f, f]; }), [["-", l.mapOut]]);
+        opts.forEach(function (o) {
+          var op = document.createElement("option");
+          op.value = o[0];
+          op.textContent = o[1];
+          op.selected = (chosen[col] || "") === o[0];
+          sel.appendChild(op);
+        });
+        sel.addEventListener("change", function () { chosen[col] = sel.value; run.hidden = true; });
+        fs.appendChild(lab);
+        fs.appendChild(sel);
+      });
+      var again = document.createElement("button");
+      again.type = "button";
+      again.id = "import-map-again";
+      again.textContent = l.mapAgain;
+      again.addEventListener("click", function () { send(true); });
+      fs.appendChild(again);
+      out.appendChild(fs);
     }
     form.addEventListener("submit", function (ev) { ev.preventDefault(); send(true); });
     run.addEventListener("click", function () { send(false); });
-    form.querySelector("input[type=file]").addEventListener("change", function () { run.hidden = true; out.replaceChildren(); });
+    form.querySelector("input[type=file]").addEventListener("change", function () { run.hidden = true; chosen = {}; out.replaceChildren(); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
