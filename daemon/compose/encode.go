@@ -16,7 +16,7 @@ const lineMax = 76
 // plain printable ASCII as it is, which go-message folds at spaces;
 // anything else as RFC 2047 Q words folded to lineMax.
 func (f *fields) addText(name, value string) {
-	if plain(value) {
+	if plain(value) && !hasWordLongerThan(value, hardWord) {
 		f.add(name, value)
 		return
 	}
@@ -36,6 +36,29 @@ func (f *fields) addAddress(name, display, addr string) {
 		sep = "\r\n "
 	}
 	f.addRaw(name, name+": "+strings.Join(words, "\r\n ")+sep+"<"+addr+">")
+}
+
+// hardWord is the longest run without whitespace a plain field value may
+// hold: a header line may not pass 998 octets (RFC 5322 §2.1.1), and a
+// longer word could only be folded by inserting a space into it, which
+// changes the value. Such a value is written as encoded words, which
+// split anywhere and decode to the value as it was (RFC 2047 §6.2).
+const hardWord = 900
+
+// hasWordLongerThan reports whether s has a run of more than n octets
+// without a space or a tab.
+func hasWordLongerThan(s string, n int) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' || s[i] == '\t' {
+			run = 0
+			continue
+		}
+		if run++; run > n {
+			return true
+		}
+	}
+	return false
 }
 
 // plain reports whether s can be written as it is: printable ASCII that
