@@ -12,8 +12,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
+	"time"
+
+	"github.com/herald-mail/herald/daemon/config"
 )
 
 // Head is the top of a test config.yaml, each key at the top level and
@@ -129,4 +133,29 @@ func ShippedTriage(acknowledge bool) (string, error) {
 		return "", errors.New("the shipped triage section does not say acknowledge: true")
 	}
 	return strings.Replace(s, shipped, fmt.Sprintf("\n  acknowledge: %t\n", acknowledge), 1), nil
+}
+
+// TriageConfig is the in-memory config the triage and respond unit
+// tests share: the habitat account (decorte@un.org, alias gccm@un.org,
+// English), acknowledgements on with the ack template once a week, a
+// visa rule with its own template and a press rule that forwards
+// instead of acknowledging.
+func TriageConfig() *config.Config {
+	yes, no := true, false
+	return &config.Config{
+		Event: config.Event{Name: "Global Conference on Cities and Migrants", RefPrefix: "GCCM"},
+		Accounts: []config.Account{{
+			Name: "habitat", Address: "decorte@un.org", Aliases: []string{"gccm@un.org"}, Language: "en",
+		}},
+		Triage: config.Triage{
+			Acknowledge: &yes, AckTemplate: "ack", AckOncePer: 168 * time.Hour, QuarantineFolder: "Triage/Unreadable",
+			Rules: []config.Rule{
+				{Name: "visa", Match: config.Match{Subject: regexp.MustCompile(`(?i)\bvisas?\b`)},
+					RuleActions: config.RuleActions{Category: "visa", Folder: "Triage/Visa", AckTemplate: "ack-visa"}},
+				{Name: "press", Match: config.Match{From: regexp.MustCompile(`(?i)@(reuters|afp)\.`)},
+					RuleActions: config.RuleActions{Category: "press", Folder: "Triage/Press", Acknowledge: &no, Forward: "press@example.org"}},
+			},
+			Default: config.RuleActions{Category: "general", Folder: "Triage/General"},
+		},
+	}
 }

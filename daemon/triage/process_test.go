@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -16,29 +15,12 @@ import (
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/inbox"
 	"github.com/herald-mail/herald/daemon/store"
+	"github.com/herald-mail/herald/daemon/testconfig"
 )
 
 const account = "habitat"
 
-func testConfig() *config.Config {
-	yes, no := true, false
-	return &config.Config{
-		Event: config.Event{Name: "Global Conference on Cities and Migrants", RefPrefix: "GCCM"},
-		Accounts: []config.Account{{
-			Name: account, Address: "decorte@un.org", Aliases: []string{"gccm@un.org"}, Language: "en",
-		}},
-		Triage: config.Triage{
-			Acknowledge: &yes, AckTemplate: "ack", AckOncePer: 168 * time.Hour, QuarantineFolder: "Triage/Unreadable",
-			Rules: []config.Rule{
-				{Name: "visa", Match: config.Match{Subject: regexp.MustCompile(`(?i)\bvisas?\b`)},
-					RuleActions: config.RuleActions{Category: "visa", Folder: "Triage/Visa", AckTemplate: "ack-visa"}},
-				{Name: "press", Match: config.Match{From: regexp.MustCompile(`(?i)@(reuters|afp)\.`)},
-					RuleActions: config.RuleActions{Category: "press", Folder: "Triage/Press", Acknowledge: &no, Forward: "press@example.org"}},
-			},
-			Default: config.RuleActions{Category: "general", Folder: "Triage/General"},
-		},
-	}
-}
+func testConfig() *config.Config { return testconfig.TriageConfig() }
 
 type fixture struct {
 	t     *testing.T
