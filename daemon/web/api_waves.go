@@ -29,15 +29,19 @@ func (d *dash) wave(w http.ResponseWriter, r *http.Request) (*waves.Engine, *con
 	return eng, wv, true
 }
 
-// apiWaves is `waves --json`, the waves of the user's accounts.
-func (d *dash) apiWaves(w http.ResponseWriter, r *http.Request) {
+// visibleWaves is ops.Waves for the waves of the user's accounts.
+func (d *dash) visibleWaves(r *http.Request) ([]waves.Status, error) {
 	eng, cfg, err := d.engine(r.Context())
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p := principal(r)
-	all, err := ops.Waves(r.Context(), cfg, eng, func(wv *config.Wave) bool { return p.MaySee(wv.Account) })
+	return ops.Waves(r.Context(), cfg, eng, func(wv *config.Wave) bool { return p.MaySee(wv.Account) })
+}
+
+// apiWaves is `waves --json`, the waves of the user's accounts.
+func (d *dash) apiWaves(w http.ResponseWriter, r *http.Request) {
+	all, err := d.visibleWaves(r)
 	if err != nil {
 		d.fail(w, r, err)
 		return

@@ -13,13 +13,7 @@ import (
 // wavesPage is every wave of the user's accounts with its state, next
 // run, counts and progress.
 func (d *dash) wavesPage(w http.ResponseWriter, r *http.Request) {
-	eng, cfg, err := d.engine(r.Context())
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	p := principal(r)
-	all, err := ops.Waves(r.Context(), cfg, eng, func(wv *config.Wave) bool { return p.MaySee(wv.Account) })
+	all, err := d.visibleWaves(r)
 	if err != nil {
 		d.fail(w, r, err)
 		return
