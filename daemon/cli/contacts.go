@@ -134,7 +134,7 @@ func runContactStatus(e *env, args []string, name string) error {
 	}
 	who := actor()
 	email := pos[0]
-	res, err := ops.SetContactStatus(e.ctx, st, email, on, name == "contacts resubscribe", who, *reason)
+	res, err := ops.SetContactStatus(e.ctx, st, email, on, name == "contacts resubscribe", true, who, *reason)
 	if err != nil {
 		return errors.New(ops.Message(err))
 	}

@@ -66,8 +66,11 @@ type ContactStatusResult struct {
 
 // SetContactStatus unsubscribes (subscribe false) or resubscribes email
 // on lists (every list it is on when empty), recorded with actor and
-// reason in its history (`contacts unsubscribe|resubscribe`).
-func SetContactStatus(ctx context.Context, st *store.Store, email string, lists []string, subscribe bool, actor, reason string) (*ContactStatusResult, error) {
+// reason in its history (`contacts unsubscribe|resubscribe`). A
+// resubscription by someone who may act for every account (allAccounts)
+// also clears the contact's bounce mark, which holds for every account's
+// waves; one limited to some accounts leaves it.
+func SetContactStatus(ctx context.Context, st *store.Store, email string, lists []string, subscribe, allAccounts bool, actor, reason string) (*ContactStatusResult, error) {
 	status := store.StatusUnsubscribed
 	if subscribe {
 		status = store.StatusSubscribed
@@ -83,7 +86,7 @@ func SetContactStatus(ctx context.Context, st *store.Store, email string, lists 
 	if out.Changed == nil {
 		out.Changed = []string{}
 	}
-	if subscribe {
+	if subscribe && allAccounts {
 		// The person vouches the address works again (Mailman's
 		// re-enabling of a bounce-disabled member).
 		if out.BounceCleared, err = st.ClearBounce(ctx, email, actor, reason); err != nil {

@@ -47,12 +47,17 @@ func (d *dash) apiContactStatus(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if vis != nil && len(lists) == 0 {
+		// No list of theirs to change (an empty list means every list).
+		forbidden(w, "contact "+j.Email)
+		return
+	}
 	reason := strings.TrimSpace(r.FormValue("reason"))
 	if len(reason) > 500 {
 		apiError(w, http.StatusBadRequest, "reason: at most 500 characters")
 		return
 	}
-	res, err := ops.SetContactStatus(r.Context(), d.Store, j.Email, lists, action == "resubscribe", p.Actor(), reason)
+	res, err := ops.SetContactStatus(r.Context(), d.Store, j.Email, lists, action == "resubscribe", vis == nil, p.Actor(), reason)
 	if err != nil {
 		d.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/config"
@@ -165,7 +166,28 @@ func (d *dash) apiContact(w http.ResponseWriter, r *http.Request) {
 		forbidden(w, "contact "+j.Email)
 		return
 	}
+	limitContact(principal(r), d.Config(), j)
 	writeJSON(w, http.StatusOK, j)
+}
+
+// limitContact cuts c down to what a user limited to some accounts may
+// see of a contact who may also be on other accounts' lists: the lists
+// they may see, the messages their accounts' waves sent, and the history
+// of those lists (contact-wide lines such as an RSVP stay). Messages
+// read from the contact are left out: nothing records which account's
+// mailbox they reached.
+func limitContact(p *Principal, cfg *config.Config, c *ops.Contact) {
+	vis := visibleLists(p, cfg)
+	if vis == nil {
+		return
+	}
+	c.Lists = slices.DeleteFunc(c.Lists, func(m store.Membership) bool { return !vis[m.List] })
+	c.Events = slices.DeleteFunc(c.Events, func(e store.ContactEvent) bool { return e.List != "" && !vis[e.List] })
+	c.Sent = slices.DeleteFunc(c.Sent, func(m ops.SentMessage) bool {
+		w := cfg.Wave(m.Wave)
+		return w == nil || !p.MaySee(w.Account)
+	})
+	c.Received = []ops.ReceivedMessage{}
 }
 
 // mayContact: a user limited to some accounts sees the contacts of the

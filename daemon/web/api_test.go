@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/herald-mail/herald/daemon/ops"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -263,5 +265,40 @@ func TestAPIOutboxAndHealth(t *testing.T) {
 	code, body := do(t, anon, "GET", f.ts.URL+"/api/v1/health", nil, bearer)
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "connection refused") || !strings.Contains(body, `"component": "inbox habitat/INBOX"`) {
 		t.Errorf("health: %d %s", code, body)
+	}
+}
+
+// TestAPISharedContactLimited: a user limited to one account sees a
+// contact that is also on another account's list only through their own
+// lists: not the other list, nor its history.
+func TestAPISharedContactLimited(t *testing.T) {
+	f := newFixture(t, apiToken, true)
+	seed(t, f)
+	anon := &http.Client{}
+	if code, body := do(t, anon, "POST", f.ts.URL+"/api/v1/lists/mayors/import",
+		strings.NewReader("email\nminister@gov.example\n"), bearer); code != 200 {
+		t.Fatalf("import into mayors: %d %s", code, body)
+	}
+	if _, err := f.st.SetMemberStatus(context.Background(), "minister@gov.example", []string{"mayors"}, store.StatusUnsubscribed, "web:alice", "test"); err != nil {
+		t.Fatal(err)
+	}
+	bob := f.client(t)
+	f.login(t, bob, "bob", bobPassword)
+	code, body := do(t, bob, "GET", f.ts.URL+"/api/v1/contacts/minister@gov.example", nil, nil)
+	if code != 200 {
+		t.Fatalf("bob's contact: %d %s", code, body)
+	}
+	c := decode[ops.Contact](t, body)
+	if len(c.Lists) != 1 || c.Lists[0].List != "ministries" {
+		t.Errorf("bob sees lists %+v, want ministries only", c.Lists)
+	}
+	for _, e := range c.Events {
+		if e.List == "mayors" {
+			t.Errorf("bob sees the mayors list's history: %+v", e)
+		}
+	}
+	code, body = do(t, anon, "GET", f.ts.URL+"/api/v1/contacts/minister@gov.example", nil, bearer)
+	if c := decode[ops.Contact](t, body); code != 200 || len(c.Lists) != 2 {
+		t.Errorf("the token sees lists %+v (%d), want both", c.Lists, code)
 	}
 }

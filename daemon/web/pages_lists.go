@@ -92,6 +92,7 @@ func (d *dash) contactPage(w http.ResponseWriter, r *http.Request) {
 		d.notFoundPage(w, r, "lists", r.PathValue("email"))
 		return
 	}
+	limitContact(principal(r), d.Config(), j)
 	d.render(w, r, http.StatusOK, "contact", d.view(r, "lists", "contacts", j))
 }
 
