@@ -135,16 +135,30 @@ func dsnGroups(body []byte) []message.Header {
 				flush() // the next recipient, without a blank line
 			}
 			cur = append(cur, message.Field{Key: name, Raw: value, Value: value})
-		case len(cur) > 0:
-			// A continuation, indented (RFC 5322 §2.2.3) or not.
+		case len(cur) > 0 && len(cur[len(cur)-1].Raw) < maxDSNField:
+			// A continuation, indented (RFC 5322 §2.2.3) or not; a field
+			// stops growing at maxDSNField, so that a stranger's report of
+			// a million short lines costs its length, not its square.
 			f := &cur[len(cur)-1]
 			f.Raw = strings.TrimSpace(f.Raw + " " + strings.TrimSpace(line))
 			f.Value = f.Raw
+		}
+		if len(groups) >= maxDSNGroups {
+			break
 		}
 	}
 	flush()
 	return groups
 }
+
+// maxDSNField and maxDSNGroups bound what is read of a report: a field's
+// value (a diagnostic is a line or two of SMTP reply) and the groups
+// (the per-message one and one per recipient; herald's own messages have
+// one recipient, and a report naming more is not about one of them).
+const (
+	maxDSNField  = 4 << 10
+	maxDSNGroups = 101
+)
 
 // dsnField splits "Name: value" when Name is a DSN field name.
 func dsnField(line string) (name, value string, ok bool) {
