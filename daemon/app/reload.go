@@ -31,9 +31,11 @@ func (d *Daemon) reload() {
 	log := d.log.With("component", "app")
 	cfg, err := d.loadForReload()
 	if err == nil {
-		d.syncLists(d.runCtx, cfg)
 		var p *plan
 		if p, err = d.build(d.runCtx, cfg); err == nil {
+			// The list files are imported only once the new config is
+			// accepted: a rejected reload leaves the database untouched.
+			d.syncLists(d.runCtx, cfg)
 			d.apply(p, d.cfg.Load().ShutdownGrace)
 		}
 	}
