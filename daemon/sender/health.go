@@ -49,19 +49,20 @@ func (p *Pool) reportHealth(err error) {
 	if err != nil && !failing {
 		return // the server answered: it says nothing new of its health
 	}
+	// The registry hears of a working server only when the state changes:
+	// this runs after every message, and Set takes Health's lock. The
+	// lock here orders the state and the registry together.
 	h.mu.Lock()
 	changed := !h.known || failing != h.failing
 	h.known, h.failing = true, failing
-	h.mu.Unlock()
-	if failing {
+	if failing || changed {
 		h.reg.Set(h.name, err)
-		if changed {
-			p.log.Warn("smtp server not working", "err", err)
-		}
-		return
 	}
-	h.reg.Set(h.name, nil)
-	if changed {
+	h.mu.Unlock()
+	switch {
+	case changed && failing:
+		p.log.Warn("smtp server not working", "err", err)
+	case changed:
 		p.log.Info("smtp server working")
 	}
 }
