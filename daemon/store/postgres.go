@@ -115,15 +115,21 @@ func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.N
 
 // withoutNUL drops NUL bytes from string arguments. PostgreSQL's text
 // cannot hold one (SQLite's can), and the strings herald stores come
-// from strangers' mail: a subject with a NUL byte must be recorded, not
-// fail its message on one engine only.
+// from strangers' mail and servers' replies: a subject with a NUL byte
+// must be recorded, not fail its message on one engine only.
 func withoutNUL(args []driver.NamedValue) []driver.NamedValue {
-	for i, a := range args {
-		if s, ok := a.Value.(string); ok && strings.IndexByte(s, 0) >= 0 {
-			args[i].Value = strings.ReplaceAll(s, "\x00", "")
-		}
+	for i := range args {
+		args[i].Value = noNUL(args[i].Value)
 	}
 	return args
+}
+
+// noNUL is v without its NUL bytes when it is a string holding one.
+func noNUL(v any) any {
+	if s, ok := v.(string); ok && strings.IndexByte(s, 0) >= 0 {
+		return strings.ReplaceAll(s, "\x00", "")
+	}
+	return v
 }
 
 func (c *pgConn) Begin() (driver.Tx, error) {
@@ -333,7 +339,11 @@ func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, n
 		b := &pgx.Batch{}
 		b.Queue("SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock))
 		for i := range outcomes {
-			b.Queue(pgRecordOutcomeSQL, outcomeArgs(&outcomes[i], now)...)
+			args := outcomeArgs(&outcomes[i], now) // the batch goes past pgConn's withoutNUL
+			for j := range args {
+				args[j] = noNUL(args[j])
+			}
+			b.Queue(pgRecordOutcomeSQL, args...)
 		}
 		for _, id := range ids {
 			if s.node != "" {
