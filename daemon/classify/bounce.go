@@ -155,9 +155,25 @@ func isDaemon(m *message.Message) bool {
 	return false
 }
 
+// dashes writes "_" and "." in a local part as "-", so that one spelling
+// of a robot's mailbox covers "mailer_daemon" and "mailer.daemon".
+var dashes = strings.NewReplacer("_", "-", ".", "-")
+
+// listManagerLocalPart recognises a list manager's own mailboxes in a
+// local part without its +detail: LISTSERV, Sympa, Mailman, Majordomo,
+// owner-*, *-owner, *-bounces, *-request.
+func listManagerLocalPart(lp string) bool {
+	switch lp {
+	case "listserv", "sympa", "mailman", "majordomo":
+		return true
+	}
+	return strings.HasPrefix(lp, "owner-") || strings.HasSuffix(lp, "-owner") ||
+		strings.HasSuffix(lp, "-bounces") || strings.HasSuffix(lp, "-request")
+}
+
 // daemonLocalPart recognises the mail system's own mailboxes.
 func daemonLocalPart(lp string) bool {
-	lp = strings.NewReplacer("_", "-", ".", "-").Replace(lp)
+	lp = dashes.Replace(lp)
 	switch lp {
 	case "mailer-daemon", "mailerdaemon", "mail-daemon", "maildaemon", "postmaster", "post-master", "mdaemon", "mail-delivery-subsystem":
 		return true
@@ -173,11 +189,7 @@ func isListManager(m *message.Message) bool {
 		if i := strings.IndexByte(lp, '+'); i > 0 {
 			lp = lp[:i]
 		}
-		switch {
-		case lp == "listserv" || lp == "sympa" || lp == "mailman" || lp == "majordomo":
-			return true
-		case strings.HasPrefix(lp, "owner-"), strings.HasSuffix(lp, "-owner"), strings.HasSuffix(lp, "-bounces"),
-			strings.HasSuffix(lp, "-request"), strings.HasSuffix(lp, "-admin"):
+		if listManagerLocalPart(lp) || strings.HasSuffix(lp, "-admin") {
 			return true
 		}
 	}

@@ -160,9 +160,12 @@ func automaticLocalPart(lp string) bool {
 	if daemonLocalPart(lp) {
 		return true
 	}
-	lp = strings.NewReplacer("_", "-", ".", "-").Replace(lp)
+	lp = dashes.Replace(lp)
+	if listManagerLocalPart(lp) {
+		return true
+	}
 	switch lp {
-	case "listserv", "majordomo", "sympa", "mailman", "bounce", "bounces", "autoreply", "auto-reply", "autoresponder", "auto-responder":
+	case "bounce", "bounces", "autoreply", "auto-reply", "autoresponder", "auto-responder":
 		return true
 	}
 	flat := strings.ReplaceAll(lp, "-", "")
@@ -171,8 +174,7 @@ func automaticLocalPart(lp string) bool {
 			return true
 		}
 	}
-	return strings.HasPrefix(lp, "owner-") || strings.HasSuffix(lp, "-owner") || strings.HasSuffix(lp, "-request") ||
-		strings.HasSuffix(lp, "-bounces") || strings.HasPrefix(lp, "bounce-") || strings.HasPrefix(lp, "bounces-")
+	return strings.HasPrefix(lp, "bounce-") || strings.HasPrefix(lp, "bounces-")
 }
 
 // addressedTo reports whether one of own is among the RFC 5230 §4.5 recipients.
