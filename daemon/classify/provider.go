@@ -22,8 +22,9 @@ func jmrpResult(m *message.Message) (Result, bool) {
 	p := m.Part("message/rfc822")
 	var rcpt string
 	if p != nil {
-		h, _, _ := strings.Cut(strings.ReplaceAll(string(p.Body), "\r\n", "\n"), "\n\n")
-		rcpt = recipientAddress(message.ParseHeader([]byte(h)).Get("X-HmXmrOriginalRecipient"))
+		if om, err := message.ParseHeaderOnly(p.Body); err == nil {
+			rcpt = recipientAddress(om.Header.Get("X-HmXmrOriginalRecipient"))
+		}
 	}
 	if rcpt == "" && !(p != nil && (jmrpSubject.MatchString(m.Subject) || jmrpText.MatchString(m.Text))) {
 		return Result{}, false

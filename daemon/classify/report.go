@@ -108,7 +108,7 @@ func arfResult(m *message.Message) Result {
 // Exim, qmail and Exchange include the original headers inline.
 func originalMessageID(m *message.Message) string {
 	if p := m.Part("message/rfc822", "message/global"); p != nil {
-		if om, err := message.Parse(p.Body); err == nil && om.MessageID != "" {
+		if om, err := message.ParseHeaderOnly(p.Body); err == nil && om.MessageID != "" {
 			return om.MessageID
 		}
 	}

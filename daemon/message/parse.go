@@ -42,6 +42,20 @@ func Parse(raw []byte) (*Message, error) {
 	return m, nil
 }
 
+// ParseHeaderOnly decodes the header of raw as Parse does (addresses,
+// subject, ids) without reading its body: for a message returned inside
+// a report, whose header is all that is asked of it.
+func ParseHeaderOnly(raw []byte) (*Message, error) {
+	h, _, ok := splitHeader(raw)
+	if !ok || !hasMessageField(h) {
+		return nil, ErrUnreadable
+	}
+	m := &Message{Header: h}
+	m.readEnvelope()
+	m.ContentType, m.ContentParams = contentType(h)
+	return m, nil
+}
+
 // hasMessageField tells a real header block from a body that happens to begin
 // with "Word: text": at least one RFC 5322 or MIME field must be present.
 func hasMessageField(h Header) bool {
