@@ -278,18 +278,23 @@ func textRecipients(human, failedHdr string) []Recipient {
 			}
 		}
 	}
+	var lower []string // lines, lowercased
 	for i, a := range strings.Split(failedHdr, ",") {
 		a = strings.ToLower(strings.Trim(a, ".<> \t"))
 		if i >= maxTextRecipients || len(hits) >= maxTextRecipients {
 			break
 		}
 		if !seen[a] {
-			add(a, mentionLine(lines, a))
+			if lower == nil {
+				lower = strings.Split(strings.ToLower(human), "\n") // once, not per address
+			}
+			add(a, mentionLine(lower, a))
 		}
 	}
 	out := make([]Recipient, 0, len(hits))
 	textStatus := statusCode(human)
 	permanent := strings.Contains(strings.ToLower(human), "permanent")
+	humanPhrase, phraseRead := "", false // phraseStatus(human), read once if ever needed
 	for _, h := range hits {
 		para := paragraph(lines, h.line)
 		status := statusCode(para)
@@ -300,7 +305,10 @@ func textRecipients(human, failedHdr string) []Recipient {
 			if m := smtpReason.FindStringSubmatch(para); m != nil {
 				status = m[1][:1] + ".0.0"
 			} else if status = phraseStatus(para); status == "" {
-				status = phraseStatus(human)
+				if !phraseRead {
+					humanPhrase, phraseRead = phraseStatus(human), true
+				}
+				status = humanPhrase
 			}
 			if status == "" && permanent {
 				status = "5.0.0"
@@ -349,13 +357,14 @@ func onlyAddress(l, a string) bool {
 	return strings.Trim(strings.TrimSpace(l), "<>") == a
 }
 
-// mentionLine returns the first line that mentions addr, or -1.
-func mentionLine(lines []string, addr string) int {
+// mentionLine returns the first of the lowercased lines that mentions
+// addr (lowercase), or -1.
+func mentionLine(lower []string, addr string) int {
 	if addr == "" {
 		return -1
 	}
-	for i, l := range lines {
-		if strings.Contains(strings.ToLower(l), addr) {
+	for i, l := range lower {
+		if strings.Contains(l, addr) {
 			return i
 		}
 	}
