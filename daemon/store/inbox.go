@@ -144,18 +144,16 @@ func (t *InboxTx) AddMessage(m MessageRow) (int64, error) {
 	if m.Date.IsZero() {
 		m.Date = t.now
 	}
+	text, atts := messageText(m)
 	// RETURNING rather than LastInsertId, which PostgreSQL lacks.
 	var id int64
 	err := t.tx.QueryRowContext(t.ctx, `
 		INSERT INTO messages (account, direction, mailbox, uidvalidity, uid, message_id, hash, from_addr,
-			recipients, subject, kind, detail, folder, enquiry_id, date, seen_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			recipients, subject, kind, detail, folder, enquiry_id, date, seen_at, body_text, attachments)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		m.Account, m.Direction, mailbox, uidv, uid, m.MessageID, m.Hash, m.From, strings.Join(m.Recipients, ","),
-		m.Subject, m.Kind, m.Detail, m.Folder, enq, ts(m.Date), ts(t.now)).Scan(&id)
-	if err != nil {
-		return 0, wrap(err, "record message uid %d", m.UID)
-	}
-	return id, t.saveText(id, m)
+		m.Subject, m.Kind, m.Detail, m.Folder, enq, ts(m.Date), ts(t.now), text, atts).Scan(&id)
+	return id, wrap(err, "record message uid %d", m.UID)
 }
 
 // NextRef hands out the next enquiry reference for prefix: GCCM-0001, …

@@ -35,27 +35,22 @@ func CutText(s string, n int) (string, bool) {
 	return s[:n], true
 }
 
-// saveText stores a just-added message's text and attachment names. It
-// runs only when there is something to keep: headers-only rows (bounces
-// filed before any text is read, quarantined messages) cost nothing.
-func (t *InboxTx) saveText(id int64, m MessageRow) error {
-	if m.Text == "" && len(m.Attachments) == 0 {
-		return nil
+// messageText is what is kept of a message's text and attachment names,
+// written with its row: the text cut at MaxMessageText, without NUL
+// bytes (no text a person reads; PostgreSQL's text refuses them, and
+// both engines keep the same), the attachments as a JSON list.
+func messageText(m MessageRow) (text, atts string) {
+	if m.Text != "" {
+		text, _ = CutText(strings.ReplaceAll(m.Text, "\x00", ""), MaxMessageText)
 	}
-	// A NUL byte is no text a person reads, and PostgreSQL's text type
-	// refuses it: one in a hostile message must not fail its recording.
-	text, _ := CutText(strings.ReplaceAll(m.Text, "\x00", ""), MaxMessageText)
-	atts := ""
 	if len(m.Attachments) > 0 {
-		list := m.Attachments[:min(len(m.Attachments), maxAttachmentsListed)]
-		b, err := json.Marshal(list)
+		b, err := json.Marshal(m.Attachments[:min(len(m.Attachments), maxAttachmentsListed)])
 		if err != nil {
-			return fmt.Errorf("record attachments of message %d: %w", id, err)
+			panic(err) // a slice of plain structs of strings and ints: cannot fail
 		}
 		atts = string(b)
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE messages SET body_text = ?, attachments = ? WHERE id = ?`, text, atts, id)
-	return wrap(err, "record text of message %d", id)
+	return text, atts
 }
 
 // ThreadText lists an enquiry's messages in the order herald saw them
