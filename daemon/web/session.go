@@ -31,22 +31,7 @@ const sessionSecretKey = "dashboard.session_secret"
 // SessionSecret returns the key that signs session cookies, creating it
 // on first use. Kept in the database, sessions survive a restart.
 func SessionSecret(ctx context.Context, st *store.Store) ([]byte, error) {
-	if v, ok, err := st.Runtime(ctx, sessionSecretKey); err != nil || ok {
-		if err != nil {
-			return nil, err
-		}
-		return hex.DecodeString(v)
-	}
-	key := make([]byte, 32)
-	rand.Read(key)
-	if err := st.SetRuntimeOnce(ctx, sessionSecretKey, hex.EncodeToString(key)); err != nil {
-		return nil, err
-	}
-	v, _, err := st.Runtime(ctx, sessionSecretKey) // another process may have won the race
-	if err != nil {
-		return nil, err
-	}
-	return hex.DecodeString(v)
+	return st.RuntimeKey(ctx, sessionSecretKey)
 }
 
 // sessions signs and checks session cookies. A cookie is
