@@ -64,20 +64,37 @@ func (s *Store) SetWaveState(ctx context.Context, name, state, reason string, fr
 	if err := s.EnsureWave(ctx, name); err != nil {
 		return false, err // names the wave
 	}
+	now := ts(time.Now())
 	q := `UPDATE waves SET state = ?, state_reason = ?, updated_at = ? WHERE name = ?`
-	args := []any{state, reason, ts(time.Now()), name}
+	args := []any{state, reason, now, name}
 	if len(from) > 0 {
 		q += ` AND state IN (?` + repeat(",?", len(from)-1) + `)`
 		for _, f := range from {
 			args = append(args, f)
 		}
 	}
-	res, err := s.exec(ctx, q, args...)
+	var changed bool
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		changed = n == 1
+		if !changed || state != WaveCancelled {
+			return nil
+		}
+		// A cancelled wave never sends again: its unsent rows are skipped
+		// with the reason, in the same transaction (a row already marked
+		// 'sending' gets its verdict; a sender can no longer mark these).
+		_, err = tx.ExecContext(ctx, `UPDATE deliveries SET state = 'skipped', reason = ?, updated_at = ?
+			WHERE wave = ? AND state IN ('pending', 'retry')`, reason, now, name)
+		return err
+	})
 	if err != nil {
 		return false, fmt.Errorf("set wave %s %s: %w", name, state, err)
 	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return changed, nil
 }
 
 // AcquireLease takes or renews the right to run a wave for ttl. It fails

@@ -44,11 +44,6 @@ func (e *Engine) Status(ctx context.Context, w *config.Wave) (Status, error) {
 		return st, err
 	}
 	st.Planned, st.Sent, st.Failed, st.Skipped, st.Pending, st.Uncertain = c.Planned, c.Sent, c.Failed, c.Skipped, c.Pending, c.Uncertain
-	if st.State == store.WaveCancelled {
-		// Rows left pending by a cancel are never sent: they are not
-		// pending any more, whatever the outbox still says.
-		st.Skipped, st.Pending = st.Skipped+st.Pending, 0
-	}
 	if st.State == store.WaveCancelled || st.State == store.WaveDone {
 		return st, nil
 	}
