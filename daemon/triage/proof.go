@@ -76,8 +76,7 @@ func (r *recorder) legacyCalendarContact(cal rsvp.Reply) (*store.Contact, error)
 	if err != nil || c == nil {
 		return nil, err
 	}
-	m := r.x.m
-	d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
+	d, err := r.threadDelivery()
 	if err != nil {
 		return nil, err
 	}

@@ -75,6 +75,9 @@ type recorder struct {
 	verified *bool
 	// received is set once the message is in a contact's history.
 	received bool
+	// delivery caches threadDelivery once deliveryRead.
+	delivery     *store.SentDelivery
+	deliveryRead bool
 }
 
 func (r *recorder) record() error {
@@ -195,7 +198,7 @@ func (r *recorder) answersUs() (bool, error) {
 	if ours, err := r.tx.SentByUs(r.p.Account.Name, ids); err != nil || ours {
 		return ours, err
 	}
-	d, err := r.ourDelivery(ids)
+	d, err := r.threadDelivery()
 	return d != nil, err
 }
 

@@ -40,8 +40,23 @@ func (p *Processor) accountWaves() (waves []string) {
 	return waves
 }
 
-// ourDelivery maps a message to the wave message it answers by its
-// In-Reply-To and References; nil when it answers none of this account's.
+// threadDelivery is ourDelivery of the message's In-Reply-To and
+// References, looked up once per message: the proof checks, the
+// unsubscribe and the answer each ask it.
+func (r *recorder) threadDelivery() (*store.SentDelivery, error) {
+	if !r.deliveryRead {
+		m := r.x.m
+		d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
+		if err != nil {
+			return nil, err
+		}
+		r.delivery, r.deliveryRead = d, true
+	}
+	return r.delivery, nil
+}
+
+// ourDelivery maps ids (a message's In-Reply-To and References) to the
+// wave message they answer; nil when they answer none of this account's.
 func (r *recorder) ourDelivery(ids []string) (*store.SentDelivery, error) {
 	d, err := r.tx.DeliveryByMessageIDs(ids)
 	if err != nil || d == nil {
@@ -170,7 +185,7 @@ func (r *recorder) unsubscribe() (bool, error) {
 		}
 	}
 	if contactID == 0 && rsvp.IsUnsubscribe(m.Subject, r.x.reply) {
-		d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
+		d, err := r.threadDelivery()
 		if err != nil {
 			return false, err
 		}
@@ -235,7 +250,7 @@ func (r *recorder) answer() (bool, error) {
 			return true, r.setRSVP(c, cal.Intent(), "calendar "+cal.PartStat)
 		}
 	}
-	d, err := r.ourDelivery(append(append([]string{}, m.InReplyTo...), m.References...))
+	d, err := r.threadDelivery()
 	if err != nil {
 		return false, err
 	}
