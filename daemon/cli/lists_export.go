@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/herald-mail/herald/daemon/ops"
 )
 
 // exportWriter is where `lists export` writes its rows.
@@ -35,13 +37,14 @@ func (e *env) exportWriter(output string, excel bool) (exportWriter, error) {
 		}
 		out = f
 	}
-	if excel {
-		if _, err := io.WriteString(out, "\ufeff"); err != nil {
-			return nil, err
+	w, err := ops.CSVWriter(out, excel)
+	if err != nil {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
 		}
+		return nil, fmt.Errorf("export: %w", err)
 	}
-	w := csv.NewWriter(out)
-	w.UseCRLF = excel
 	return &csvExport{w: w, f: f}, nil
 }
 

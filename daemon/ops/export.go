@@ -2,8 +2,10 @@ package ops
 
 import (
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,6 +53,21 @@ func ExportList(ctx context.Context, cfg *config.Config, st *store.Store, list, 
 		return nil
 	}
 	return err
+}
+
+// CSVWriter is the CSV writer of an export to w, the CLI's file or
+// stdout and the dashboard's download alike. With excel it writes Excel's
+// "CSV UTF-8": a byte-order mark first and CRLF line ends, so that Excel
+// opens accents right instead of reading the file as Windows-1252.
+func CSVWriter(w io.Writer, excel bool) (*csv.Writer, error) {
+	if excel {
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return nil, err
+		}
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = excel
+	return cw, nil
 }
 
 // ContactStatusResult is what SetContactStatus changed.

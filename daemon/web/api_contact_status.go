@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -92,11 +91,10 @@ func (d *dash) listExport(w http.ResponseWriter, r *http.Request) {
 			started = true
 			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 			w.Header().Set("Content-Disposition", `attachment; filename="`+safeFileName(name)+`.csv"`)
-			if excel {
-				io.WriteString(w, "\ufeff")
+			var err error
+			if cw, err = ops.CSVWriter(w, excel); err != nil {
+				return err
 			}
-			cw = csv.NewWriter(w)
-			cw.UseCRLF = excel
 		}
 		return cw.Write(rec)
 	})
