@@ -26,12 +26,12 @@ func (d *dash) apiContactStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, cfg := principal(r), d.Config()
-	if !mayContact(p, cfg, j) {
+	if !d.mayContact(r.Context(), p, cfg, j) {
 		forbidden(w, "contact "+j.Email)
 		return
 	}
 	var lists []string
-	vis := visibleLists(p, cfg)
+	vis := d.visibleLists(r.Context(), p, cfg)
 	if l := r.FormValue("list"); l != "" {
 		if !mayList(vis, l) {
 			forbidden(w, "list "+l)
@@ -74,7 +74,7 @@ func (d *dash) apiContactStatus(w http.ResponseWriter, r *http.Request) {
 // and CRLF, so accents open right). Rows are streamed, never held whole.
 func (d *dash) listExport(w http.ResponseWriter, r *http.Request) {
 	name, cfg := r.PathValue("name"), d.Config()
-	if !mayList(visibleLists(principal(r), cfg), name) {
+	if !mayList(d.visibleLists(r.Context(), principal(r), cfg), name) {
 		forbidden(w, "list "+name)
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,8 +21,12 @@ import (
 const MaxImportBytes = 64 << 20
 
 // visibleLists is the set of lists a user limited to some accounts may
-// see: those their accounts' waves send to. nil means every list.
-func visibleLists(p *Principal, cfg *config.Config) map[string]bool {
+// see: those their accounts' waves send to, and those created for one of
+// their accounts (`lists create --account`, the Lists page's form), so
+// that a list they just made is theirs before any wave uses it. nil
+// means every list. A list named in the config is the config's: the
+// account a created list of the same name recorded does not count.
+func (d *dash) visibleLists(ctx context.Context, p *Principal, cfg *config.Config) map[string]bool {
 	if p.Accounts == nil {
 		return nil
 	}
@@ -29,6 +34,16 @@ func visibleLists(p *Principal, cfg *config.Config) map[string]bool {
 	for _, w := range cfg.Waves {
 		if p.MaySee(w.Account) {
 			out[w.List] = true
+		}
+	}
+	created, err := d.Store.CreatedLists(ctx)
+	if err != nil {
+		// Fewer lists shown, never more: the waves' lists still are.
+		d.log.Warn("read created lists", "err", err)
+	}
+	for _, c := range created {
+		if c.Account != "" && p.MaySee(c.Account) && cfg.List(c.Name) == nil {
+			out[c.Name] = true
 		}
 	}
 	return out
@@ -44,7 +59,7 @@ func (d *dash) apiLists(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	vis := visibleLists(principal(r), cfg)
+	vis := d.visibleLists(r.Context(), principal(r), cfg)
 	out := []store.ListCounts{}
 	for _, l := range all {
 		if mayList(vis, l.Name) {
@@ -69,7 +84,7 @@ func (d *dash) apiImport(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if !mayList(visibleLists(principal(r), cfg), name) {
+	if !mayList(d.visibleLists(r.Context(), principal(r), cfg), name) {
 		forbidden(w, "list "+name)
 		return
 	}
@@ -162,11 +177,11 @@ func (d *dash) apiContact(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if !mayContact(principal(r), d.Config(), j) {
+	if !d.mayContact(r.Context(), principal(r), d.Config(), j) {
 		forbidden(w, "contact "+j.Email)
 		return
 	}
-	limitContact(principal(r), d.Config(), j)
+	d.limitContact(r.Context(), principal(r), d.Config(), j)
 	writeJSON(w, http.StatusOK, j)
 }
 
@@ -176,8 +191,8 @@ func (d *dash) apiContact(w http.ResponseWriter, r *http.Request) {
 // of those lists (contact-wide lines such as an RSVP stay). Messages
 // read from the contact are left out: nothing records which account's
 // mailbox they reached.
-func limitContact(p *Principal, cfg *config.Config, c *ops.Contact) {
-	vis := visibleLists(p, cfg)
+func (d *dash) limitContact(ctx context.Context, p *Principal, cfg *config.Config, c *ops.Contact) {
+	vis := d.visibleLists(ctx, p, cfg)
 	if vis == nil {
 		return
 	}
@@ -192,8 +207,8 @@ func limitContact(p *Principal, cfg *config.Config, c *ops.Contact) {
 
 // mayContact: a user limited to some accounts sees the contacts of the
 // lists they may see.
-func mayContact(p *Principal, cfg *config.Config, c *ops.Contact) bool {
-	vis := visibleLists(p, cfg)
+func (d *dash) mayContact(ctx context.Context, p *Principal, cfg *config.Config, c *ops.Contact) bool {
+	vis := d.visibleLists(ctx, p, cfg)
 	if vis == nil {
 		return true
 	}

@@ -80,7 +80,7 @@ func (d *dash) renderLists(w http.ResponseWriter, r *http.Request, code int, dat
 		return
 	}
 	p := principal(r)
-	vis := visibleLists(p, cfg)
+	vis := d.visibleLists(r.Context(), p, cfg)
 	for _, l := range all {
 		if mayList(vis, l.Name) {
 			data.Lists = append(data.Lists, l)

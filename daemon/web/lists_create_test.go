@@ -60,6 +60,18 @@ func TestAPICreateList(t *testing.T) {
 	if code != http.StatusCreated || !strings.Contains(body, `"created_by": "web:bob"`) {
 		t.Errorf("bob for his account: %d %s", code, body)
 	}
+	// The list bob made is his at once, before any wave uses it; the one
+	// alice made for habitat is not.
+	_, body = do(t, bob, "GET", f.ts.URL+"/api/v1/lists", nil, nil)
+	if !strings.Contains(body, `"unep-press"`) || strings.Contains(body, `"press-2025"`) {
+		t.Errorf("bob's lists: %s", body)
+	}
+	if code, _ := do(t, bob, "GET", f.ts.URL+"/lists/unep-press", nil, nil); code != http.StatusOK {
+		t.Errorf("bob's new list page: %d", code)
+	}
+	if code, _ := do(t, bob, "GET", f.ts.URL+"/lists/press-2025", nil, nil); code == http.StatusOK {
+		t.Errorf("bob sees habitat's created list: %d", code)
+	}
 }
 
 // TestListsPageCreateForm: the Lists page offers the form with the

@@ -49,7 +49,7 @@ func (d *dash) listPage(w http.ResponseWriter, r *http.Request) {
 			counts = &all[i]
 		}
 	}
-	if counts == nil || !mayList(visibleLists(principal(r), cfg), name) {
+	if counts == nil || !mayList(d.visibleLists(r.Context(), principal(r), cfg), name) {
 		d.notFoundPage(w, r, "lists", name)
 		return
 	}
@@ -88,11 +88,11 @@ func (d *dash) contactPage(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if j == nil || !mayContact(principal(r), d.Config(), j) {
+	if j == nil || !d.mayContact(r.Context(), principal(r), d.Config(), j) {
 		d.notFoundPage(w, r, "lists", r.PathValue("email"))
 		return
 	}
-	limitContact(principal(r), d.Config(), j)
+	d.limitContact(r.Context(), principal(r), d.Config(), j)
 	d.render(w, r, http.StatusOK, "contact", d.view(r, "lists", "contacts", j))
 }
 
