@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/config"
@@ -28,6 +29,7 @@ func (d *dash) templatesPage(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
+	limitTemplates(principal(r), cfg, rep)
 	q := r.URL.Query()
 	data := templatesData{TemplatesReport: rep, Accounts: accountNames(principal(r), cfg),
 		Pick: q.Get("pick"), Contact: strings.TrimSpace(q.Get("contact")), Account: q.Get("account")}
@@ -73,12 +75,30 @@ func (d *dash) renderTemplate(r *http.Request, cfg *config.Config, set *template
 // apiTemplates is the templates page's data: every template, its
 // languages and waves, and every problem `herald check` reports.
 func (d *dash) apiTemplates(w http.ResponseWriter, r *http.Request) {
-	rep, _, err := ops.CheckTemplates(r.Context(), d.Config(), d.Store)
+	cfg := d.Config()
+	rep, _, err := ops.CheckTemplates(r.Context(), cfg, d.Store)
 	if err != nil {
 		d.fail(w, r, err)
 		return
 	}
+	limitTemplates(principal(r), cfg, rep)
 	writeJSON(w, http.StatusOK, rep)
+}
+
+// limitTemplates leaves out of rep the waves of accounts a user limited
+// to some accounts may not see. The templates themselves, and their
+// problems, stay: the templates folder is one for every account.
+func limitTemplates(p *Principal, cfg *config.Config, rep *ops.TemplatesReport) {
+	if p.Accounts == nil {
+		return
+	}
+	for i := range rep.Templates {
+		t := &rep.Templates[i]
+		t.Waves = slices.DeleteFunc(t.Waves, func(name string) bool {
+			w := cfg.Wave(name)
+			return w == nil || !p.MaySee(w.Account)
+		})
+	}
 }
 
 // apiTemplateRender renders template {name} in ?lang= (default en) for

@@ -3,6 +3,7 @@ package web
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,5 +69,22 @@ func TestTemplatesPage(t *testing.T) {
 	f.login(t, bob, "bob", bobPassword)
 	if code, _ := do(t, bob, "GET", f.ts.URL+"/templates?pick=invitation.en&contact=maire@dakar.example", nil, nil); code != 404 {
 		t.Errorf("bob renders another account's contact: %d", code)
+	}
+	// The templates are one folder for every account; the waves that use
+	// them are shown only to those who may see the wave's account.
+	if code, body := do(t, bob, "GET", f.ts.URL+"/templates", nil, nil); code != 200 || !strings.Contains(body, `<tr data-template="invitation">`) ||
+		strings.Contains(body, `href="/waves/invitation"`) || !strings.Contains(body, `href="/waves/briefing"`) {
+		t.Errorf("bob's templates page: %d, want the template without habitat's wave:\n%s", code, body)
+	}
+	_, body = do(t, bob, "GET", f.ts.URL+"/api/v1/templates", nil, nil)
+	for _, tm := range decode[struct {
+		Templates []struct {
+			Name  string
+			Waves []string
+		}
+	}](t, body).Templates {
+		if tm.Name == "invitation" && !slices.Equal(tm.Waves, []string{"briefing"}) {
+			t.Errorf("bob's API templates: invitation sent by %v, want only unep's briefing", tm.Waves)
+		}
 	}
 }
