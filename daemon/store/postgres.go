@@ -34,11 +34,10 @@ func Redact(database string) string {
 	return u.Redacted()
 }
 
-// pgWriteLock is the key of the transaction-level advisory lock every
-// PostgreSQL transaction of herald takes when it begins (see pgConn): the
-// same "one writer at a time" that SQLite's BEGIN IMMEDIATE gives, across
-// every process on the database. The number spells "herald" in ASCII.
-const pgWriteLock = 0x686572616c64
+// pgMigrateLock is the key of the transaction-level advisory lock that
+// a migration takes (migrate): nodes started together bring the schema
+// up to date one after the other. "heraldm" in ASCII.
+const pgMigrateLock = 0x68657261_6c646d
 
 // openPostgres opens the PostgreSQL database at the URL dsn through pgx's
 // database/sql driver, wrapped by pgConnector, and brings its schema up
@@ -68,9 +67,10 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 // written. It does two things and no more:
 //   - rebinds SQLite's ? and ?NNN placeholders to PostgreSQL's $n
 //     (rebind), outside string literals, quoted names and comments;
-//   - makes every transaction take pgWriteLock when it begins, as
-//     _txlock=immediate does on SQLite, so a read-then-write transaction
-//     sees no other writer between its read and its write.
+//   - begins every transaction SERIALIZABLE (BeginTx): where SQLite's
+//     _txlock=immediate lets one writer in at a time, PostgreSQL runs
+//     them side by side and fails the one that would see another's
+//     writes half-way, which the store runs again (retry.go).
 //
 // Every other difference (types, RETURNING instead of LastInsertId, the
 // schema version, JSON functions) is in the PostgreSQL migrations or in
@@ -136,31 +136,23 @@ func (c *pgConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// beginLocked begins a transaction and takes pgWriteLock in one round
-// trip (two statements in one simple-protocol query).
-var beginLocked = fmt.Sprintf("BEGIN; SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
+// beginSerializable begins a transaction of the store's (tx).
+const beginSerializable = "BEGIN ISOLATION LEVEL SERIALIZABLE"
 
-// BeginTx begins a transaction holding pgWriteLock until it ends. Other
-// options than the default (never asked for by the store) go through
-// pgx's own BeginTx, the lock taken after.
+// BeginTx begins a SERIALIZABLE transaction in one round trip. Other
+// options than the default (an import, a migration: READ COMMITTED) go
+// through pgx's own BeginTx.
 func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if opts != (driver.TxOptions{}) {
-		tx, err := c.Conn.BeginTx(ctx, opts)
-		if err != nil || opts.ReadOnly {
-			return tx, err
-		}
-		if _, err := c.Conn.ExecContext(ctx, beginLocked[len("BEGIN; "):], nil); err != nil {
-			return nil, errors.Join(fmt.Errorf("take the write lock: %w", err), tx.Rollback())
-		}
-		return tx, nil
+		return c.Conn.BeginTx(ctx, opts)
 	}
 	pc := c.Conn.Conn()
-	if _, err := pc.Exec(ctx, beginLocked); err != nil {
+	if _, err := pc.Exec(ctx, beginSerializable); err != nil {
 		if pc.PgConn().TxStatus() != 'I' {
 			_, rerr := pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 			err = errors.Join(err, rerr)
 		}
-		return nil, fmt.Errorf("begin transaction and take the write lock: %w", err)
+		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
 	return pgTx{pc}, nil
 }
@@ -316,71 +308,87 @@ var (
 )
 
 // commitDeliveriesBatch is CommitDeliveries on PostgreSQL, in one round
-// trip where a transaction would take four or more: the write lock, the
-// outcomes and the marks go as one pipelined batch, which PostgreSQL runs
-// as one implicit transaction (everything up to the batch's single Sync:
-// a failed statement rolls back the ones before it and skips the rest).
-// It is driverTx's counterpart, for the one write per wave message.
+// trip where a transaction would take four or more: BEGIN, the outcomes,
+// the marks and COMMIT go as one pipelined batch. It is driverTx's
+// counterpart, for the one write per wave message; a serialization
+// failure runs the whole batch again, as tx does.
 func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, now string) ([]bool, error) {
 	marked := make([]bool, len(ids))
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	// Not ctx: as with driverTx, a commit is never cut half-way.
-	w, done, err := s.writer(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("update outbox: %w", err)
-	}
-	defer done()
-	err = w.Raw(func(dc any) error {
-		c, ok := dc.(*pgConn)
-		if !ok {
-			return fmt.Errorf("store: unexpected driver connection %T", dc)
+	bg := context.Background()
+	err := s.retry(bg, func() error {
+		w, err := s.db.Conn(bg)
+		if err != nil {
+			return err
 		}
-		b := &pgx.Batch{}
-		b.Queue("SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock))
-		for i := range outcomes {
-			args := outcomeArgs(&outcomes[i], now) // the batch goes past pgConn's withoutNUL
-			for j := range args {
-				args[j] = noNUL(args[j])
+		defer w.Close()
+		return w.Raw(func(dc any) error {
+			c, ok := dc.(*pgConn)
+			if !ok {
+				return fmt.Errorf("store: unexpected driver connection %T", dc)
 			}
-			b.Queue(pgRecordOutcomeSQL, args...)
-		}
-		for _, id := range ids {
-			if s.node != "" {
-				b.Queue(pgMarkClaimedSQL, now, id, s.node)
-			} else {
-				b.Queue(pgMarkSendingSQL, now, id)
-			}
-		}
-		// Not ctx: as with driverTx, a commit is never cut half-way.
-		br := c.Conn.Conn().SendBatch(context.Background(), b)
-		err := func() error {
-			if _, err := br.Exec(); err != nil {
-				return fmt.Errorf("take the write lock: %w", err)
-			}
-			for i := range outcomes {
-				if _, err := br.Exec(); err != nil {
-					return fmt.Errorf("mark delivery %d %s: %w", outcomes[i].ID, outcomes[i].State, err)
-				}
-			}
-			for i, id := range ids {
-				tag, err := br.Exec()
-				if err != nil {
-					return fmt.Errorf("mark delivery %d sending: %w", id, err)
-				}
-				marked[i] = tag.RowsAffected() == 1
-			}
-			return nil
-		}()
-		// Close reports the batch's first error again: keep the one
-		// that names its delivery.
-		if cerr := br.Close(); err == nil {
-			err = wrap(cerr, "commit")
-		}
-		return err
+			return s.sendDeliveriesBatch(c.Conn.Conn(), outcomes, ids, now, marked)
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update outbox: %w", err)
 	}
 	return marked, nil
+}
+
+// sendDeliveriesBatch sends commitDeliveriesBatch's transaction on c and
+// sets marked. A failed statement makes the server skip the rest of the
+// batch, its transaction left aborted: it is rolled back here.
+func (s *Store) sendDeliveriesBatch(c *pgx.Conn, outcomes []DeliveryOutcome, ids []int64, now string, marked []bool) error {
+	bg := context.Background()
+	b := &pgx.Batch{}
+	b.Queue(beginSerializable)
+	for i := range outcomes {
+		args := outcomeArgs(&outcomes[i], now) // the batch goes past pgConn's withoutNUL
+		for j := range args {
+			args[j] = noNUL(args[j])
+		}
+		b.Queue(pgRecordOutcomeSQL, args...)
+	}
+	for _, id := range ids {
+		if s.node != "" {
+			b.Queue(pgMarkClaimedSQL, now, id, s.node)
+		} else {
+			b.Queue(pgMarkSendingSQL, now, id)
+		}
+	}
+	b.Queue("COMMIT")
+	br := c.SendBatch(bg, b)
+	err := func() error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("begin transaction: %w", err)
+		}
+		for i := range outcomes {
+			if _, err := br.Exec(); err != nil {
+				return fmt.Errorf("mark delivery %d %s: %w", outcomes[i].ID, outcomes[i].State, err)
+			}
+		}
+		for i, id := range ids {
+			tag, err := br.Exec()
+			if err != nil {
+				return fmt.Errorf("mark delivery %d sending: %w", id, err)
+			}
+			marked[i] = tag.RowsAffected() == 1
+		}
+		tag, err := br.Exec()
+		if err == nil && tag.String() == "ROLLBACK" {
+			err = pgx.ErrTxCommitRollback
+		}
+		return wrap(err, "commit")
+	}()
+	// Close reports the batch's first error again: keep the one that
+	// names its delivery.
+	if cerr := br.Close(); err == nil {
+		err = wrap(cerr, "commit")
+	}
+	if c.PgConn().TxStatus() != 'I' {
+		_, rerr := c.Exec(bg, "ROLLBACK")
+		err = errors.Join(err, wrap(rerr, "roll back"))
+	}
+	return err
 }

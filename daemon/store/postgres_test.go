@@ -52,7 +52,9 @@ func TestIsPostgresAndRedact(t *testing.T) {
 
 // TestTransactionsSerialise: on PostgreSQL, as on SQLite, a transaction
 // that reads and then writes sees no other writer in between, whichever
-// process the other writer is in (here: a second Store on the database).
+// process the other writer is in (here: a second Store on the database):
+// SQLite lets one writer in at a time, PostgreSQL fails one of two
+// SERIALIZABLE transactions that collide and the store runs it again.
 func TestTransactionsSerialise(t *testing.T) {
 	a := openTest(t)
 	b, err := Open(context.Background(), a.Path())
@@ -64,8 +66,8 @@ func TestTransactionsSerialise(t *testing.T) {
 	if err := a.SetRuntime(ctx, "n", "0"); err != nil {
 		t.Fatal(err)
 	}
-	// Each increment reads n and writes n+1 in one transaction: without
-	// the write lock, two at once would both read the same n and one
+	// Each increment reads n and writes n+1 in one transaction: at READ
+	// COMMITTED, two at once would both read the same n and one
 	// increment would be lost.
 	incr := func(s *Store) error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
