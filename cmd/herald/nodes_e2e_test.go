@@ -1,7 +1,7 @@
 package main
 
-// Three herald nodes on one PostgreSQL database (docs/BEHAVIOUR.md §13,
-// experimental: HERALD_NODES=1), real Dovecot and smtp-sink: a wave,
+// Three herald nodes on one PostgreSQL database (docs/BEHAVIOUR.md §13),
+// real Dovecot and smtp-sink: a wave,
 // which the three nodes send together within the account's one rate, and
 // 200 enquiries over three watched mailboxes while the node holding the
 // most work is SIGKILLed and later restarted. Every contact gets the wave
@@ -50,7 +50,6 @@ func TestThreeNodesOnePostgres(t *testing.T) {
 	url := pg.Database(t)
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
-	t.Setenv("HERALD_NODES", "1")
 	admin := dvLogin(t, dv.Addr, user, pass)
 	boxes := []string{"INBOX", "Desk2", "Desk3"}
 	for _, b := range boxes[1:] {

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// Several nodes send one wave together (HERALD_NODES=1, PostgreSQL,
+// Several nodes send one wave together (PostgreSQL, `waves send` too,
 // docs/BEHAVIOUR.md §13). Each node claims due rows in batches
 // (ClaimDue: claimed_by set, the rows still pending or retry), marks them
 // 'sending' one by one as its sessions take them (CommitDeliveries, only
@@ -16,7 +16,7 @@ import (
 // ends (ReleaseClaims). The claims of a node that died — its node lease
 // expired — are recovered by any other (RecoverClaims): unsent rows go
 // back to the queue, its 'sending' rows too, flagged uncertain. A single
-// sender (SQLite, or PostgreSQL without nodes) uses Due and RecoverSending
+// sender (SQLite, or a sandbox on PostgreSQL) uses Due and RecoverSending
 // and leaves claimed_by empty.
 
 // NodeLease is the name of the lease a node holds while it runs: its

@@ -233,61 +233,6 @@ func rebind(q string) string {
 	return b.String()
 }
 
-// pgDaemonLock is the key of the session-level advisory lock a daemon
-// holds on a PostgreSQL database for its whole life (HoldDaemonLock);
-// "herald1" in ASCII.
-const pgDaemonLock = 0x68657261_6c6431
-
-// ErrDaemonRunning is HoldDaemonLock's error while another daemon holds
-// the database.
-var ErrDaemonRunning = errors.New("another herald is running on this database")
-
-// HoldDaemonLock holds the daemon's lock on a PostgreSQL database, as the
-// .lock file beside a SQLite file does, for as long as a connection of
-// its own lives; release closes it, and a crashed daemon's connection
-// ends and frees it. A daemon holds it exclusive: one per database. The
-// experimental nodes (HERALD_NODES=1, docs/BEHAVIOUR.md §13) hold it
-// shared, their mailboxes split by leases (TakeLease), and keep an
-// exclusive holder out as it keeps them out.
-func (s *Store) HoldDaemonLock(ctx context.Context, shared bool) (release func(), err error) {
-	if !s.pg {
-		return nil, errors.New("store: HoldDaemonLock is for PostgreSQL; SQLite uses the .lock file")
-	}
-	c, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
-	}
-	lock, unlock := `SELECT pg_try_advisory_lock(?)`, `SELECT pg_advisory_unlock(?)`
-	if shared {
-		lock, unlock = `SELECT pg_try_advisory_lock_shared(?)`, `SELECT pg_advisory_unlock_shared(?)`
-	}
-	var ok bool
-	if err := c.QueryRowContext(ctx, lock, int64(pgDaemonLock)).Scan(&ok); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
-	}
-	if !ok {
-		c.Close()
-		if shared {
-			return nil, fmt.Errorf("%w (%s), not as a node (HERALD_NODES=1): stop it first",
-				ErrDaemonRunning, Redact(s.path))
-		}
-		return nil, fmt.Errorf("%w (%s); stop it first: several nodes on one PostgreSQL database are not supported yet",
-			ErrDaemonRunning, Redact(s.path))
-	}
-	// Closing a connection taken with Conn returns it to the pool, where
-	// the session (and its lock) would live on: Raw marks it bad instead,
-	// so database/sql really closes it.
-	return func() {
-		// Unlock first, so that the lock is free when release returns
-		// (the server ends a closed session's locks only later); then
-		// drop the connection all the same.
-		_, _ = c.ExecContext(context.Background(), unlock, int64(pgDaemonLock))
-		_ = c.Raw(func(any) error { return driver.ErrBadConn })
-		c.Close()
-	}, nil
-}
-
 // Exists reports whether the database is there to be read: the SQLite
 // file exists, or it is a PostgreSQL URL (opening it says the rest).
 func Exists(database string) bool {
