@@ -162,6 +162,7 @@ waves:
 		t.Errorf("herald nodes lists %d leases, want at least the %d taken over: %+v", len(listed), len(held), listed)
 	}
 	nodes[victim] = startLiveHerald(t, "node restarted", cfg)
+	loseDaemonLocks(t, db, nodes)
 
 	// The rest of the wave takes at least contacts/nodesRate s (the
 	// rate is the nodes' together), plus the takeover.
@@ -335,4 +336,30 @@ func checkLeaseLog(t *testing.T, db *sql.DB) {
 	if takeovers == 0 {
 		t.Error("lease_log shows no lease changing node: the dead node's work was not taken over")
 	}
+}
+
+// daemonLockObjID is the low 32 bits of the key of the daemons' advisory
+// lock (store.pgDaemonLock), pg_locks.objid.
+const daemonLockObjID = 0x616c6431
+
+// loseDaemonLocks ends the sessions holding the nodes' daemon lock, as a
+// PostgreSQL restart or a cut network would: every node notices within a
+// check (5 s) and takes it again, and carries on.
+func loseDaemonLocks(t *testing.T, db *sql.DB, nodes []*liveHerald) {
+	t.Helper()
+	var ended int
+	if err := db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'
+		AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+		daemonLockObjID).Scan(&ended); err != nil || ended != len(nodes) {
+		t.Fatalf("ended %d sessions holding the daemon lock, %v; want the %d nodes'", ended, err, len(nodes))
+	}
+	waitFor(t, 20*time.Second, func() bool {
+		for _, n := range nodes {
+			if !strings.Contains(n.stderr.String(), "the database lock was lost (its connection ended) and is taken again") {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("every node took its lost daemon lock again")
 }
