@@ -39,6 +39,10 @@ func Redact(database string) string {
 // up to date one after the other. "heraldm" in ASCII.
 const pgMigrateLock = 0x68657261_6c646d
 
+// pgIdleConns is how many connections a Store keeps open on PostgreSQL
+// while idle.
+const pgIdleConns = 8
+
 // openPostgres opens the PostgreSQL database at the URL dsn through pgx's
 // database/sql driver, wrapped by pgConnector, and brings its schema up
 // to date.
@@ -49,6 +53,12 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
 	db := sql.OpenDB(pgConnector{inner})
+	// Writes run side by side on PostgreSQL (tx): a wave's sessions, the
+	// watchers and the dashboard each take a connection at once. Keep
+	// that many open between writes, not database/sql's default of 2,
+	// or each write past the second would open a connection (a server
+	// process) of its own and close it after.
+	db.SetMaxIdleConns(pgIdleConns)
 	s := &Store{db: db, path: dsn, pg: true}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
