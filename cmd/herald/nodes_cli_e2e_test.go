@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 // one more node: both claim rows, none is sent twice, and together they
 // keep to the account's one rate and one daily cap. The cap (800 of
 // 1,000 contacts) is reached half-way through the command's sending.
+// Then the node loses its daemon lock to another daemon, and stops.
 func TestWaveSendBesideANode(t *testing.T) {
 	const (
 		user, pass = "decorte@un.org", "Habitat2017"
@@ -74,7 +76,7 @@ waves:
 	t.Logf("waves send: %s", strings.TrimSpace(out.String()))
 	waitFor(t, 60*time.Second, func() bool { return dumped(t, sink) >= dailyCap })
 	time.Sleep(2 * time.Second) // a message past the cap would show by now
-	node.stop(t)
+	stealDaemonLock(t, db, node)
 
 	msgs, err := sink.Messages()
 	if err != nil {
@@ -131,4 +133,41 @@ func sentPerOwner(t *testing.T, db *sql.DB) map[int]int {
 		by[p] = n
 	}
 	return by
+}
+
+// stealDaemonLock ends the session holding node's daemon lock and takes
+// the lock exclusive before the node takes it again, as a sandboxed
+// herald starting in that moment would: the node notices within a check
+// (5 s) and stops, exit status 1, rather than run beside it.
+func stealDaemonLock(t *testing.T, db *sql.DB, node *liveHerald) {
+	t.Helper()
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var ended int
+	if err := c.QueryRowContext(ctx, `SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'
+		AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+		daemonLockObjID).Scan(&ended); err != nil || ended != 1 {
+		t.Fatalf("ended %d sessions holding the daemon lock, %v; want the node's", ended, err)
+	}
+	// The server frees an ended session's locks a moment later.
+	waitFor(t, 5*time.Second, func() bool {
+		var ok bool
+		err := c.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, int64(daemonLockKey)).Scan(&ok)
+		return err == nil && ok
+	})
+	select {
+	case <-node.done:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the node still runs 20 s after another daemon took its lost lock")
+	}
+	if ee, ok := node.err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("node exit = %v; want exit status 1", node.err)
+	}
+	if log := node.stderr.String(); !strings.Contains(log, "another herald holds it now; stopping") {
+		t.Errorf("node log says nothing of its lost lock:\n%s", tail(log, 3000))
+	}
 }

@@ -338,9 +338,12 @@ func checkLeaseLog(t *testing.T, db *sql.DB) {
 	}
 }
 
-// daemonLockObjID is the low 32 bits of the key of the daemons' advisory
-// lock (store.pgDaemonLock), pg_locks.objid.
-const daemonLockObjID = 0x616c6431
+// daemonLockKey is the key of the daemons' advisory lock
+// (store.pgDaemonLock); daemonLockObjID its low 32 bits, pg_locks.objid.
+const (
+	daemonLockKey   = 0x68657261_6c6431
+	daemonLockObjID = daemonLockKey & 0xffffffff
+)
 
 // loseDaemonLocks ends the sessions holding the nodes' daemon lock, as a
 // PostgreSQL restart or a cut network would: every node notices within a
