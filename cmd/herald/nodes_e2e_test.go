@@ -1,7 +1,7 @@
 package main
 
-// Three herald nodes on one PostgreSQL database (docs/BEHAVIOUR.md §13,
-// experimental: HERALD_NODES=1), real Dovecot and smtp-sink: a wave,
+// Three herald nodes on one PostgreSQL database (docs/BEHAVIOUR.md §13),
+// real Dovecot and smtp-sink: a wave,
 // which the three nodes send together within the account's one rate, and
 // 200 enquiries over three watched mailboxes while the node holding the
 // most work is SIGKILLed and later restarted. Every contact gets the wave
@@ -50,7 +50,6 @@ func TestThreeNodesOnePostgres(t *testing.T) {
 	url := pg.Database(t)
 	dv := realserver.StartDovecot(t, map[string]string{user: pass})
 	sink := realserver.StartSMTPSink(t, realserver.SinkOptions{})
-	t.Setenv("HERALD_NODES", "1")
 	admin := dvLogin(t, dv.Addr, user, pass)
 	boxes := []string{"INBOX", "Desk2", "Desk3"}
 	for _, b := range boxes[1:] {
@@ -163,6 +162,7 @@ waves:
 		t.Errorf("herald nodes lists %d leases, want at least the %d taken over: %+v", len(listed), len(held), listed)
 	}
 	nodes[victim] = startLiveHerald(t, "node restarted", cfg)
+	loseDaemonLocks(t, db, nodes)
 
 	// The rest of the wave takes at least contacts/nodesRate s (the
 	// rate is the nodes' together), plus the takeover.
@@ -336,4 +336,33 @@ func checkLeaseLog(t *testing.T, db *sql.DB) {
 	if takeovers == 0 {
 		t.Error("lease_log shows no lease changing node: the dead node's work was not taken over")
 	}
+}
+
+// daemonLockKey is the key of the daemons' advisory lock
+// (store.pgDaemonLock); daemonLockObjID its low 32 bits, pg_locks.objid.
+const (
+	daemonLockKey   = 0x68657261_6c6431
+	daemonLockObjID = daemonLockKey & 0xffffffff
+)
+
+// loseDaemonLocks ends the sessions holding the nodes' daemon lock, as a
+// PostgreSQL restart or a cut network would: every node notices within a
+// check (5 s) and takes it again, and carries on.
+func loseDaemonLocks(t *testing.T, db *sql.DB, nodes []*liveHerald) {
+	t.Helper()
+	var ended int
+	if err := db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'
+		AND objid = $1 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+		daemonLockObjID).Scan(&ended); err != nil || ended != len(nodes) {
+		t.Fatalf("ended %d sessions holding the daemon lock, %v; want the %d nodes'", ended, err, len(nodes))
+	}
+	waitFor(t, 20*time.Second, func() bool {
+		for _, n := range nodes {
+			if !strings.Contains(n.stderr.String(), "the database lock was lost (its connection ended) and is taken again") {
+				return false
+			}
+		}
+		return true
+	})
+	t.Logf("every node took its lost daemon lock again")
 }

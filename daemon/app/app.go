@@ -52,6 +52,10 @@ type Daemon struct {
 	owner string
 	// dropNode gives the node lease up (holdNodeLease); nil if none.
 	dropNode func()
+	// lockLost receives watchLock's error when the PostgreSQL lock was
+	// lost to another daemon; stopWatch stops watchLock. Nil on SQLite.
+	lockLost  chan error
+	stopWatch func()
 
 	// What serve runs: the contexts every unit's derive from (runCtx ends
 	// at a stop's first phase, flight at its second), the supervisor, the
@@ -112,10 +116,11 @@ func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 		if d.store, err = store.Open(ctx, cfg.Database); err != nil {
 			return err
 		}
-		// HERALD_NODES=1 (experimental, docs/BEHAVIOUR.md §13): this
-		// daemon is one of several nodes that share the database's
-		// mailboxes (leased). A sandbox is one per database: never a node.
-		d.nodes = os.Getenv("HERALD_NODES") == "1" && !cfg.Sandbox.Enabled
+		// On PostgreSQL every daemon is a node (docs/BEHAVIOUR.md §13):
+		// one of any number that share the database's work through
+		// leases (leased, claims). A sandbox is one per database: never
+		// a node, and alone on it.
+		d.nodes = !cfg.Sandbox.Enabled
 		host, _ := os.Hostname()
 		d.owner = fmt.Sprintf("%d@%s", os.Getpid(), host)
 		if d.lock, err = lockPostgres(ctx, d.store, d.nodes); err != nil {
@@ -124,9 +129,12 @@ func (d *Daemon) start(ctx context.Context, cfg *config.Config) error {
 			d.store = nil
 			return err
 		}
+		d.startWatchLock(ctx)
 		if d.nodes {
 			d.store.SetNode(d.owner)
-			d.dropNode = d.holdNodeLease(ctx)
+			if err := d.holdNodeLease(ctx); err != nil {
+				return fmt.Errorf("take the node lease: %w", err)
+			}
 		}
 	} else {
 		if d.lock, err = lockDatabase(cfg.Database); err != nil {
@@ -202,6 +210,9 @@ func (d *Daemon) banner(cfg *config.Config) {
 
 // close releases what start opened, in reverse order.
 func (d *Daemon) close() {
+	if d.stopWatch != nil {
+		d.stopWatch() // before the lock is released, which it would take again
+	}
 	if d.sandbox != nil {
 		// A transaction in flight gets its answer; the whole stop stays
 		// inside the 10 s a service manager allows.

@@ -66,6 +66,8 @@ func (d *Daemon) serve(ctx context.Context, hup <-chan os.Signal) error {
 			d.watchTemplates()
 		case <-web.done:
 			return errors.New("web server stopped on its own")
+		case err := <-d.lockLost:
+			return errors.Join(fmt.Errorf("stopped: %w", err), d.stop(append(d.running(), web)))
 		case <-ctx.Done():
 			return d.stop(append(d.running(), web))
 		}

@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
+	"github.com/herald-mail/herald/daemon/service"
 	"github.com/herald-mail/herald/daemon/store"
 )
 
@@ -33,19 +35,19 @@ func (e *LockedError) Error() string {
 // useful and, on its way out, clear the first one's runtime facts (the
 // sandbox addresses `sandbox inject` and `waves test` read).
 type dbLock struct {
-	f      *os.File
-	unlock func() // PostgreSQL's (lockPostgres)
+	f  *os.File
+	pg *store.DaemonLock // PostgreSQL's (lockPostgres)
 }
 
 // lockPostgres is lockDatabase for a PostgreSQL database: an advisory
 // lock held by a connection of the daemon's (store.HoldDaemonLock):
 // shared by nodes, exclusive for a daemon with the sandbox on.
 func lockPostgres(ctx context.Context, st *store.Store, shared bool) (*dbLock, error) {
-	unlock, err := st.HoldDaemonLock(ctx, shared)
+	l, err := st.HoldDaemonLock(ctx, shared)
 	if err != nil {
 		return nil, err // names the database, redacted
 	}
-	return &dbLock{unlock: unlock}, nil
+	return &dbLock{pg: l}, nil
 }
 
 // lockPath is the lock file of a database: beside it, so that two configs
@@ -93,8 +95,8 @@ func (l *dbLock) release() {
 	if l != nil && l.f != nil {
 		l.f.Close()
 	}
-	if l != nil && l.unlock != nil {
-		l.unlock()
+	if l != nil && l.pg != nil {
+		l.pg.Release()
 	}
 }
 
@@ -107,4 +109,68 @@ func LockSQLite(database string) (release func(), err error) {
 		return nil, err
 	}
 	return l.release, nil
+}
+
+// lockCheckEvery is how often a daemon on PostgreSQL makes sure it still
+// holds its lock (watchLock): as often as leases are renewed.
+const lockCheckEvery = leaseRenew
+
+// watchLock makes sure, every lockCheckEvery until ctx ends, that the
+// daemon still holds its PostgreSQL lock, whose session dies unnoticed
+// with its connection (a server restart, a cut network), and takes it
+// again when it was lost. When another daemon took it meanwhile (a
+// sandbox, which runs alone), running on would put the two side by side:
+// lost receives the error, and the daemon stops (serve). A lock that
+// cannot be checked (the server is unreachable) is checked again next
+// time; the daemon's writes fail meanwhile, and its leases lapse.
+func (d *Daemon) watchLock(ctx context.Context, lost chan<- error) {
+	log := d.log.With("component", "app")
+	t := time.NewTicker(lockCheckEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		cctx, cancel := context.WithTimeout(ctx, lockCheckEvery)
+		retaken, err := d.lock.pg.Check(cctx)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return
+		case errors.Is(err, store.ErrDaemonRunning):
+			log.Error("the database lock was lost and another herald holds it now; stopping", "err", err)
+			d.health.Set(lockHealth, err)
+			lost <- err
+			return
+		case err != nil:
+			log.Warn("cannot check the database lock; checking again shortly", "err", err)
+			d.health.Set(lockHealth, err)
+		case retaken:
+			log.Warn("the database lock was lost (its connection ended) and is taken again")
+			d.health.Set(lockHealth, nil)
+		default:
+			d.health.Set(lockHealth, nil)
+		}
+	}
+}
+
+// lockHealth names the database lock in /healthz.
+const lockHealth = "database lock"
+
+// startWatchLock runs watchLock until close stops it.
+func (d *Daemon) startWatchLock(ctx context.Context) {
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	d.lockLost = make(chan error, 1)
+	go func() {
+		defer close(done)
+		defer service.Recover(d.log, d.metrics, "database lock")
+		d.watchLock(wctx, d.lockLost)
+	}()
+	d.stopWatch = func() {
+		cancel()
+		<-done
+	}
 }

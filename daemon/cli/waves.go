@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -80,7 +81,9 @@ func (e *env) attachSenders(w *waveEnv) error {
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	for i := range w.cfg.Accounts {
 		a := w.cfg.Accounts[i]
-		p := sender.New(sender.Options{Account: a, Store: w.st, Location: w.cfg.Location, Log: log})
+		// On PostgreSQL the command sends beside the nodes, within the
+		// account's one rate (sender.Options.SharedRate).
+		p := sender.New(sender.Options{Account: a, Store: w.st, Location: w.cfg.Location, Log: log, SharedRate: w.st.Postgres()})
 		w.senders[a.Name], w.engine.Senders[a.Name] = p, p
 	}
 	return nil
@@ -325,6 +328,13 @@ func (e *env) sendNow(w *waveEnv, wv *config.Wave) error {
 	if err := e.attachSenders(w); err != nil {
 		return err
 	}
+	if w.st.Postgres() {
+		stop, err := e.asNode(w)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	done := make(chan struct{})
 	go e.progress(w, wv, done)
 	// Ctrl-C stops as the daemon does (README "Stop, reload, one
@@ -421,4 +431,28 @@ func runWaveRetry(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d failed deliveries of %s queued again\n", n, wv.Name)
 	return nil
+}
+
+// Node lease of `waves send` on PostgreSQL (asNode): as a daemon's.
+const (
+	nodeLeaseTTL   = 15 * time.Second
+	nodeLeaseRenew = 5 * time.Second
+)
+
+// asNode makes the wave's sending that of one more node on a PostgreSQL
+// database (docs/BEHAVIOUR.md §13): the running nodes may be sending the
+// same wave, so rows are claimed as a node claims them, under a node
+// lease of the command's own, and never sent twice; the account's rate
+// and daily cap are the nodes' together (attachSenders). It returns what
+// gives the lease up.
+func (e *env) asNode(w *waveEnv) (stop func(), err error) {
+	host, _ := os.Hostname()
+	owner := fmt.Sprintf("%d@%s", os.Getpid(), host)
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if stop, err = waves.HoldNodeLease(e.ctx, w.st, owner, nodeLeaseTTL, nodeLeaseRenew, log); err != nil {
+		return nil, fmt.Errorf("join the nodes on %s: %w", store.Redact(w.cfg.Database), err)
+	}
+	w.st.SetNode(owner)
+	w.engine.Nodes, w.engine.Owner = true, owner
+	return stop, nil
 }

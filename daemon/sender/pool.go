@@ -47,8 +47,8 @@ type Options struct {
 	// (health.go), under HealthName(Account.Name).
 	Health *service.Health
 	// SharedRate makes the pool one node's of several on Store's
-	// PostgreSQL database (HERALD_NODES=1): smtp.rate is then the
-	// nodes' together (shared.go).
+	// PostgreSQL database (or `waves send`'s beside them): smtp.rate is
+	// then the nodes' together (shared.go).
 	SharedRate bool
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Several nodes on one PostgreSQL database (HERALD_NODES=1) share each
+// Several nodes on one PostgreSQL database (and `waves send`) share each
 // account's smtp.rate: besides its own bucket, a node's pool takes each
 // message's token from the database (store.TakeRateToken), so that the
 // nodes together keep to the rate instead of each sending at it. The

@@ -3,11 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
 
-// Several nodes send one wave together (HERALD_NODES=1, PostgreSQL,
+// Several nodes send one wave together (PostgreSQL, `waves send` too,
 // docs/BEHAVIOUR.md §13). Each node claims due rows in batches
 // (ClaimDue: claimed_by set, the rows still pending or retry), marks them
 // 'sending' one by one as its sessions take them (CommitDeliveries, only
@@ -15,7 +16,7 @@ import (
 // ends (ReleaseClaims). The claims of a node that died — its node lease
 // expired — are recovered by any other (RecoverClaims): unsent rows go
 // back to the queue, its 'sending' rows too, flagged uncertain. A single
-// sender (SQLite, or PostgreSQL without nodes) uses Due and RecoverSending
+// sender (SQLite, or a sandbox on PostgreSQL) uses Due and RecoverSending
 // and leaves claimed_by empty.
 
 // NodeLease is the name of the lease a node holds while it runs: its
@@ -29,12 +30,15 @@ func (s *Store) SetNode(owner string) { s.node = owner }
 // claimSQL claims the next due rows of one state: the subquery locks them
 // with SKIP LOCKED, so that claims made at once by several nodes never
 // wait on, nor take, one another's rows. The state is a literal, as in
-// dueSQL, for the partial index deliveries_due.
+// dueSQL, for the partial index deliveries_due. A node claims only while
+// its node lease is unexpired: once it expired, other nodes recover its
+// claims (RecoverClaims), and it must not make new ones meanwhile.
 func claimSQL(state string) string {
-	return `UPDATE deliveries d SET claimed_by = ?, updated_at = ? FROM contacts c
+	return `UPDATE deliveries d SET claimed_by = ?1, updated_at = ?2 FROM contacts c
 	WHERE c.id = d.contact_id AND d.id IN (SELECT id FROM deliveries
-		WHERE wave = ? AND state = '` + state + `' AND claimed_by = '' AND next_at <= ?
-		ORDER BY next_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+		WHERE wave = ?3 AND state = '` + state + `' AND claimed_by = '' AND next_at <= ?2
+		ORDER BY next_at, id LIMIT ?4 FOR UPDATE SKIP LOCKED)
+	AND EXISTS (SELECT 1 FROM leases l WHERE l.name = 'node ' || ?1 AND l.owner = ?1 AND l.until > ?2)
 	RETURNING d.id, d.wave, d.run, d.message_id, d.tries, d.uncertain, d.next_at, ` + contactCols
 }
 
@@ -45,17 +49,23 @@ var (
 
 // ClaimDue claims for owner up to limit rows of wave that are due now,
 // pending ones first, and returns them with their contacts; none when no
-// unclaimed row is due. PostgreSQL only.
+// unclaimed row is due, or owner's node lease (NodeLease) is not held.
+// PostgreSQL only.
+//
+// Each claim is one statement at READ COMMITTED, the isolation SKIP
+// LOCKED is made for (a queue): in a SERIALIZABLE transaction a row
+// another node claimed since the transaction began would fail it
+// instead of being passed over.
 func (s *Store) ClaimDue(ctx context.Context, wave, owner string, limit int) ([]Delivery, error) {
 	if !s.pg {
 		return nil, fmt.Errorf("claim deliveries of %s: claims are for nodes on PostgreSQL", wave)
 	}
 	var out []Delivery
 	now := ts(time.Now())
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.retry(ctx, func() error {
 		for _, q := range []string{claimPendingSQL, claimRetrySQL} {
 			var err error
-			out, err = scanDue(tx.QueryContext(ctx, q, owner, now, wave, now, limit))
+			out, err = scanDue(s.db.QueryContext(ctx, q, owner, now, wave, limit))
 			if err != nil || len(out) > 0 {
 				return err
 			}
@@ -132,31 +142,31 @@ func RateSlot(n int, per time.Duration) (slot time.Duration, tokens int) {
 // TakeRateToken takes one of account's shared rate tokens (smtp.rate,
 // shared by the nodes) in the current slot of RateSlot(n, per). When the
 // slot is spent it takes none and says how long until the next one.
+//
+// The slot's row is the hottest of the database, every node's every
+// message taking from it: one upsert at READ COMMITTED takes the token,
+// each waiting for the row behind the others rather than failing and
+// retrying as SERIALIZABLE transactions would. A node whose lease was
+// taken over may still take a token: it records nothing with it.
 func (s *Store) TakeRateToken(ctx context.Context, account string, n int, per time.Duration) (time.Duration, bool, error) {
 	slotLen, tokens := RateSlot(n, per)
 	now := time.Now()
 	slot := now.UnixNano() / int64(slotLen)
-	var ok bool
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var used int
-		err := tx.QueryRowContext(ctx, `INSERT INTO rate_slots (account, slot, used) VALUES (?, ?, 1)
+	var used int
+	err := s.retry(ctx, func() error {
+		return s.db.QueryRowContext(ctx, `INSERT INTO rate_slots (account, slot, used) VALUES (?, ?, 1)
 			ON CONFLICT (account, slot) DO UPDATE SET used = rate_slots.used + 1 WHERE rate_slots.used < ?
 			RETURNING used`, account, slot, tokens).Scan(&used)
-		if err == sql.ErrNoRows {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		ok = true
-		if used == 1 {
-			// A new slot: the old ones are history.
-			_, err = tx.ExecContext(ctx, `DELETE FROM rate_slots WHERE account = ? AND slot < ?`, account, slot-1)
-		}
-		return err
 	})
-	if err != nil || ok {
-		return 0, ok, wrap(err, "take a rate token of %s", account)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Duration((slot+1)*int64(slotLen) - now.UnixNano()), false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("take a rate token of %s: %w", account, err)
+	case used == 1:
+		// A new slot: the old ones are history. A failure here leaves
+		// them for the next slot to delete.
+		_, _ = s.db.ExecContext(ctx, `DELETE FROM rate_slots WHERE account = ? AND slot < ?`, account, slot-1)
 	}
-	return time.Duration((slot+1)*int64(slotLen) - now.UnixNano()), false, nil
+	return 0, true, nil
 }

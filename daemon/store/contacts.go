@@ -379,6 +379,7 @@ func (s *Store) SetMemberStatus(ctx context.Context, email string, lists []strin
 	}
 	changed := []string{}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		changed = changed[:0] // tx may run f again
 		id, err := contactID(ctx, tx, email)
 		if err != nil {
 			return err
@@ -437,6 +438,7 @@ func (s *Store) SetMemberStatus(ctx context.Context, email string, lists []strin
 func (s *Store) ClearBounce(ctx context.Context, email, actor, reason string) (bool, error) {
 	var cleared bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		cleared = false // tx may run f again
 		id, err := contactID(ctx, tx, email)
 		if err != nil {
 			return err

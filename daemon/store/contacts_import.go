@@ -165,21 +165,31 @@ var importQueries = [...]string{
 // ImportList runs f in one write transaction on list, created when
 // missing. The transaction commits when f returns nil and dryRun is
 // false; otherwise everything, the list's creation included, is rolled
-// back. The write lock is held throughout, so f should only read its
-// input and call Upsert.
+// back. On SQLite the write lock is held throughout, so f should only
+// read its input and call Upsert.
 func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func(*ListImport) error) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err // the caller's own
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	// Not ctx: see Store.tx. Upsert checks ctx once per row.
-	w, done, err := s.writer(ctx)
-	if err != nil {
-		return fmt.Errorf("import into %s: %w", list, err)
+	w := s.w
+	var opts *sql.TxOptions
+	if s.pg {
+		// f reads its input once: an import cannot be run again as a
+		// SERIALIZABLE transaction would need (retry.go). At READ
+		// COMMITTED every statement sees what others committed, the
+		// upserts wait for one another's rows instead of failing, and a
+		// contact's row is locked from its look-up to its update.
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+		if w, err = s.db.Conn(ctx); err != nil {
+			return fmt.Errorf("import into %s: %w", list, err)
+		}
+		defer w.Close()
+	} else {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
 	}
-	defer done()
-	tx, err := w.BeginTx(context.WithoutCancel(ctx), nil)
+	tx, err := w.BeginTx(context.WithoutCancel(ctx), opts)
 	if err != nil {
 		return fmt.Errorf("import into %s: %w", list, err)
 	}
@@ -209,6 +219,9 @@ func (s *Store) ImportList(ctx context.Context, list string, dryRun bool, f func
 	stmts := []**sql.Stmt{&li.seen, &li.find, &li.insert, &li.update, &li.member}
 	for i, q := range importQueries {
 		q = strings.Replace(q, "temp.import_seen", li.seenTable, 1)
+		if i == 1 && s.pg {
+			q += " FOR UPDATE" // find: see opts
+		}
 		if *stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
 			return fmt.Errorf("import into %s: prepare: %w", list, err)
 		}

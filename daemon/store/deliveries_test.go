@@ -29,8 +29,8 @@ func plannedOutbox(tb testing.TB, n int) *Store {
 	now := ts(time.Now())
 	rows := make([]PlannedRow, 0, 1000)
 	for first := 1; first <= n; first += 1000 {
-		rows = rows[:0]
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			rows = rows[:0] // tx may run f again
 			for id := first; id < first+1000 && id <= n; id++ {
 				email := fmt.Sprintf("mayor.%06d@city.example", id)
 				if _, err := tx.Exec(`INSERT INTO contacts (id, email, email_key, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,

@@ -140,6 +140,7 @@ func (s *Store) CloseEnquiry(ctx context.Context, ref string) error {
 func (s *Store) MarkAnswered(ctx context.Context, account string, messageIDs []string) (bool, error) {
 	var found bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		found = false // tx may run f again
 		it := &InboxTx{tx: tx, ctx: ctx, now: time.Now()}
 		e, err := it.EnquiryByMessageIDs(account, messageIDs)
 		if err != nil || e == nil {

@@ -57,6 +57,7 @@ func (s *Store) SetEnquiryCategory(ctx context.Context, ref, category, actor str
 func (s *Store) enquiryChange(ctx context.Context, ref, kind, value, actor, update string, args []any) (bool, error) {
 	var changed bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		changed = false // tx may run f again
 		var id int64
 		err := tx.QueryRowContext(ctx, `SELECT id FROM enquiries WHERE ref = ?`, strings.ToUpper(ref)).Scan(&id)
 		if err != nil {

@@ -32,9 +32,11 @@ type leaseFence struct{ name, owner string }
 // WithLease marks ctx as work done under the lease name held by owner:
 // every transaction the store runs with it (or a context derived from
 // it) first checks, inside the transaction, that owner still holds the
-// unexpired lease, and fails with ErrLeaseLost otherwise. Transactions
-// are serialised (the write lock), and so is every change of a lease: a
-// node that lost its lease can record nothing after another took it.
+// unexpired lease, and fails with ErrLeaseLost otherwise; so does a
+// single statement (exec), run in such a transaction. The transactions
+// are serialisable (SQLite's one writer, PostgreSQL's SERIALIZABLE), and
+// so is every change of a lease: a node that lost its lease can record
+// nothing after another took it.
 func WithLease(ctx context.Context, name, owner string) context.Context {
 	return context.WithValue(ctx, leaseKey{}, leaseFence{name, owner})
 }
@@ -60,6 +62,7 @@ func checkFence(ctx context.Context, tx *sql.Tx) error {
 func (s *Store) TakeLease(ctx context.Context, name, owner string, ttl time.Duration) (l Lease, ok bool, err error) {
 	now := time.Now()
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		l, ok = Lease{}, false // tx may run f again
 		var since, until string
 		err := tx.QueryRowContext(ctx, `SELECT owner, since, until FROM leases WHERE name = ?`, name).Scan(&l.Owner, &since, &until)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {

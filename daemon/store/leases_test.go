@@ -85,3 +85,44 @@ func TestLeaseFence(t *testing.T) {
 		t.Errorf("recording by the new holder: %v", err)
 	}
 }
+
+// TestLeaseFenceSingleStatement: a one-statement write (exec: a runtime
+// fact, a send counted against the daily cap) from a node whose lease
+// another node took over is refused and changes nothing, as a
+// transaction's is; the new holder's goes through.
+func TestLeaseFenceSingleStatement(t *testing.T) {
+	a := openTest(t)
+	ctx := context.Background()
+	b, err := Open(ctx, a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	const name = "acks habitat"
+	if _, ok, err := a.TakeLease(ctx, name, "1@a", 150*time.Millisecond); err != nil || !ok {
+		t.Fatalf("take = %v, %v", ok, err)
+	}
+	old := WithLease(ctx, name, "1@a")
+	if err := a.SetRuntime(old, "fact", "by 1@a"); err != nil {
+		t.Fatalf("write under a held lease: %v", err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if _, ok, err := b.TakeLease(ctx, name, "2@b", time.Minute); err != nil || !ok {
+		t.Fatalf("take over = %v, %v", ok, err)
+	}
+	if err := a.SetRuntime(old, "fact", "by 1@a, late"); !errors.Is(err, ErrLeaseLost) {
+		t.Errorf("write under a lost lease = %v; want ErrLeaseLost", err)
+	}
+	if ok, err := a.ReserveSend(old, "habitat", "2025-05-01", 0); ok || !errors.Is(err, ErrLeaseLost) {
+		t.Errorf("send counted under a lost lease = %v, %v; want ErrLeaseLost", ok, err)
+	}
+	if v, _, err := a.Runtime(ctx, "fact"); err != nil || v != "by 1@a" {
+		t.Errorf("fact = %q, %v; want the write made while the lease was held", v, err)
+	}
+	if n, err := a.SendCount(ctx, "habitat", "2025-05-01"); err != nil || n != 0 {
+		t.Errorf("sends counted = %d, %v; want 0", n, err)
+	}
+	if err := b.SetRuntime(WithLease(ctx, name, "2@b"), "fact", "by 2@b"); err != nil {
+		t.Errorf("write by the new holder: %v", err)
+	}
+}

@@ -81,7 +81,19 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return err // names the migration
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	var opts *sql.TxOptions
+	if s.pg {
+		// Nodes started together migrate one after the other (the
+		// lock), each statement seeing what the one before committed
+		// (READ COMMITTED): the second finds the schema up to date.
+		opts = &sql.TxOptions{Isolation: sql.LevelReadCommitted}
+	}
+	return s.txWith(ctx, opts, func(tx *sql.Tx) error {
+		if s.pg {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(pgMigrateLock)); err != nil {
+				return fmt.Errorf("take the migration lock: %w", err)
+			}
+		}
 		have, err := s.dialect().schemaVersion(ctx, tx)
 		if err != nil {
 			return fmt.Errorf("read schema version: %w", err)

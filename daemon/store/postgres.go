@@ -34,11 +34,14 @@ func Redact(database string) string {
 	return u.Redacted()
 }
 
-// pgWriteLock is the key of the transaction-level advisory lock every
-// PostgreSQL transaction of herald takes when it begins (see pgConn): the
-// same "one writer at a time" that SQLite's BEGIN IMMEDIATE gives, across
-// every process on the database. The number spells "herald" in ASCII.
-const pgWriteLock = 0x686572616c64
+// pgMigrateLock is the key of the transaction-level advisory lock that
+// a migration takes (migrate): nodes started together bring the schema
+// up to date one after the other. "heraldm" in ASCII.
+const pgMigrateLock = 0x68657261_6c646d
+
+// pgIdleConns is how many connections a Store keeps open on PostgreSQL
+// while idle.
+const pgIdleConns = 8
 
 // openPostgres opens the PostgreSQL database at the URL dsn through pgx's
 // database/sql driver, wrapped by pgConnector, and brings its schema up
@@ -50,6 +53,12 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", name, err)
 	}
 	db := sql.OpenDB(pgConnector{inner})
+	// Writes run side by side on PostgreSQL (tx): a wave's sessions, the
+	// watchers and the dashboard each take a connection at once. Keep
+	// that many open between writes, not database/sql's default of 2,
+	// or each write past the second would open a connection (a server
+	// process) of its own and close it after.
+	db.SetMaxIdleConns(pgIdleConns)
 	s := &Store{db: db, path: dsn, pg: true}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -68,9 +77,10 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 // written. It does two things and no more:
 //   - rebinds SQLite's ? and ?NNN placeholders to PostgreSQL's $n
 //     (rebind), outside string literals, quoted names and comments;
-//   - makes every transaction take pgWriteLock when it begins, as
-//     _txlock=immediate does on SQLite, so a read-then-write transaction
-//     sees no other writer between its read and its write.
+//   - begins every transaction SERIALIZABLE (BeginTx): where SQLite's
+//     _txlock=immediate lets one writer in at a time, PostgreSQL runs
+//     them side by side and fails the one that would see another's
+//     writes half-way, which the store runs again (retry.go).
 //
 // Every other difference (types, RETURNING instead of LastInsertId, the
 // schema version, JSON functions) is in the PostgreSQL migrations or in
@@ -136,31 +146,23 @@ func (c *pgConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-// beginLocked begins a transaction and takes pgWriteLock in one round
-// trip (two statements in one simple-protocol query).
-var beginLocked = fmt.Sprintf("BEGIN; SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
+// beginSerializable begins a transaction of the store's (tx).
+const beginSerializable = "BEGIN ISOLATION LEVEL SERIALIZABLE"
 
-// BeginTx begins a transaction holding pgWriteLock until it ends. Other
-// options than the default (never asked for by the store) go through
-// pgx's own BeginTx, the lock taken after.
+// BeginTx begins a SERIALIZABLE transaction in one round trip. Other
+// options than the default (an import, a migration: READ COMMITTED) go
+// through pgx's own BeginTx.
 func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	if opts != (driver.TxOptions{}) {
-		tx, err := c.Conn.BeginTx(ctx, opts)
-		if err != nil || opts.ReadOnly {
-			return tx, err
-		}
-		if _, err := c.Conn.ExecContext(ctx, beginLocked[len("BEGIN; "):], nil); err != nil {
-			return nil, errors.Join(fmt.Errorf("take the write lock: %w", err), tx.Rollback())
-		}
-		return tx, nil
+		return c.Conn.BeginTx(ctx, opts)
 	}
 	pc := c.Conn.Conn()
-	if _, err := pc.Exec(ctx, beginLocked); err != nil {
+	if _, err := pc.Exec(ctx, beginSerializable); err != nil {
 		if pc.PgConn().TxStatus() != 'I' {
 			_, rerr := pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 			err = errors.Join(err, rerr)
 		}
-		return nil, fmt.Errorf("begin transaction and take the write lock: %w", err)
+		return nil, fmt.Errorf("begin transaction: %w", err)
 	}
 	return pgTx{pc}, nil
 }
@@ -241,61 +243,6 @@ func rebind(q string) string {
 	return b.String()
 }
 
-// pgDaemonLock is the key of the session-level advisory lock a daemon
-// holds on a PostgreSQL database for its whole life (HoldDaemonLock);
-// "herald1" in ASCII.
-const pgDaemonLock = 0x68657261_6c6431
-
-// ErrDaemonRunning is HoldDaemonLock's error while another daemon holds
-// the database.
-var ErrDaemonRunning = errors.New("another herald is running on this database")
-
-// HoldDaemonLock holds the daemon's lock on a PostgreSQL database, as the
-// .lock file beside a SQLite file does, for as long as a connection of
-// its own lives; release closes it, and a crashed daemon's connection
-// ends and frees it. A daemon holds it exclusive: one per database. The
-// experimental nodes (HERALD_NODES=1, docs/BEHAVIOUR.md §13) hold it
-// shared, their mailboxes split by leases (TakeLease), and keep an
-// exclusive holder out as it keeps them out.
-func (s *Store) HoldDaemonLock(ctx context.Context, shared bool) (release func(), err error) {
-	if !s.pg {
-		return nil, errors.New("store: HoldDaemonLock is for PostgreSQL; SQLite uses the .lock file")
-	}
-	c, err := s.db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
-	}
-	lock, unlock := `SELECT pg_try_advisory_lock(?)`, `SELECT pg_advisory_unlock(?)`
-	if shared {
-		lock, unlock = `SELECT pg_try_advisory_lock_shared(?)`, `SELECT pg_advisory_unlock_shared(?)`
-	}
-	var ok bool
-	if err := c.QueryRowContext(ctx, lock, int64(pgDaemonLock)).Scan(&ok); err != nil {
-		c.Close()
-		return nil, fmt.Errorf("lock database %s: %w", Redact(s.path), err)
-	}
-	if !ok {
-		c.Close()
-		if shared {
-			return nil, fmt.Errorf("%w (%s), not as a node (HERALD_NODES=1): stop it first",
-				ErrDaemonRunning, Redact(s.path))
-		}
-		return nil, fmt.Errorf("%w (%s); stop it first: several nodes on one PostgreSQL database are not supported yet",
-			ErrDaemonRunning, Redact(s.path))
-	}
-	// Closing a connection taken with Conn returns it to the pool, where
-	// the session (and its lock) would live on: Raw marks it bad instead,
-	// so database/sql really closes it.
-	return func() {
-		// Unlock first, so that the lock is free when release returns
-		// (the server ends a closed session's locks only later); then
-		// drop the connection all the same.
-		_, _ = c.ExecContext(context.Background(), unlock, int64(pgDaemonLock))
-		_ = c.Raw(func(any) error { return driver.ErrBadConn })
-		c.Close()
-	}, nil
-}
-
 // Exists reports whether the database is there to be read: the SQLite
 // file exists, or it is a PostgreSQL URL (opening it says the rest).
 func Exists(database string) bool {
@@ -316,71 +263,87 @@ var (
 )
 
 // commitDeliveriesBatch is CommitDeliveries on PostgreSQL, in one round
-// trip where a transaction would take four or more: the write lock, the
-// outcomes and the marks go as one pipelined batch, which PostgreSQL runs
-// as one implicit transaction (everything up to the batch's single Sync:
-// a failed statement rolls back the ones before it and skips the rest).
-// It is driverTx's counterpart, for the one write per wave message.
+// trip where a transaction would take four or more: BEGIN, the outcomes,
+// the marks and COMMIT go as one pipelined batch. It is driverTx's
+// counterpart, for the one write per wave message; a serialization
+// failure runs the whole batch again, as tx does.
 func (s *Store) commitDeliveriesBatch(outcomes []DeliveryOutcome, ids []int64, now string) ([]bool, error) {
 	marked := make([]bool, len(ids))
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
 	// Not ctx: as with driverTx, a commit is never cut half-way.
-	w, done, err := s.writer(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("update outbox: %w", err)
-	}
-	defer done()
-	err = w.Raw(func(dc any) error {
-		c, ok := dc.(*pgConn)
-		if !ok {
-			return fmt.Errorf("store: unexpected driver connection %T", dc)
+	bg := context.Background()
+	err := s.retry(bg, func() error {
+		w, err := s.db.Conn(bg)
+		if err != nil {
+			return err
 		}
-		b := &pgx.Batch{}
-		b.Queue("SELECT pg_advisory_xact_lock($1)", int64(pgWriteLock))
-		for i := range outcomes {
-			args := outcomeArgs(&outcomes[i], now) // the batch goes past pgConn's withoutNUL
-			for j := range args {
-				args[j] = noNUL(args[j])
+		defer w.Close()
+		return w.Raw(func(dc any) error {
+			c, ok := dc.(*pgConn)
+			if !ok {
+				return fmt.Errorf("store: unexpected driver connection %T", dc)
 			}
-			b.Queue(pgRecordOutcomeSQL, args...)
-		}
-		for _, id := range ids {
-			if s.node != "" {
-				b.Queue(pgMarkClaimedSQL, now, id, s.node)
-			} else {
-				b.Queue(pgMarkSendingSQL, now, id)
-			}
-		}
-		// Not ctx: as with driverTx, a commit is never cut half-way.
-		br := c.Conn.Conn().SendBatch(context.Background(), b)
-		err := func() error {
-			if _, err := br.Exec(); err != nil {
-				return fmt.Errorf("take the write lock: %w", err)
-			}
-			for i := range outcomes {
-				if _, err := br.Exec(); err != nil {
-					return fmt.Errorf("mark delivery %d %s: %w", outcomes[i].ID, outcomes[i].State, err)
-				}
-			}
-			for i, id := range ids {
-				tag, err := br.Exec()
-				if err != nil {
-					return fmt.Errorf("mark delivery %d sending: %w", id, err)
-				}
-				marked[i] = tag.RowsAffected() == 1
-			}
-			return nil
-		}()
-		// Close reports the batch's first error again: keep the one
-		// that names its delivery.
-		if cerr := br.Close(); err == nil {
-			err = wrap(cerr, "commit")
-		}
-		return err
+			return s.sendDeliveriesBatch(c.Conn.Conn(), outcomes, ids, now, marked)
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update outbox: %w", err)
 	}
 	return marked, nil
+}
+
+// sendDeliveriesBatch sends commitDeliveriesBatch's transaction on c and
+// sets marked. A failed statement makes the server skip the rest of the
+// batch, its transaction left aborted: it is rolled back here.
+func (s *Store) sendDeliveriesBatch(c *pgx.Conn, outcomes []DeliveryOutcome, ids []int64, now string, marked []bool) error {
+	bg := context.Background()
+	b := &pgx.Batch{}
+	b.Queue(beginSerializable)
+	for i := range outcomes {
+		args := outcomeArgs(&outcomes[i], now) // the batch goes past pgConn's withoutNUL
+		for j := range args {
+			args[j] = noNUL(args[j])
+		}
+		b.Queue(pgRecordOutcomeSQL, args...)
+	}
+	for _, id := range ids {
+		if s.node != "" {
+			b.Queue(pgMarkClaimedSQL, now, id, s.node)
+		} else {
+			b.Queue(pgMarkSendingSQL, now, id)
+		}
+	}
+	b.Queue("COMMIT")
+	br := c.SendBatch(bg, b)
+	err := func() error {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("begin transaction: %w", err)
+		}
+		for i := range outcomes {
+			if _, err := br.Exec(); err != nil {
+				return fmt.Errorf("mark delivery %d %s: %w", outcomes[i].ID, outcomes[i].State, err)
+			}
+		}
+		for i, id := range ids {
+			tag, err := br.Exec()
+			if err != nil {
+				return fmt.Errorf("mark delivery %d sending: %w", id, err)
+			}
+			marked[i] = tag.RowsAffected() == 1
+		}
+		tag, err := br.Exec()
+		if err == nil && tag.String() == "ROLLBACK" {
+			err = pgx.ErrTxCommitRollback
+		}
+		return wrap(err, "commit")
+	}()
+	// Close reports the batch's first error again: keep the one that
+	// names its delivery.
+	if cerr := br.Close(); err == nil {
+		err = wrap(cerr, "commit")
+	}
+	if c.PgConn().TxStatus() != 'I' {
+		_, rerr := c.Exec(bg, "ROLLBACK")
+		err = errors.Join(err, wrap(rerr, "roll back"))
+	}
+	return err
 }

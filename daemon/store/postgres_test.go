@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestRebind(t *testing.T) {
@@ -52,7 +54,9 @@ func TestIsPostgresAndRedact(t *testing.T) {
 
 // TestTransactionsSerialise: on PostgreSQL, as on SQLite, a transaction
 // that reads and then writes sees no other writer in between, whichever
-// process the other writer is in (here: a second Store on the database).
+// process the other writer is in (here: a second Store on the database):
+// SQLite lets one writer in at a time, PostgreSQL fails one of two
+// SERIALIZABLE transactions that collide and the store runs it again.
 func TestTransactionsSerialise(t *testing.T) {
 	a := openTest(t)
 	b, err := Open(context.Background(), a.Path())
@@ -64,8 +68,8 @@ func TestTransactionsSerialise(t *testing.T) {
 	if err := a.SetRuntime(ctx, "n", "0"); err != nil {
 		t.Fatal(err)
 	}
-	// Each increment reads n and writes n+1 in one transaction: without
-	// the write lock, two at once would both read the same n and one
+	// Each increment reads n and writes n+1 in one transaction: at READ
+	// COMMITTED, two at once would both read the same n and one
 	// increment would be lost.
 	incr := func(s *Store) error {
 		return s.tx(ctx, func(tx *sql.Tx) error {
@@ -101,9 +105,9 @@ func TestTransactionsSerialise(t *testing.T) {
 	}
 }
 
-// TestHoldDaemonLock: a daemon (exclusive) runs alone on a PostgreSQL
-// database, experimental nodes (shared) together, never both; a released
-// (or dead) holder frees it.
+// TestHoldDaemonLock: nodes (shared) run together on a PostgreSQL
+// database, a daemon with the sandbox (exclusive) alone, never both; a
+// released (or dead) holder frees it.
 func TestHoldDaemonLock(t *testing.T) {
 	a := openTest(t)
 	ctx := context.Background()
@@ -118,33 +122,31 @@ func TestHoldDaemonLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	release, err := a.HoldDaemonLock(ctx, false)
+	la, err := a.HoldDaemonLock(ctx, false)
 	if err != nil {
 		t.Fatalf("first HoldDaemonLock = %v", err)
 	}
-	if _, err := b.HoldDaemonLock(ctx, false); !errors.Is(err, ErrDaemonRunning) || !strings.Contains(err.Error(), "not supported yet") {
-		t.Fatalf("second HoldDaemonLock = %v; want ErrDaemonRunning saying several nodes are not supported yet", err)
+	if _, err := b.HoldDaemonLock(ctx, false); !errors.Is(err, ErrDaemonRunning) || !strings.Contains(err.Error(), "sandbox") {
+		t.Fatalf("second HoldDaemonLock = %v; want ErrDaemonRunning saying a sandbox runs alone", err)
 	}
 	if _, err := b.HoldDaemonLock(ctx, true); !errors.Is(err, ErrDaemonRunning) {
-		t.Fatalf("a node's HoldDaemonLock beside a daemon = %v; want ErrDaemonRunning", err)
+		t.Fatalf("a node's HoldDaemonLock beside a sandbox = %v; want ErrDaemonRunning", err)
 	}
-	release()
-	releaseB, err := b.HoldDaemonLock(ctx, false)
+	la.Release()
+	lb, err := b.HoldDaemonLock(ctx, false)
 	if err != nil {
 		t.Fatalf("HoldDaemonLock after release = %v", err)
 	}
-	releaseB()
+	lb.Release()
 	// Nodes share it, and keep a sandboxed daemon out.
-	releaseA, err := a.HoldDaemonLock(ctx, true)
-	if err != nil {
+	if la, err = a.HoldDaemonLock(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	defer releaseA()
-	releaseB, err = b.HoldDaemonLock(ctx, true)
-	if err != nil {
+	defer la.Release()
+	if lb, err = b.HoldDaemonLock(ctx, true); err != nil {
 		t.Fatalf("second node's HoldDaemonLock = %v; want nodes to share the database", err)
 	}
-	defer releaseB()
+	defer lb.Release()
 	c, err := Open(ctx, a.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -152,6 +154,76 @@ func TestHoldDaemonLock(t *testing.T) {
 	defer c.Close()
 	if _, err := c.HoldDaemonLock(ctx, false); !errors.Is(err, ErrDaemonRunning) {
 		t.Errorf("exclusive HoldDaemonLock beside nodes = %v; want ErrDaemonRunning", err)
+	}
+}
+
+// TestDaemonLockCheck: a daemon's lock whose session the server ended
+// (pg_terminate_backend, as a restart or a cut network does) is noticed
+// by Check and taken again; when another daemon took it meanwhile, Check
+// fails with ErrDaemonRunning.
+func TestDaemonLockCheck(t *testing.T) {
+	a := openTest(t)
+	if !a.Postgres() {
+		t.Skip("PostgreSQL only: SQLite's lock is a file")
+	}
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", pgServer.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	u, err := url.Parse(a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := strings.TrimPrefix(u.Path, "/")
+	// terminate ends the sessions holding the daemon lock on db.
+	terminate := func() {
+		t.Helper()
+		var n int
+		if err := admin.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_locks
+			WHERE locktype = 'advisory' AND objid = $1 AND granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = $2)`,
+			int64(pgDaemonLock&0xffffffff), db).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("terminate the lock's session: %d ended, %v; want 1", n, err)
+		}
+	}
+	l, err := a.HoldDaemonLock(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if retaken, err := l.Check(ctx); retaken || err != nil {
+		t.Fatalf("Check of a held lock = %v, %v", retaken, err)
+	}
+	terminate()
+	if retaken, err := l.Check(ctx); !retaken || err != nil {
+		t.Fatalf("Check after its session ended = %v, %v; want it taken again", retaken, err)
+	}
+	if retaken, err := l.Check(ctx); retaken || err != nil {
+		t.Fatalf("Check after taking it again = %v, %v", retaken, err)
+	}
+	// Lost again, and a sandboxed daemon starts meanwhile: this node
+	// must stop, not run beside it.
+	terminate()
+	b, err := Open(ctx, a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var sandbox *DaemonLock
+	for range 50 { // the server frees an ended session's locks soon after
+		if sandbox, err = b.HoldDaemonLock(ctx, false); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("sandbox's HoldDaemonLock once the node's lock was lost = %v", err)
+	}
+	defer sandbox.Release()
+	if retaken, err := l.Check(ctx); retaken || !errors.Is(err, ErrDaemonRunning) {
+		t.Errorf("Check with a sandbox holding the database = %v, %v; want ErrDaemonRunning", retaken, err)
 	}
 }
 

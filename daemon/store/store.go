@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/herald-mail/herald/daemon/store/internal/raw"
 	"github.com/mattn/go-sqlite3"
@@ -30,22 +31,27 @@ import (
 type Store struct {
 	db   *sql.DB
 	path string
-	// wmu serialises this process's writes. SQLite allows one writer at a
-	// time anyway; queueing here instead of in SQLite's busy handler (which
-	// sleeps in steps of milliseconds) keeps concurrent senders and
-	// watchers from wasting those sleeps. Other processes (the CLI) still
-	// meet busy_timeout.
+	// wmu serialises this process's writes on SQLite, which allows one
+	// writer at a time anyway; queueing here instead of in SQLite's busy
+	// handler (which sleeps in steps of milliseconds) keeps concurrent
+	// senders and watchers from wasting those sleeps. Other processes
+	// (the CLI) still meet busy_timeout. PostgreSQL's writes run side by
+	// side, each on a connection of the pool (tx).
 	wmu sync.Mutex
 	// w is the connection every write of this process goes through,
 	// under wmu: the pages a write changes stay in its cache from one
 	// write to the next, and driverTx needs a connection of its own.
-	// SQLite only: see writer.
+	// SQLite only: on PostgreSQL a server restart or a failover breaks
+	// connections, and the pool replaces a broken one where a connection
+	// kept for good would fail every later write.
 	w *sql.Conn
 	// pg is true for a PostgreSQL database (see postgres.go).
 	pg bool
 	// node, when set (SetNode), is the node whose claims CommitDeliveries
 	// marks 'sending' (claims.go).
 	node string
+	// retries counts the PostgreSQL transactions run again (retry.go).
+	retries atomic.Int64
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
@@ -125,31 +131,33 @@ func makePrivate(p string) {
 	log.Warn("database file was readable by other users; made it private (mode 0600)")
 }
 
-// writer is the connection to write through, held under wmu until done
-// is called. On SQLite it is w, for the store's whole life; on
-// PostgreSQL one of the pool's for one write: a server restart or a
-// failover breaks connections, and the pool replaces a broken one where
-// a connection kept for good would fail every later write.
-func (s *Store) writer(ctx context.Context) (c *sql.Conn, done func(), err error) {
-	if !s.pg {
-		return s.w, func() {}, nil
+// exec runs one write statement outside a transaction. On PostgreSQL it
+// runs at READ COMMITTED, which suits the single-statement upserts and
+// conditional updates of hot rows (counters, leases): a statement that
+// meets a row another transaction changed waits for it and re-reads it,
+// where a SERIALIZABLE transaction would fail and retry. Under a lease
+// (WithLease) the statement runs in a transaction checking the lease
+// first (tx), as every other write of the leased work does.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
+	if _, fenced := ctx.Value(leaseKey{}).(leaseFence); fenced {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
+			res, err = tx.ExecContext(ctx, query, args...)
+			return err
+		})
+		return res, err
 	}
-	if c, err = s.db.Conn(ctx); err != nil {
-		return nil, nil, err
+	if s.pg {
+		// One statement is its own transaction: re-running it after a
+		// deadlock is safe.
+		err = s.retry(ctx, func() error {
+			res, err = s.db.ExecContext(ctx, query, args...)
+			return err
+		})
+		return res, err
 	}
-	return c, func() { c.Close() }, nil
-}
-
-// exec runs one write statement outside a transaction.
-func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	w, done, err := s.writer(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return w.ExecContext(ctx, query, args...)
+	return s.w.ExecContext(ctx, query, args...)
 }
 
 // Close closes the database.
@@ -212,24 +220,48 @@ func (s *Store) driverTx(f func(c *sqlite3.SQLiteConn) error) error {
 	})
 }
 
-// tx runs f in one transaction, committed when f returns nil. Transactions
-// begin IMMEDIATE (see the package doc), so keep f short. ctx can stop
-// the transaction from starting and f's statements, not the transaction
-// itself: database/sql discards the connection of a transaction whose
-// context ends (go-sqlite3 cannot reset a session), and this one is the
-// writer every later write of the process needs.
+// tx runs f in one transaction, committed when f returns nil.
+//
+// On SQLite, transactions begin IMMEDIATE (see the package doc): one
+// writer at a time, so keep f short. On PostgreSQL they are SERIALIZABLE
+// and run side by side, across processes and nodes; one the server
+// cannot fit into a serial order fails (SQLSTATE 40001, or 40P01 for a
+// deadlock) and tx runs it again, from the start (retry.go). So f may run
+// more than once: it must set, not accumulate, what it hands back to its
+// caller, and do nothing outside the transaction.
+//
+// ctx can stop the transaction from starting and f's statements, not the
+// transaction itself: database/sql discards the connection of a
+// transaction whose context ends (go-sqlite3 cannot reset a session), and
+// on SQLite this one is the writer every later write of the process needs.
 func (s *Store) tx(ctx context.Context, f func(*sql.Tx) error) error {
+	return s.txWith(ctx, nil, f)
+}
+
+// txWith is tx with options for PostgreSQL's BEGIN (nil: SERIALIZABLE,
+// retried); SQLite ignores them.
+func (s *Store) txWith(ctx context.Context, opts *sql.TxOptions, f func(*sql.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err // the caller's own
 	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	w, done, err := s.writer(ctx)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+	if !s.pg {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		return s.txOnce(ctx, s.w, nil, f)
 	}
-	defer done()
-	tx, err := w.BeginTx(context.WithoutCancel(ctx), nil)
+	return s.retry(ctx, func() error {
+		c, err := s.db.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("begin transaction: %w", err)
+		}
+		defer c.Close()
+		return s.txOnce(ctx, c, opts, f)
+	})
+}
+
+// txOnce is one try of tx on the connection w.
+func (s *Store) txOnce(ctx context.Context, w *sql.Conn, opts *sql.TxOptions, f func(*sql.Tx) error) error {
+	tx, err := w.BeginTx(context.WithoutCancel(ctx), opts)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}

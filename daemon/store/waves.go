@@ -194,6 +194,7 @@ func (s *Store) MarkPlanned(ctx context.Context, wave string, run int) error {
 func (s *Store) FinishRunIfDone(ctx context.Context, wave string, run int, waveDone bool) (bool, error) {
 	var finished bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		finished = false // tx may run f again
 		var left int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM deliveries WHERE wave = ? AND run = ? AND state IN ('pending', 'sending', 'retry')`,
 			wave, run).Scan(&left); err != nil {

@@ -50,7 +50,7 @@ type Engine struct {
 	// is not sent with the template it failed with.
 	Stale func() bool
 	// Nodes: this engine is one of several nodes on a PostgreSQL
-	// database (HERALD_NODES=1), which send each wave together: Owner
+	// database (or `waves send` beside them), which send each wave together: Owner
 	// claims rows (store.ClaimDue) while its node lease
 	// (store.NodeLease) lives.
 	Nodes bool
