@@ -62,7 +62,7 @@ func StartDovecot(t testing.TB, users map[string]string) *Dovecot {
 	if err != nil {
 		t.Fatalf("StartDovecot: %v", err)
 	}
-	conf := filepath.Join(d.Dir, "dovecot.conf")
+	conf := d.ConfigFile()
 	// The port is only reserved until Dovecot binds it: retry on a clash.
 	for attempt := 1; ; attempt++ {
 		if settings.Port, err = freePort(); err != nil {
@@ -176,6 +176,18 @@ func imapGreeting(conn net.Conn) error {
 // Maildir returns the Maildir of user (its INBOX).
 func (d *Dovecot) Maildir(user string) string {
 	return filepath.Join(d.Dir, "mail", user, "Maildir")
+}
+
+// ConfigFile is this instance's dovecot.conf, for tools such as
+// dovecot-lda (-c) that must find its users and mailboxes.
+func (d *Dovecot) ConfigFile() string {
+	return filepath.Join(d.Dir, "dovecot.conf")
+}
+
+// LDA returns the path of Dovecot's local delivery agent, dovecot-lda
+// (in Debian's dovecot-core, so present wherever Dovecot is).
+func LDA() (string, error) {
+	return findBinary("dovecot-lda", "/usr/lib/dovecot/dovecot-lda")
 }
 
 // Log returns Dovecot's log file and whatever the master wrote to its
