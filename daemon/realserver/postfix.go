@@ -40,6 +40,10 @@ import (
 //     master.cf) must start with one of maillog_file_prefixes, which
 //     default to /var and /dev/stdout. Without it every error, even
 //     postfix(1)'s own, goes to a syslog that a container may not have.
+//   - master does not keep the Pdeathsig startProcess gives it (a test
+//     binary killed with SIGKILL left master and its children running),
+//     so a shell guards the process group: it reads a pipe only the test
+//     binary holds open and kills the group when that pipe closes.
 //   - a 5xx from the next hop bounces at once: no queue lifetime is
 //     involved, and the DSN goes to the envelope sender through the same
 //     queue (transport_maps can route it elsewhere, e.g. to a pipe(8)
@@ -61,6 +65,7 @@ type Postfix struct {
 	queueDir string
 	logPath  string
 	proc     *process
+	guard    *os.File // write end of the guard's pipe
 }
 
 // PostfixOptions configure StartPostfix.
@@ -178,6 +183,10 @@ func StartPostfix(t testing.TB, opts PostfixOptions) *Postfix {
 			t.Fatalf("StartPostfix: %v", err)
 		}
 		if p.proc, err = startProcess(nil, master, "-c", p.ConfigDir, "-d"); err != nil {
+			t.Fatalf("StartPostfix: %v", err)
+		}
+		if p.guard, err = guardGroup(p.proc.cmd.Process.Pid); err != nil {
+			p.Stop()
 			t.Fatalf("StartPostfix: %v", err)
 		}
 		err = waitReady(p.proc, p.Addr, smtpGreeting)
@@ -376,6 +385,35 @@ func (p *Postfix) Stop() {
 	pgid := p.proc.cmd.Process.Pid
 	p.proc.stop()
 	waitGroupGone(pgid, stopGrace)
+	if p.guard != nil {
+		// The group is gone: the guard may leave, killing nothing (its
+		// number could be another group's by now).
+		_, _ = p.guard.WriteString("stop\n")
+		p.guard.Close()
+		p.guard = nil
+	}
+}
+
+// guardGroup starts a shell that kills process group pgid when the test
+// binary dies, and returns the write end of the pipe it reads: writing
+// "stop" and closing it dismisses the guard; the pipe closing any other
+// way (the test binary's death closes it) has it kill the group. The pipe
+// is close-on-exec, so no other child holds it open.
+func guardGroup(pgid int) (*os.File, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	cmd := exec.Command("/bin/sh", "-c", `read -r word; [ "$word" = stop ] || kill -9 -`+strconv.Itoa(pgid))
+	cmd.Stdin = r
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("start the guard of postfix's process group: %w", err)
+	}
+	go func() { _ = cmd.Wait() }()
+	return w, nil
 }
 
 // waitGroupGone waits up to grace until no live process is left in process

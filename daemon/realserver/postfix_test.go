@@ -109,3 +109,21 @@ func TestPostfixRelays(t *testing.T) {
 		t.Errorf("Postfix processes left after Stop")
 	}
 }
+
+// TestPostfixDiesWithTest: when the test binary dies, the pipe to the
+// guard closes and Postfix's whole process group goes with it. Closing
+// the pipe without "stop" is what the kernel does at the test's death.
+func TestPostfixDiesWithTest(t *testing.T) {
+	sink := StartSMTPSink(t, SinkOptions{})
+	p := StartPostfix(t, PostfixOptions{Relayhost: sink.Addr})
+	pgid := p.proc.cmd.Process.Pid
+	p.guard.Close()
+	p.guard = nil
+	deadline := time.Now().Add(5 * time.Second)
+	for groupAlive(pgid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("Postfix's process group %d still runs 5 s after its guard's pipe closed", pgid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
