@@ -186,7 +186,7 @@ func TestWaveThroughPostfixRelay(t *testing.T) {
 	if got, err := mx.Messages(); err != nil || len(got) != 0 {
 		t.Errorf("gone's MX holds %d messages (%v), want none: it refuses at RCPT", len(got), err)
 	}
-	relayCheckBounce(t, cfg, dv, pf, gone, goneAfter)
+	relayCheckBounce(t, dv, pf, gone, goneAfter)
 
 	// Nothing was deferred or is left behind in Postfix's queue.
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -296,7 +296,7 @@ func relayedAsSent(data, sent []byte) error {
 // relayCheckBounce: Postfix bounced gone after its MX refused it, its DSN
 // went through dovecot-lda into the INBOX, and herald filed it in
 // Triage/Bounces and marked the contact bounced (docs/BEHAVIOUR.md §6.4).
-func relayCheckBounce(t *testing.T, cfg string, dv *realserver.Dovecot, pf *realserver.Postfix, gone waveContact, c rpContact) {
+func relayCheckBounce(t *testing.T, dv *realserver.Dovecot, pf *realserver.Postfix, gone waveContact, c rpContact) {
 	t.Helper()
 	if c.Status != "bounced" || !c.Bounced || c.Bounces != 1 {
 		t.Errorf("contacts show %s: status %q bounced %v bounces %d, want bounced once", gone.Email, c.Status, c.Bounced, c.Bounces)
