@@ -25,8 +25,11 @@ const rendersFile = "testdata/renders.sha256"
 // the hashes and say why in the commit:
 //
 //	go test ./daemon/templates -run TestRendersUnchanged -update
+//
+// Prepared.Render must give the very same bytes: each data value is also
+// rendered through a template prepared for its shared part.
 func TestRendersUnchanged(t *testing.T) {
-	got := renderHashes(t)
+	got := renderHashes(t, false)
 	if *update {
 		if err := os.WriteFile(rendersFile, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
 			t.Fatal(err)
@@ -38,19 +41,25 @@ func TestRendersUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(got) != len(want) {
-		t.Errorf("%d templates rendered, %s has %d: a template was added or removed; see -update", len(got), rendersFile, len(want))
-	}
-	for i := range min(len(got), len(want)) {
-		if got[i] != want[i] {
-			t.Errorf("renders changed: got %s, want %s", got[i], want[i])
+	for _, prepared := range []bool{false, true} {
+		if prepared {
+			got = renderHashes(t, true)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%d templates rendered, %s has %d: a template was added or removed; see -update", len(got), rendersFile, len(want))
+		}
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] {
+				t.Errorf("renders changed (prepared %t): got %s, want %s", prepared, got[i], want[i])
+			}
 		}
 	}
 }
 
 // renderHashes returns "DIR NAME.LANG RENDERS SHA256" for every template
-// of templateDirs, sorted.
-func renderHashes(t *testing.T) []string {
+// of templateDirs, sorted; rendered by Set.Render, or by
+// Prepared.Render when prepared is set.
+func renderHashes(t *testing.T, prepared bool) []string {
 	base := benchData(t)
 	base.UnsubscribeURL = "https://rsvp.example.org/u/abc123"
 	base.Enquiry = &EnquiryData{Ref: "GCCM-0042", Subject: "Demande de visa", Category: "visa"}
@@ -67,6 +76,9 @@ func renderHashes(t *testing.T) []string {
 				h := sha256.New()
 				for _, d := range ds {
 					r, err := s.Render(name, []string{lang}, d)
+					if prepared {
+						r, err = s.Prepare(name, d).Render([]string{lang}, d.Contact, d.UnsubscribeURL)
+					}
 					hashRender(h, r, err)
 				}
 				lines = append(lines, fmt.Sprintf("%s %s.%s %d %x", strings.TrimPrefix(dir, "../../"), name, lang, len(ds), h.Sum(nil)))
