@@ -109,13 +109,14 @@ func messageHashes(t *testing.T) []string {
 					cfg.HTTP.PublicURL = pub
 					e := &Engine{Config: cfg, Templates: tmpl, Secret: []byte("secret")}
 					w := &config.Wave{Name: "w-" + name, Account: acct.Name, List: "invitees", Template: name}
+					k := e.kit(w, &cfg.Accounts[0])
 					h := sha256.New()
 					cs := messageContacts()
 					fails := 0
 					for i, c := range cs {
 						d := &store.Delivery{ID: int64(i + 1), Wave: w.Name, Run: 1 + i%3, Contact: c,
 							MessageID: fmt.Sprintf("<%026d@un.org>", i)}
-						raw, err := e.message(w, &cfg.Accounts[0], d)
+						raw, err := e.message(k, d)
 						out := "error: " + fmt.Sprint(err)
 						if err != nil {
 							fails++
