@@ -1,7 +1,7 @@
 package waves
 
 import (
-	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/herald-mail/herald/daemon/compose"
@@ -32,12 +32,14 @@ func recycle(raw []byte) {
 }
 
 // waveKit is what every message of a wave's pass shares, made once for
-// it: the account and the template prepared for the event, the account
-// and the wave (templates.Prepared).
+// it: the account, the template prepared for the event, the account and
+// the wave (templates.Prepared), and the header parts from the account
+// (compose.WaveShared).
 type waveKit struct {
-	w    *config.Wave
-	acct *config.Account
-	tmpl *templates.Prepared
+	w      *config.Wave
+	acct   *config.Account
+	tmpl   *templates.Prepared
+	header *compose.WaveShared
 }
 
 // kit prepares the messages of wave w from account acct.
@@ -48,7 +50,8 @@ func (e *Engine) kit(w *config.Wave, acct *config.Account) *waveKit {
 		Wave:     &templates.WaveData{Name: w.Name},
 		Location: e.Config.Location,
 	}
-	return &waveKit{w: w, acct: acct, tmpl: e.Templates.Prepare(w.Template, shared)}
+	return &waveKit{w: w, acct: acct, tmpl: e.Templates.Prepare(w.Template, shared),
+		header: compose.NewWaveShared(acct.Address, acct.FromName, e.Config.HTTP.PublicURL)}
 }
 
 // message renders and builds one delivery's MIME message
@@ -59,8 +62,8 @@ func (e *Engine) message(k *waveKit, d *store.Delivery) ([]byte, error) {
 	contact := &templates.Contact{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
 		Title: c.Title, City: c.City, Country: c.Country, Fields: c.Fields}
 	var unsubscribeURL string
-	if pub := e.Config.HTTP.PublicURL; pub != "" {
-		u, err := compose.UnsubscribeURL(pub, token)
+	if e.Config.HTTP.PublicURL != "" {
+		u, err := k.header.UnsubscribeURL(token)
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +76,7 @@ func (e *Engine) message(k *waveKit, d *store.Delivery) ([]byte, error) {
 	in := compose.WaveInput{
 		From: acct.Address, FromName: acct.FromName, To: c.Email, ToName: c.Name,
 		MessageID: d.MessageID, Unsubscribe: token, PublicURL: e.Config.HTTP.PublicURL,
-		WaveHeader: WaveHeader, WaveValue: fmt.Sprintf("%s/%d", w.Name, d.Run), Rendered: r,
+		WaveHeader: WaveHeader, WaveValue: w.Name + "/" + strconv.Itoa(d.Run), Rendered: r, Shared: k.header,
 	}
 	if w.AttachICS {
 		ev := e.Config.Event
