@@ -186,6 +186,8 @@ func sharedActions(list *parse.ListNode, found []actionAt) []actionAt {
 // sharedPipe reports whether p reads shared fields of dot, constants and
 // functions whose result depends only on their arguments, nothing else:
 // no variable (a $ may hold a contact's value), no dot alone, no call.
+// The methods a field chain may reach from the shared fields are those
+// of time.Time and *time.Location, which depend on their receiver alone.
 func sharedPipe(p *parse.PipeNode) bool {
 	if p == nil || len(p.Decl) > 0 || p.IsAssign {
 		return false
