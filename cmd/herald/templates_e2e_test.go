@@ -1,8 +1,12 @@
 package main
 
 import (
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -62,12 +66,44 @@ waves:
 		t.Errorf("IMAP watchers started %d times before the template change, %d after: they must run on", watching, n)
 	}
 
-	// A broken template is reported once, and the running one kept.
+	// A broken template is reported once, and the running one kept: after
+	// the look that found it, two more looks (counted in /metrics) find
+	// the same broken files and say nothing.
 	os.WriteFile(inv, []byte("Subject: Invitation\n\n{{.Contact.Organistion}}\n"), 0o644)
-	waitFor(t, 15*time.Second, func() bool { return strings.Contains(d.stderr.String(), "cannot be used") })
-	time.Sleep(5 * time.Second) // two more looks at the folder
+	waitFor(t, 15*time.Second, func() bool { return templateLooks(t, d)["broken"] == 1 })
+	seen := templateLooks(t, d)
+	waitFor(t, 15*time.Second, func() bool { return templateLooks(t, d)["unchanged"] >= seen["unchanged"]+2 })
+	if looks := templateLooks(t, d); looks["broken"] != 1 || looks["reloaded"] != seen["reloaded"] {
+		t.Errorf("template looks went from %v to %v: the broken files were taken again", seen, looks)
+	}
 	if logs := d.stderr.String(); strings.Count(logs, "cannot be used") != 1 || !strings.Contains(logs, "did you mean Organisation?") {
 		t.Errorf("broken template reported %d times, want once with the fix:\n%s", strings.Count(logs, "cannot be used"), logs)
 	}
 	d.stop(t, syscall.SIGINT)
 }
+
+// templateLooks returns the daemon's herald_template_looks_total by
+// result, read from its /metrics.
+func templateLooks(t *testing.T, d *daemon) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get("http://" + d.addrs["dashboard"] + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics = %d, %v", resp.StatusCode, err)
+	}
+	looks := map[string]float64{}
+	for _, m := range lookLine.FindAllStringSubmatch(string(body), -1) {
+		v, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			t.Fatalf("/metrics: %q: %v", m[0], err)
+		}
+		looks[m[1]] = v
+	}
+	return looks
+}
+
+var lookLine = regexp.MustCompile(`(?m)^herald_template_looks_total\{result="(\w+)"\} (\S+)$`)

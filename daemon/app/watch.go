@@ -14,11 +14,23 @@ const templatesLook = 2 * time.Second
 // templates' digest. The IMAP watchers and the SMTP pools do not depend
 // on it and run on, as on a reload. Templates with a problem are reported
 // once and the running ones kept, as a reload would.
+//
+// Each look is counted in herald_template_looks_total by its result, so
+// that an operator (or a test) can tell that herald looks, and what it
+// found.
 func (d *Daemon) watchTemplates() {
+	d.countLook(d.lookAtTemplates())
+}
+
+// lookAtTemplates is one look of watchTemplates; it returns its result.
+func (d *Daemon) lookAtTemplates() string {
 	cfg := d.cfg.Load()
 	sum, err := templatesSum(cfg.Templates)
-	if seen := d.tseen.Load(); err != nil || seen != nil && sum == *seen {
-		return
+	if err != nil {
+		return "unreadable" // the running templates stay; the next look tries again
+	}
+	if seen := d.tseen.Load(); seen != nil && sum == *seen {
+		return "unchanged"
 	}
 	log := d.log.With("component", "app")
 	p, err := d.build(d.runCtx, cfg)
@@ -26,10 +38,17 @@ func (d *Daemon) watchTemplates() {
 		d.tseen.Store(&sum)
 		log.Error("templates changed but cannot be used; the running ones are kept (herald check lists every problem)",
 			"templates", cfg.Templates, "err", err)
-		return
+		return "broken"
 	}
 	d.apply(p, cfg.ShutdownGrace)
 	log.Info("templates reloaded", "templates", cfg.Templates)
+	return "reloaded"
+}
+
+func (d *Daemon) countLook(result string) {
+	if d.metrics != nil && d.metrics.TemplateLooks != nil {
+		d.metrics.TemplateLooks.WithLabelValues(result).Inc()
+	}
 }
 
 // templatesStale is the waves engine's Stale: the template files are not

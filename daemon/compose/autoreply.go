@@ -69,19 +69,27 @@ func checkMessage(fromAddr, toAddr, messageID string, r *templates.Rendered) (fr
 	if from, err = bareAddress("from", fromAddr); err != nil {
 		return "", "", "", err
 	}
-	if to, err = bareAddress("to", toAddr); err != nil {
+	if to, id, err = checkRecipient(toAddr, messageID, r); err != nil {
 		return "", "", "", err
 	}
+	return from, to, id, nil
+}
+
+// checkRecipient is checkMessage after the sender's address.
+func checkRecipient(toAddr, messageID string, r *templates.Rendered) (to, id string, err error) {
+	if to, err = bareAddress("to", toAddr); err != nil {
+		return "", "", err
+	}
 	if id = normID(messageID); id == "" {
-		return "", "", "", fmt.Errorf("message-id %q is not <left@right>; make one with NewMessageID", messageID)
+		return "", "", fmt.Errorf("message-id %q is not <left@right>; make one with NewMessageID", messageID)
 	}
 	if r == nil || strings.TrimSpace(r.Subject) == "" {
-		return "", "", "", errors.New("no subject: render the template first")
+		return "", "", errors.New("no subject: render the template first")
 	}
 	if r.Text == "" {
-		return "", "", "", errors.New("empty text body")
+		return "", "", errors.New("empty text body")
 	}
-	return from, to, id, nil
+	return to, id, nil
 }
 
 // fields checks in and lays out the reply's header.
@@ -177,6 +185,9 @@ func reserved(name string) bool {
 // oneLine folds any line break to a space: the templates package already
 // guarantees it for subjects, the account's from_name comes from config.
 func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s // what the join below gives, without its allocations
+	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
 }
 

@@ -17,9 +17,11 @@ func appendQP(dst []byte, s string) []byte {
 	n := 0         // octets on the current line
 	for i := 0; i < len(s); i++ {
 		// Fast path: a run of bytes that stand for themselves, as much as
-		// fits on the line.
-		if j := i; qpSafe[s[j]] {
-			for j < len(s) && qpSafe[s[j]] && n+(j-i) < max-1 {
+		// fits on the line. A space or tab is one of them when a byte
+		// other than a line break follows it; the others go below.
+		if j := i; qpLiteral(s, j) {
+			end := min(len(s), i+max-1-n)
+			for j < end && qpLiteral(s, j) {
 				j++
 			}
 			if j > i {
@@ -60,6 +62,18 @@ func appendQP(dst []byte, s string) []byte {
 		n += w
 	}
 	return dst
+}
+
+// qpLiteral reports whether s[j] is written as it is wherever it falls
+// in a line: printable ASCII but "=", or a space or tab followed by a
+// byte that is not a line break (CR or LF: a space before a lone CR is
+// literal too, but the slow path decides that).
+func qpLiteral(s string, j int) bool {
+	c := s[j]
+	if qpSafe[c] {
+		return true
+	}
+	return (c == ' ' || c == '\t') && j+1 < len(s) && s[j+1] != '\n' && s[j+1] != '\r'
 }
 
 // qpSafe marks the bytes quoted-printable writes as they are anywhere in

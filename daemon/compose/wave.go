@@ -42,6 +42,10 @@ type WaveInput struct {
 	EventUID string
 	// Rendered is the wave's template rendered for this contact.
 	Rendered *templates.Rendered
+	// Shared, optional, holds what the wave's messages share, laid out
+	// once by NewWaveShared. It is used only when made with this input's
+	// From, FromName and PublicURL; the message is the same without it.
+	Shared *WaveShared
 }
 
 // icsFilename is the invitation attachment's name, as Google Calendar
@@ -110,7 +114,15 @@ func AppendWave(dst []byte, in WaveInput) ([]byte, error) {
 // fields checks in and lays out the message's header. It leaves From
 // and To bare and Date set in in, for the invitation.
 func (in *WaveInput) fields() (fields, error) {
-	from, to, id, err := checkMessage(in.From, in.To, in.MessageID, in.Rendered)
+	shared := in.Shared
+	if !shared.fits(in) {
+		shared = NewWaveShared(in.From, in.FromName, in.PublicURL)
+	}
+	if shared.addrErr != nil {
+		return nil, shared.addrErr
+	}
+	from := shared.addr
+	to, id, err := checkRecipient(in.To, in.MessageID, in.Rendered)
 	if err != nil {
 		return nil, err
 	}
@@ -127,13 +139,13 @@ func (in *WaveInput) fields() (fields, error) {
 	}
 
 	f := make(fields, 0, 16) // a wave message's header has about 14
-	f.addAddress("From", oneLine(in.FromName), from)
+	f = append(f, shared.fromF)
 	f.addAddress("To", oneLine(in.ToName), to)
-	f.addAddress("Reply-To", "", from)
+	f = append(f, shared.replyToF)
 	f.addText("Subject", oneLine(c.Subject))
 	f.add("Date", in.Date.Format(time.RFC1123Z))
 	f.addRaw("Message-ID", "Message-ID: <"+id+">") // not go-message's "Message-Id"
-	if err := in.addUnsubscribe(&f, from); err != nil {
+	if err := in.addUnsubscribe(&f, shared); err != nil {
 		return nil, err
 	}
 	// Exchange: no out-of-office or other automatic answers; people's
@@ -163,21 +175,21 @@ func (in *WaveInput) fields() (fields, error) {
 // senders. The field folds between the two URLs, never inside one: RFC
 // 2369 §2 lets readers ignore whitespace in angle brackets, but not every
 // one-click implementation does.
-func (in *WaveInput) addUnsubscribe(f *fields, from string) error {
+func (in *WaveInput) addUnsubscribe(f *fields, shared *WaveShared) error {
 	if !validToken(in.Unsubscribe) {
 		return fmt.Errorf("unsubscribe token %q is not one from UnsubscribeToken", in.Unsubscribe)
 	}
-	v := "List-Unsubscribe: <mailto:" + mailtoEscape(from) + "?subject=unsubscribe%20" + in.Unsubscribe + ">"
+	v := shared.mailto + in.Unsubscribe + ">"
 	oneClick := false
 	if in.PublicURL != "" {
-		u, err := UnsubscribeURL(in.PublicURL, in.Unsubscribe)
+		u, err := shared.UnsubscribeURL(in.Unsubscribe)
 		if err != nil {
 			return err
 		}
 		v += ",\r\n <" + u + ">"
 		// RFC 8058 §3.1: one-click needs an HTTPS URI; a plain http one
 		// (a sandbox) is listed but not offered for one-click.
-		oneClick = strings.HasPrefix(u, "https:")
+		oneClick = shared.oneClick
 	}
 	f.addRaw("List-Unsubscribe", v)
 	if oneClick {

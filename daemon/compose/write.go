@@ -96,25 +96,25 @@ func appendFolded(dst []byte, k, v string) []byte {
 	for len(v) > 0 {
 		// max: a name too long for its line (go-message panics there)
 		// gets its value on the next one.
-		line, next, ok := foldHeaderLine(v, max(preferred-keylen, 2))
+		at, folding, ok := foldHeaderLine(v, max(preferred-keylen, 2))
 		if !ok {
-			line, next, _ = foldHeaderLine(v, max(hard-keylen, 2))
+			at, folding, _ = foldHeaderLine(v, max(hard-keylen, 2))
 		}
-		dst = append(dst, line...)
-		v = next
+		dst = append(append(dst, v[:at]...), folding...)
+		v = v[at:]
 		keylen = 0
 	}
 	return dst
 }
 
 // foldHeaderLine is go-message's foldLine: the first line of v within
-// maxlen octets, with its line ending, and the rest; ok is false when no
-// whitespace allowed the fold and one had to be inserted.
-func foldHeaderLine(v string, maxlen int) (line, next string, ok bool) {
+// maxlen octets is v[:at] followed by folding, its line ending, and the
+// rest is v[at:]; ok is false when no whitespace allowed the fold and one
+// had to be inserted. (Returned in parts, not joined: no allocation.)
+func foldHeaderLine(v string, maxlen int) (at int, folding string, ok bool) {
 	ok = true
 	foldBefore := maxlen + 1
 	foldAt := len(v)
-	var folding string
 	if foldBefore > len(v) {
 		if v[len(v)-1] != '\n' {
 			folding = "\r\n"
@@ -138,7 +138,7 @@ func foldHeaderLine(v string, maxlen int) (line, next string, ok bool) {
 			ok = false
 		}
 	}
-	return v[:foldAt] + folding, v[foldAt:], ok
+	return foldAt, folding, ok
 }
 
 // body is the text and optional HTML of a message.

@@ -22,6 +22,10 @@ type Metrics struct {
 	Restarts *prometheus.CounterVec
 	// Reloads counts SIGHUP reloads by result (ok, error).
 	Reloads *prometheus.CounterVec
+	// TemplateLooks counts the daemon's looks at the template files, by
+	// result: unchanged, reloaded, broken (changed but not usable; the
+	// running ones kept) or unreadable.
+	TemplateLooks *prometheus.CounterVec
 	// SandboxMessages counts messages the sandbox SMTP server took, by
 	// route: delivered to an account's INBOX or captured in the outbox.
 	SandboxMessages *prometheus.CounterVec
@@ -60,6 +64,9 @@ func New(version string) *Metrics {
 		Reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "herald_config_reloads_total", Help: "Config reloads (SIGHUP), by result.",
 		}, []string{"result"}),
+		TemplateLooks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "herald_template_looks_total", Help: "Looks at the template files, by result (unchanged, reloaded, broken, unreadable).",
+		}, []string{"result"}),
 		SandboxMessages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "herald_sandbox_messages_total", Help: "Messages taken by the sandbox SMTP server, by route (inbox, outbox).",
 		}, []string{"route"}),
@@ -91,7 +98,7 @@ func New(version string) *Metrics {
 		goVersion = bi.GoVersion
 	}
 	build.WithLabelValues(version, goVersion).Set(1)
-	r.MustRegister(m.Panics, m.ComponentUp, m.Restarts, m.Reloads, m.SandboxMessages, build,
+	r.MustRegister(m.Panics, m.ComponentUp, m.Restarts, m.Reloads, m.TemplateLooks, m.SandboxMessages, build,
 		m.MessagesSeen, m.AcksSent, m.AcksSuppressed, m.IMAPReconnects, m.SendSeconds, m.Deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

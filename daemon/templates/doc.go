@@ -34,7 +34,11 @@
 // text/template for headers and text, html/template for the HTML body,
 // and nothing else: its contextual escaping is what keeps a list's values
 // from adding markup or links to a message (docs/BENCHMARKS.md says why
-// the compiled executor that once sped this up was removed).
+// the compiled executor that once sped this up was removed). A wave
+// renders through Prepare: the actions that read only what all its
+// recipients share (the event, the account, the wave) are executed once,
+// by the same packages, and their output kept in a copy of the template;
+// the bytes are those of Render.
 //
 // Errors name the file and the line: header-block errors their own line,
 // template parse errors the line text/template reports, which is the line

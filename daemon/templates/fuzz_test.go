@@ -77,7 +77,9 @@ func FuzzSanitizeHeader(f *testing.F) {
 
 // FuzzRender renders the waves benchmark's template and the shipped
 // invitation and reminder, in every language, for fuzzed contacts: each
-// render must match one of tame values of the same shape (checkHostile).
+// render must match one of tame values of the same shape (checkHostile),
+// and the template prepared for the shared data must render the same
+// bytes (checkPrepared).
 func FuzzRender(f *testing.F) {
 	var entries []*entry
 	for _, dir := range templateDirs {
@@ -122,6 +124,7 @@ func FuzzRender(f *testing.F) {
 		}
 		for _, e := range entries {
 			checkHostile(t, e, d)
+			checkPrepared(t, e, d)
 		}
 	})
 }

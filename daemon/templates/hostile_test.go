@@ -321,3 +321,24 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "bytes/render")
 }
+
+// BenchmarkRenderPrepared is BenchmarkRender through a template prepared
+// once for what the wave's messages share, as a wave renders:
+//
+//	go test ./daemon/templates -run '^$' -bench Render -benchmem
+func BenchmarkRenderPrepared(b *testing.B) {
+	s := loadDir(b, "../../bench/waves/templates")
+	d := benchData(b)
+	p := s.Prepare("bench", d)
+	langs := []string{"en", "en", "en"}
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		r, err := p.Render(langs, d.Contact, d.UnsubscribeURL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(r.Text) + len(r.HTML)
+	}
+	b.ReportMetric(float64(size), "bytes/render")
+}

@@ -30,7 +30,10 @@ type entry struct {
 	headers    []header // Subject first
 	text       *texttemplate.Template
 	html       *htmltemplate.Template // nil without NAME.LANG.html
-	fields     []FieldUse             // the custom fields its parts read
+	// htmlTree is a copy of html's tree as parsed, before html/template
+	// escaped it in place: Prepare escapes copies of it.
+	htmlTree *parse.Tree
+	fields   []FieldUse // the custom fields its parts read
 }
 
 type header struct {
@@ -247,11 +250,12 @@ func (e *entry) compileHTML(path, src string) []Problem {
 	if !warningsOnly(probs) {
 		return probs
 	}
+	asParsed := t.Tree.Copy()
 	var he *htmltemplate.Error
 	if err := t.Execute(io.Discard, Data{}); errors.As(err, &he) {
 		return append(probs, parseProblem(path, he))
 	}
-	e.html = t
+	e.html, e.htmlTree = t, asParsed
 	return probs
 }
 

@@ -28,10 +28,19 @@ type Rendered struct {
 // error names the template, the language and the cause; it wraps
 // ErrNotFound when no language exists.
 func (s *Set) Render(name string, langs []string, data Data) (*Rendered, error) {
+	return s.renderWith(name, langs, data, nil)
+}
+
+// renderWith is Render executing the entry prepare returns for the one
+// picked, or that entry itself when prepare is nil.
+func (s *Set) renderWith(name string, langs []string, data Data, prepare func(*entry) *entry) (*Rendered, error) {
 	e := s.pick(name, langs)
 	if e == nil {
 		return nil, fmt.Errorf("render %s: %w in any of %v; create %s", name, ErrNotFound, langs,
 			filepath.Join(s.dir, name+".en.txt"))
+	}
+	if prepare != nil {
+		e = prepare(e)
 	}
 	r, err := e.render(data)
 	if err != nil {

@@ -103,6 +103,10 @@ func (e *Engine) dryRun(ctx context.Context, w *config.Wave, render bool, each f
 			return 0, 0, 0, err
 		}
 	}
+	var k *waveKit
+	if render {
+		k = e.kit(w, acct)
+	}
 	for {
 		cands, err := e.Store.Candidates(ctx, w.List, w.Name, w.After, after, planChunk)
 		if err != nil {
@@ -120,7 +124,7 @@ func (e *Engine) dryRun(ctx context.Context, w *config.Wave, render bool, each f
 				skipped++
 			case render:
 				gets++
-				if v.Fails = e.tryMessage(w, acct, &c.Contact); v.Fails != "" {
+				if v.Fails = e.tryMessage(k, &c.Contact); v.Fails != "" {
 					fails++
 				}
 			default:
@@ -135,8 +139,8 @@ func (e *Engine) dryRun(ctx context.Context, w *config.Wave, render bool, each f
 
 // tryMessage builds c's message and drops it; it returns why it could
 // not be built, or "".
-func (e *Engine) tryMessage(w *config.Wave, acct *config.Account, c *store.Contact) string {
-	raw, err := e.message(w, acct, &store.Delivery{Wave: w.Name, MessageID: "dry-run@herald.invalid", Contact: *c})
+func (e *Engine) tryMessage(k *waveKit, c *store.Contact) string {
+	raw, err := e.message(k, &store.Delivery{Wave: k.w.Name, MessageID: "dry-run@herald.invalid", Contact: *c})
 	if err != nil {
 		return err.Error()
 	}
@@ -152,5 +156,5 @@ func (e *Engine) Preview(w *config.Wave, c *store.Contact) ([]byte, error) {
 		return nil, fmt.Errorf("wave %s: no account %s", w.Name, w.Account)
 	}
 	id := strings.Trim(compose.NewMessageID(acct.Address), "<>")
-	return e.message(w, acct, &store.Delivery{Wave: w.Name, MessageID: id, Contact: *c})
+	return e.message(e.kit(w, acct), &store.Delivery{Wave: w.Name, MessageID: id, Contact: *c})
 }

@@ -1,7 +1,7 @@
 package waves
 
 import (
-	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/herald-mail/herald/daemon/compose"
@@ -31,34 +31,52 @@ func recycle(raw []byte) {
 	}
 }
 
-// message renders and builds one delivery's MIME message
-// (docs/BEHAVIOUR.md §8.5 and §10): the contact's language, then the account's, then English.
-func (e *Engine) message(w *config.Wave, acct *config.Account, d *store.Delivery) ([]byte, error) {
-	c := &d.Contact
-	token := compose.UnsubscribeToken(e.Secret, w.Account, w.List, c.ID)
-	data := templates.Data{
-		Contact: &templates.Contact{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
-			Title: c.Title, City: c.City, Country: c.Country, Fields: c.Fields},
+// waveKit is what every message of a wave's pass shares, made once for
+// it: the account, the template prepared for the event, the account and
+// the wave (templates.Prepared), and the header parts from the account
+// (compose.WaveShared).
+type waveKit struct {
+	w      *config.Wave
+	acct   *config.Account
+	tmpl   *templates.Prepared
+	header *compose.WaveShared
+}
+
+// kit prepares the messages of wave w from account acct.
+func (e *Engine) kit(w *config.Wave, acct *config.Account) *waveKit {
+	shared := templates.Data{
 		Event:    e.Config.Event,
 		Account:  templates.AccountDataOf(acct),
 		Wave:     &templates.WaveData{Name: w.Name},
 		Location: e.Config.Location,
 	}
-	if pub := e.Config.HTTP.PublicURL; pub != "" {
-		u, err := compose.UnsubscribeURL(pub, token)
+	return &waveKit{w: w, acct: acct, tmpl: e.Templates.Prepare(w.Template, shared),
+		header: compose.NewWaveShared(acct.Address, acct.FromName, e.Config.HTTP.PublicURL)}
+}
+
+// message renders and builds one delivery's MIME message
+// (docs/BEHAVIOUR.md §8.5 and §10): the contact's language, then the account's, then English.
+func (e *Engine) message(k *waveKit, d *store.Delivery) ([]byte, error) {
+	w, acct, c := k.w, k.acct, &d.Contact
+	token := compose.UnsubscribeToken(e.Secret, w.Account, w.List, c.ID)
+	contact := &templates.Contact{Email: c.Email, Name: c.Name, Language: c.Language, Organisation: c.Organisation,
+		Title: c.Title, City: c.City, Country: c.Country, Fields: c.Fields}
+	var unsubscribeURL string
+	if e.Config.HTTP.PublicURL != "" {
+		u, err := k.header.UnsubscribeURL(token)
 		if err != nil {
 			return nil, err
 		}
-		data.UnsubscribeURL = u
+		unsubscribeURL = u
 	}
-	r, err := e.Templates.Render(w.Template, []string{c.Language, acct.Language, "en"}, data)
+	r, err := k.tmpl.Render([]string{c.Language, acct.Language, "en"}, contact, unsubscribeURL)
 	if err != nil {
 		return nil, err
 	}
 	in := compose.WaveInput{
 		From: acct.Address, FromName: acct.FromName, To: c.Email, ToName: c.Name,
 		MessageID: d.MessageID, Unsubscribe: token, PublicURL: e.Config.HTTP.PublicURL,
-		WaveHeader: WaveHeader, WaveValue: fmt.Sprintf("%s/%d", w.Name, d.Run), Rendered: r,
+		WaveHeader: WaveHeader, WaveValue: w.Name + "/" + strconv.Itoa(d.Run), Rendered: r, Shared: k.header,
 	}
 	if w.AttachICS {
 		ev := e.Config.Event

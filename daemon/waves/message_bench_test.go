@@ -36,10 +36,11 @@ func BenchmarkMessage(b *testing.B) {
 		Contact: store.Contact{ID: 1, Email: "mayor.000001@city001.example", Name: "Valérie Lefèvre", Language: "en",
 			Organisation: "City of Kampala", Title: "Mayor", City: "Kampala", Country: "BE",
 			Fields: map[string]string{"delegation": "D-00001"}}}
+	k := e.kit(w, &cfg.Accounts[0])
 	b.ReportAllocs()
 	var size int
 	for b.Loop() {
-		raw, err := e.message(w, &cfg.Accounts[0], d)
+		raw, err := e.message(k, d)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -61,10 +61,11 @@ func (e *Engine) feed(ctx context.Context, w *config.Wave, rows chan<- store.Del
 // template fails is failed with the reason, not the wave (docs/BEHAVIOUR.md §10).
 func (e *Engine) render(ctx context.Context, w *config.Wave, acct *config.Account, ob *outbox, stop *stopCheck,
 	rows <-chan store.Delivery, ready chan<- item) {
+	k := e.kit(w, acct)
 	for d := range rows {
 		var raw []byte
 		err := e.recovered("render", func() (err error) {
-			raw, err = e.message(w, acct, &d)
+			raw, err = e.message(k, &d)
 			return err
 		})
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/sender"
 	"github.com/herald-mail/herald/daemon/store"
@@ -56,6 +58,7 @@ func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Accoun
 		}
 	}()
 	var cur *item // open at the server and 'sending': its content goes next
+	sendSeconds, sentCount := e.streamMetrics(w, acct)
 	for {
 		next, ok, nerr := p.next(ctx)
 		if cur == nil && (nerr != nil || !ok) {
@@ -73,13 +76,13 @@ func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Accoun
 		} else {
 			endErr, nextErr = st.End(ctx, cur.raw, acct.Address, to)
 			recycle(cur.raw) // End keeps none of it
-			if e.Metrics != nil {
-				e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave").Observe(st.Exchange().Seconds())
+			if sendSeconds != nil {
+				sendSeconds.Observe(st.Exchange().Seconds())
 			}
 			if endErr == nil {
 				sent = &store.DeliveryOutcome{ID: cur.d.ID, State: store.DeliverySent}
-				if e.Metrics != nil && e.Metrics.Deliveries != nil {
-					e.Metrics.Deliveries.WithLabelValues(w.Name, store.DeliverySent).Inc()
+				if sentCount != nil {
+					sentCount.Inc()
 				}
 			} else if e.failed(ctx, w, p, &cur.d, endErr, true) {
 				return nil // next, if open, is aborted by Close
@@ -107,4 +110,17 @@ func (e *Engine) stream(ctx context.Context, w *config.Wave, acct *config.Accoun
 		}
 		cur = &next
 	}
+}
+
+// streamMetrics are the metrics stream updates for every message, looked
+// up once: nil without metrics.
+func (e *Engine) streamMetrics(w *config.Wave, acct *config.Account) (sendSeconds prometheus.Observer, sent prometheus.Counter) {
+	if e.Metrics == nil {
+		return nil, nil
+	}
+	sendSeconds = e.Metrics.SendSeconds.WithLabelValues(acct.Name, "wave")
+	if e.Metrics.Deliveries != nil {
+		sent = e.Metrics.Deliveries.WithLabelValues(w.Name, store.DeliverySent)
+	}
+	return sendSeconds, sent
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -132,8 +133,13 @@ func (s *Server) page(h http.Handler) http.Handler {
 }
 
 // dummyHash is compared against when the name is unknown, so a login
-// takes as long for a wrong name as for a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("herald: no such user"), passwordCost)
+// takes as long for a wrong name as for a wrong password. It is made at
+// the first login, not at start: bcrypt's quarter of a second of CPU was
+// paid by every herald command, `waves send` and `check` included.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("herald: no such user"), passwordCost)
+	return h
+})
 
 // passwordCost matches `herald passwd`.
 const passwordCost = 12
@@ -156,7 +162,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			u = &cand
 		}
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if u != nil {
 		hash = []byte(u.PasswordHash)
 	}
