@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"text/tabwriter"
 	"time"
+
+	"github.com/herald-mail/herald/daemon/ops"
 )
 
 func init() {
@@ -13,15 +15,6 @@ func init() {
 		summary: "list the work leases of the herald nodes sharing a PostgreSQL database: which node watches which mailbox",
 		run:     runNodes,
 	})
-}
-
-// nodeLease is one line of `herald nodes --json`.
-type nodeLease struct {
-	Lease   string    `json:"lease"`
-	Node    string    `json:"node"` // "pid@host"
-	Since   time.Time `json:"since"`
-	Until   time.Time `json:"until"`
-	Expired bool      `json:"expired"`
 }
 
 // runNodes lists the leases (docs/BEHAVIOUR.md §13): a mailbox whose
@@ -37,14 +30,10 @@ func runNodes(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ls, err := st.Leases(e.ctx)
+	now := time.Now()
+	out, err := ops.Nodes(e.ctx, st, now)
 	if err != nil {
 		return err
-	}
-	now := time.Now()
-	out := make([]nodeLease, len(ls))
-	for i, l := range ls {
-		out[i] = nodeLease{Lease: l.Name, Node: l.Owner, Since: l.Since, Until: l.Until, Expired: !l.Until.After(now)}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)

@@ -83,6 +83,7 @@ func (s *Server) Dashboard(b Backend) {
 
 func (s *Server) apiRoutes(api func(string, func(*dash, http.ResponseWriter, *http.Request))) {
 	api("GET /api/v1/health", (*dash).apiHealth)
+	api("GET /api/v1/nodes", (*dash).apiNodes)
 	api("GET /api/v1/events", func(d *dash, w http.ResponseWriter, r *http.Request) { s.events(d, w, r) })
 	api("GET /api/v1/enquiries", (*dash).apiEnquiries)
 	api("GET /api/v1/enquiries/{ref}", (*dash).apiEnquiry)

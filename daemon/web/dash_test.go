@@ -56,8 +56,18 @@ type fixture struct {
 
 func newFixture(t *testing.T, token string, users bool) *fixture {
 	t.Helper()
+	return newFixtureOn(t, token, users, "")
+}
+
+// newFixtureOn is newFixture on database (a PostgreSQL URL), or on a
+// SQLite file in a temp dir when it is "".
+func newFixtureOn(t *testing.T, token string, users bool, database string) *fixture {
+	t.Helper()
 	dir := t.TempDir()
-	src := testconfig.Head(filepath.Join(dir, "herald.db"), testconfig.RepoTemplates(), true, "error")
+	if database == "" {
+		database = filepath.Join(dir, "herald.db")
+	}
+	src := testconfig.Head(database, testconfig.RepoTemplates(), true, "error")
 	src = strings.Replace(src, `http: {listen: "127.0.0.1:0"}`, "http:\n  listen: 127.0.0.1:0\n  token: '"+token+"'\n"+userYAML(users), 1)
 	src += `accounts:
   - {name: habitat, address: gccm@unhabitat.example}

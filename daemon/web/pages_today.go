@@ -57,6 +57,9 @@ type todayData struct {
 	Health []healthLine
 	AllOK  bool
 	Charts []*chart
+	// Nodes is the work leases, on a database shared by nodes (none on
+	// SQLite, where one daemon does all the work).
+	Nodes []ops.NodeLease
 }
 
 // todayPage is what needs a person now: the open queue by account and
@@ -81,6 +84,10 @@ func (d *dash) todayPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.Health, t.AllOK = d.healthLines(p)
+	if t.Nodes, err = d.nodes(r, p); err != nil {
+		d.fail(w, r, err)
+		return
+	}
 	v := d.view(r, "today", "today", nil)
 	if t.Charts, err = d.enquiryCharts(ctx, v, p.Accounts); err != nil {
 		d.fail(w, r, err)
@@ -134,4 +141,38 @@ func (d *dash) wavesToday(r *http.Request, p *Principal) ([]waves.Status, error)
 		}
 	}
 	return out, nil
+}
+
+// nodes is the work leases p may see: those of their accounts' mailboxes
+// and senders, and the nodes' own leases for someone who sees every
+// account. nil on SQLite.
+func (d *dash) nodes(r *http.Request, p *Principal) ([]ops.NodeLease, error) {
+	if !d.Store.Postgres() {
+		return nil, nil
+	}
+	all, err := ops.Nodes(r.Context(), d.Store, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := []ops.NodeLease{}
+	for _, l := range all {
+		if p.Accounts == nil || l.Account != "" && p.MaySee(l.Account) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// apiNodes is `herald nodes --json`, limited to what the user may see;
+// an empty list on SQLite.
+func (d *dash) apiNodes(w http.ResponseWriter, r *http.Request) {
+	out, err := d.nodes(r, principal(r))
+	if err != nil {
+		d.fail(w, r, err)
+		return
+	}
+	if out == nil {
+		out = []ops.NodeLease{}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
