@@ -48,6 +48,8 @@ type InboxTx struct {
 	// pg is the engine; open, on PostgreSQL, that Try left its savepoint
 	// for the next Try (or the commit) to release.
 	pg, open bool
+	// contactIDs is ContactByAddress's look-ups: email key → contact id.
+	contactIDs map[string]int64
 }
 
 // Inbox runs f in one transaction. The actions f adds are inserted, in
@@ -83,21 +85,18 @@ func (t *InboxTx) SetMark(account, mailbox string, uidvalidity, lastUID uint32) 
 // after a UIDVALIDITY change, or a second copy of one message (sent to an
 // address and its alias), is filed like the first and acknowledged never.
 func (t *InboxTx) SeenBefore(account, messageID, hash string) (*MessageRow, error) {
-	// Every copy is read and the first recorded (lowest id) kept, rather
-	// than ORDER BY id LIMIT 1: for that, PostgreSQL's plan walks the
-	// primary key in id order and filters each row, the whole table for
-	// a new message (2.6 ms a message at 10,000 messages, and growing).
-	// Copies of one message are few.
 	q, arg := `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND message_id = ?`, messageID
 	if messageID == "" {
 		q, arg = `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND hash = ?`, hash
 	}
-	first, err := t.firstMessage(q, account, arg)
+	first, err := t.firstMessage(q, t.planned(account, arg)...)
 	return first, wrap(err, "look up message %q (hash %s) of %s", messageID, hash, account)
 }
 
 // firstMessage is the row of lowest id among those q selects (id,
-// folder, enquiry_id), or nil.
+// folder, enquiry_id), or nil. Not ORDER BY id LIMIT 1, which lets
+// PostgreSQL walk the primary key in id order and filter every row:
+// copies of one message are few.
 func (t *InboxTx) firstMessage(q string, args ...any) (*MessageRow, error) {
 	rows, err := t.tx.QueryContext(t.ctx, q, args...)
 	if err != nil {
@@ -126,7 +125,7 @@ func (t *InboxTx) SentByUs(account string, ids []string) (bool, error) {
 	err := inChunks(ids, func(chunk []any) (bool, error) {
 		var n int
 		err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE account = ? AND direction = 'out'
-			AND message_id IN (`+placeholders(len(chunk))+`)`, append([]any{account}, chunk...)...).Scan(&n)
+			AND message_id IN (`+placeholders(len(chunk))+`)`, t.planned(append([]any{account}, chunk...)...)...).Scan(&n)
 		found = n > 0
 		return found, err
 	})
@@ -223,10 +222,10 @@ func (t *InboxTx) EnquiryByMessageIDs(account string, ids []string) (*Enquiry, e
 	// the newest match of all chunks wins.
 	var newest, enquiry int64
 	// Every match is read, not ORDER BY id DESC LIMIT 1, for the reason
-	// SeenBefore gives: a thread's messages are few.
+	// firstMessage gives: a thread's messages are few.
 	err := inChunks(ids, func(chunk []any) (bool, error) {
 		rows, err := t.tx.QueryContext(t.ctx, `SELECT id, enquiry_id FROM messages WHERE account = ? AND enquiry_id IS NOT NULL
-			AND message_id IN (`+placeholders(len(chunk))+`)`, append([]any{account}, chunk...)...)
+			AND message_id IN (`+placeholders(len(chunk))+`)`, t.planned(append([]any{account}, chunk...)...)...)
 		if err != nil {
 			return false, err
 		}

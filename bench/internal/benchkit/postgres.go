@@ -30,11 +30,22 @@ func StartPostgres(t *testing.T, durable bool) *realserver.Postgres {
 	if durable {
 		settings = append(settings, "fsync=on", "synchronous_commit=on", "full_page_writes=on")
 	}
+	// A diagnosis, e.g. HERALD_BENCH_PG_SETTINGS='session_preload_libraries=auto_explain;auto_explain.log_min_duration=1ms':
+	// the server's log is then written out when the test ends.
+	extra := os.Getenv("HERALD_BENCH_PG_SETTINGS")
+	if extra != "" {
+		settings = append(settings, strings.Split(extra, ";")...)
+	}
 	p, err := realserver.StartPostgres(filepath.Join(t.TempDir(), "pg"), settings...)
 	if err != nil {
 		realserver.PostgresUnavailable(t, err)
 	}
-	t.Cleanup(p.Stop)
+	t.Cleanup(func() {
+		p.Stop()
+		if extra != "" {
+			t.Logf("%s log:\n%s", p.Version, p.Log())
+		}
+	})
 	db := pgOpen(t, p.URL("postgres"))
 	defer db.Close()
 	if _, err := db.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`); err != nil {
@@ -218,10 +229,21 @@ func (pr *PGProbe) Stop(t *testing.T) PGCost {
 	defer pr.db.Close()
 	defer pr.conn.Close()
 	c := pr.cost
-	c.CPU = ProcTreeCPU(pr.p.Pid()) - pr.cpu0 - (procOwnCPU(pr.sampler) - pr.own0)
-	// Backends report to the statistics when they end: give the last
-	// one a moment.
+	// herald's backends are still ending (their client is gone): one
+	// read while the postmaster reaps them would count a backend's CPU
+	// neither as a child's nor as a reaped child's. Wait until they are
+	// gone, and a moment more for the reaping; they report to the
+	// statistics as they end, too.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var n int
+		err := pr.conn.QueryRowContext(context.Background(), `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = $1 AND pid <> pg_backend_pid()`, pr.name).Scan(&n)
+		if err == nil && n == 0 {
+			break
+		}
+	}
 	time.Sleep(1100 * time.Millisecond)
+	c.CPU = ProcTreeCPU(pr.p.Pid()) - pr.cpu0 - (procOwnCPU(pr.sampler) - pr.own0)
 	c.Xacts = pr.xacts(t) - pr.xacts0
 	rows, err := pr.conn.QueryContext(context.Background(), `SELECT regexp_replace(query, '\s+', ' ', 'g'), toplevel, calls, total_exec_time
 		FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = $1 ORDER BY calls DESC`, pr.name)
