@@ -111,7 +111,12 @@ func backlogOn(t *testing.T, e storeEngine, msgs []*benchMsg, want map[string]in
 	r := engineBacklog{Load: loadavgNow()}
 	dove := dovecotCPU(dv)
 	h := startHerald(t, cfg)
+	stopPerf := func() {}
+	if e.pg != nil {
+		stopPerf = perfRecord(t, h.cmd.Process.Pid) // HERALD_BENCH_PERF: herald on PostgreSQL
+	}
 	end, err := waitEmpty(ctx, poll, statusEvery)
+	stopPerf()
 	if err != nil {
 		t.Fatalf("herald: %v", err)
 	}
