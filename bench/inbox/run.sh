@@ -14,6 +14,8 @@
 #
 # Settings (environment): HERALD_BENCH_RUNS (5; engines: 3), HERALD_BENCH_MESSAGES
 # (10000), HERALD_BENCH_ACKS (100), HERALD_BENCH_EVERY_MS (200);
+# HERALD_BENCH_PG_SETTINGS='name=value;...' adds PostgreSQL settings to the
+# engines run (e.g. auto_explain) and prints the server's log;
 # HERALD_BENCH_DURABLE=0 leaves out the engines run on PostgreSQL with
 # fsync and synchronous_commit on;
 # HERALD_BENCH_OUT=FILE appends the Markdown tables to FILE;

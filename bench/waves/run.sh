@@ -12,6 +12,8 @@
 # Settings (environment): HERALD_BENCH_RUNS (3), HERALD_BENCH_MESSAGES
 # (10000), HERALD_BENCH_LARGE (100000), HERALD_BENCH_DURABLE=0 to leave out
 # the engines run on PostgreSQL with fsync and synchronous_commit on,
+# HERALD_BENCH_PG_SETTINGS='name=value;...' to add PostgreSQL settings
+# (e.g. auto_explain; the server's log is then printed),
 # HERALD_BENCH_BIN=PATH to measure a
 # herald built elsewhere, and HERALD_BENCH_OUT=FILE to append
 # the Markdown tables to FILE.
