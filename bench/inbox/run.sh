@@ -9,10 +9,15 @@
 #   bench/inbox/run.sh process    # diagnosis: herald's handler alone, no IMAP (~1 min)
 #   bench/inbox/run.sh floor      # diagnosis: FETCH and MOVE of the backlog without herald (~1 min)
 #   bench/inbox/run.sh memory     # peak RSS on hostile, big and ordinary mail (issue 11, ~3 min)
+#   bench/inbox/run.sh engines    # the backlog by herald on SQLite and on PostgreSQL (issue 16, ~5 min)
 #   bench/inbox/run.sh all        # the six, in that order
 #
-# Settings (environment): HERALD_BENCH_RUNS (5), HERALD_BENCH_MESSAGES
+# Settings (environment): HERALD_BENCH_RUNS (5; engines: 3), HERALD_BENCH_MESSAGES
 # (10000), HERALD_BENCH_ACKS (100), HERALD_BENCH_EVERY_MS (200);
+# HERALD_BENCH_PG_SETTINGS='name=value;...' adds PostgreSQL settings to the
+# engines run (e.g. auto_explain) and prints the server's log;
+# HERALD_BENCH_DURABLE=0 leaves out the engines run on PostgreSQL with
+# fsync and synchronous_commit on;
 # HERALD_BENCH_OUT=FILE appends the Markdown tables to FILE;
 # HERALD_BENCH_REV=HEAD (or any commit) measures a clean `git archive`
 # snapshot of that commit instead of the working tree, with this tree's
@@ -47,8 +52,9 @@ bench() {
 	process) go test ./bench/inbox -run '^$' -bench '^BenchmarkProcess$' -benchtime 10000x -count "${HERALD_BENCH_RUNS:-5}" ;;
 	floor) go test ./bench/inbox -run '^TestFetchFloor$' -v -count=1 -timeout 30m ;;
 	memory) go test ./bench/inbox -run '^TestMemory$' -v -count=1 -timeout 30m ;;
+	engines) go test ./bench/inbox -run '^TestBacklogEngines$' -v -count=1 -timeout 60m ;;
 	*)
-		echo "usage: $0 backlog|latency|keywords|process|floor|memory|all" >&2
+		echo "usage: $0 backlog|latency|keywords|process|floor|memory|engines|all" >&2
 		exit 2
 		;;
 	esac

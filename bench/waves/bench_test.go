@@ -125,7 +125,14 @@ func freePort(t *testing.T) int {
 // bench templates, one list and one one-shot wave of the bench template.
 func writeConfig(t *testing.T, dir string, smtpPort, sessions int) string {
 	t.Helper()
-	head := testconfig.Head(filepath.Join(dir, "herald.db"), filepath.Join(testconfig.RepoRoot(), "bench", "waves", "templates"), false, "warn")
+	return writeConfigDB(t, dir, filepath.Join(dir, "herald.db"), smtpPort, sessions)
+}
+
+// writeConfigDB is writeConfig on the given database: a SQLite file or
+// a postgres:// URL.
+func writeConfigDB(t *testing.T, dir, database string, smtpPort, sessions int) string {
+	t.Helper()
+	head := testconfig.Head(database, filepath.Join(testconfig.RepoRoot(), "bench", "waves", "templates"), false, "warn")
 	cfg := head + fmt.Sprintf(`accounts:
   - name: habitat
     address: decorte@un.org

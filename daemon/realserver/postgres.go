@@ -64,8 +64,9 @@ func majorOf(binDir string) int {
 // free loopback port. It is for TestMain (one server per test package);
 // call Stop when the tests are done. initdb and postgres refuse to run as
 // root, so as root they run as the postgres (or nobody) user, who is
-// given dir.
-func StartPostgres(dir string) (*Postgres, error) {
+// given dir. Each of settings ("name=value") is passed as -c after the
+// test settings, which it overrides: a benchmark turns fsync back on so.
+func StartPostgres(dir string, settings ...string) (*Postgres, error) {
 	bin, err := postgresBin()
 	if err != nil {
 		return nil, err
@@ -93,10 +94,14 @@ func StartPostgres(dir string) (*Postgres, error) {
 			return nil, err
 		}
 		p.Addr = fmt.Sprintf("127.0.0.1:%d", port)
-		p.proc, err = startProcess(cred, filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
+		args := []string{"-D", data, "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
 			"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-			"-c", "max_connections=300")
+			"-c", "max_connections=300"}
+		for _, s := range settings {
+			args = append(args, "-c", s)
+		}
+		p.proc, err = startProcess(cred, filepath.Join(bin, "postgres"), args...)
 		if err != nil {
 			return nil, err
 		}
@@ -204,6 +209,10 @@ func (p *Postgres) Stop() {
 		p.proc.stop()
 	}
 }
+
+// Pid is the postmaster's process id: its children are the server's
+// backends and workers (a benchmark reads their CPU time from /proc).
+func (p *Postgres) Pid() int { return p.proc.cmd.Process.Pid }
 
 // Log is what the server wrote to its stderr.
 func (p *Postgres) Log() string { return p.proc.output.String() }

@@ -82,22 +82,27 @@ func (s *Store) ActionsDone(ctx context.Context, ids []int64, failure error) err
 	}
 	now := time.Now()
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if failure == nil {
+			// One statement per chunk, not per action: on PostgreSQL each
+			// statement is a round trip, and a batch's moves end together.
+			return inChunks(ids, func(chunk []any) (bool, error) {
+				_, err := tx.ExecContext(ctx, `UPDATE actions SET state = 'done', done_at = ?, last_error = '' WHERE id IN (`+
+					placeholders(len(chunk))+`)`, append([]any{ts(now)}, chunk...)...)
+				return false, err
+			})
+		}
 		for _, id := range ids {
-			var err error
-			if failure == nil {
-				_, err = tx.ExecContext(ctx, `UPDATE actions SET state = 'done', done_at = ?, last_error = '' WHERE id = ?`, ts(now), id)
-			} else {
-				var tries int
-				if err = tx.QueryRowContext(ctx, `UPDATE actions SET tries = tries + 1 WHERE id = ? RETURNING tries`, id).Scan(&tries); err != nil {
-					return fmt.Errorf("action %d: %w", id, err)
-				}
-				state := "pending"
-				if tries >= MaxActionTries {
-					state = "failed"
-				}
-				_, err = tx.ExecContext(ctx, `UPDATE actions SET state = ?, next_at = ?, last_error = ? WHERE id = ?`,
-					state, ts(now.Add(actionRetry(tries))), truncate(failure.Error(), 500), id)
+			var tries int
+			err := tx.QueryRowContext(ctx, `UPDATE actions SET tries = tries + 1 WHERE id = ? RETURNING tries`, id).Scan(&tries)
+			if err != nil {
+				return fmt.Errorf("action %d: %w", id, err)
 			}
+			state := "pending"
+			if tries >= MaxActionTries {
+				state = "failed"
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE actions SET state = ?, next_at = ?, last_error = ? WHERE id = ?`,
+				state, ts(now.Add(actionRetry(tries))), truncate(failure.Error(), 500), id)
 			if err != nil {
 				return fmt.Errorf("action %d: %w", id, err)
 			}

@@ -45,6 +45,11 @@ type InboxTx struct {
 	// (Inbox sets it): one INSERT of many rows costs far less than many.
 	batch   bool
 	actions []Action
+	// pg is the engine; open, on PostgreSQL, that Try left its savepoint
+	// for the next Try (or the commit) to release.
+	pg, open bool
+	// contactIDs is ContactByAddress's look-ups: email key → contact id.
+	contactIDs map[string]int64
 }
 
 // Inbox runs f in one transaction. The actions f adds are inserted, in
@@ -57,7 +62,7 @@ func (s *Store) Inbox(ctx context.Context, f func(*InboxTx) error) error {
 		return err // the caller's own: nothing of the store's to add
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		t := &InboxTx{tx: tx, ctx: context.WithoutCancel(ctx), now: time.Now(), batch: true}
+		t := &InboxTx{tx: tx, ctx: context.WithoutCancel(ctx), now: time.Now(), batch: true, pg: s.pg}
 		if err := f(t); err != nil {
 			return err // f's own, from InboxTx methods that name their step
 		}
@@ -80,18 +85,37 @@ func (t *InboxTx) SetMark(account, mailbox string, uidvalidity, lastUID uint32) 
 // after a UIDVALIDITY change, or a second copy of one message (sent to an
 // address and its alias), is filed like the first and acknowledged never.
 func (t *InboxTx) SeenBefore(account, messageID, hash string) (*MessageRow, error) {
-	q, arg := `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND message_id = ? ORDER BY id LIMIT 1`, messageID
+	q, arg := `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND message_id = ?`, messageID
 	if messageID == "" {
-		q, arg = `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND hash = ? ORDER BY id LIMIT 1`, hash
+		q, arg = `SELECT id, folder, enquiry_id FROM messages WHERE account = ? AND direction = 'in' AND hash = ?`, hash
 	}
-	var m MessageRow
-	var enq sql.NullInt64
-	err := t.tx.QueryRowContext(t.ctx, q, account, arg).Scan(&m.ID, &m.Folder, &enq)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	first, err := t.firstMessage(q, t.planned(account, arg)...)
+	return first, wrap(err, "look up message %q (hash %s) of %s", messageID, hash, account)
+}
+
+// firstMessage is the row of lowest id among those q selects (id,
+// folder, enquiry_id), or nil. Not ORDER BY id LIMIT 1, which lets
+// PostgreSQL walk the primary key in id order and filter every row:
+// copies of one message are few.
+func (t *InboxTx) firstMessage(q string, args ...any) (*MessageRow, error) {
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return nil, err
 	}
-	m.EnquiryID = enq.Int64
-	return &m, wrap(err, "look up message %q (hash %s) of %s", messageID, hash, account)
+	defer rows.Close()
+	var first *MessageRow
+	for rows.Next() {
+		var m MessageRow
+		var enq sql.NullInt64
+		if err := rows.Scan(&m.ID, &m.Folder, &enq); err != nil {
+			return nil, err
+		}
+		m.EnquiryID = enq.Int64
+		if first == nil || m.ID < first.ID {
+			first = &m
+		}
+	}
+	return first, rows.Err()
 }
 
 // SentByUs reports whether one of ids is a message this account sent
@@ -101,7 +125,7 @@ func (t *InboxTx) SentByUs(account string, ids []string) (bool, error) {
 	err := inChunks(ids, func(chunk []any) (bool, error) {
 		var n int
 		err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM messages WHERE account = ? AND direction = 'out'
-			AND message_id IN (`+placeholders(len(chunk))+`)`, append([]any{account}, chunk...)...).Scan(&n)
+			AND message_id IN (`+placeholders(len(chunk))+`)`, t.planned(append([]any{account}, chunk...)...)...).Scan(&n)
 		found = n > 0
 		return found, err
 	})
@@ -197,17 +221,25 @@ func (t *InboxTx) EnquiryByMessageIDs(account string, ids []string) (*Enquiry, e
 	// messages_message_id serves this lookup, one chunk of ids at a time;
 	// the newest match of all chunks wins.
 	var newest, enquiry int64
+	// Every match is read, not ORDER BY id DESC LIMIT 1, for the reason
+	// firstMessage gives: a thread's messages are few.
 	err := inChunks(ids, func(chunk []any) (bool, error) {
-		var id, e int64
-		err := t.tx.QueryRowContext(t.ctx, `SELECT id, enquiry_id FROM messages WHERE account = ? AND enquiry_id IS NOT NULL
-			AND message_id IN (`+placeholders(len(chunk))+`) ORDER BY id DESC LIMIT 1`, append([]any{account}, chunk...)...).Scan(&id, &e)
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, nil
+		rows, err := t.tx.QueryContext(t.ctx, `SELECT id, enquiry_id FROM messages WHERE account = ? AND enquiry_id IS NOT NULL
+			AND message_id IN (`+placeholders(len(chunk))+`)`, t.planned(append([]any{account}, chunk...)...)...)
+		if err != nil {
+			return false, err
 		}
-		if err == nil && id > newest {
-			newest, enquiry = id, e
+		defer rows.Close()
+		for rows.Next() {
+			var id, e int64
+			if err := rows.Scan(&id, &e); err != nil {
+				return false, err
+			}
+			if id > newest {
+				newest, enquiry = id, e
+			}
 		}
-		return false, err
+		return false, rows.Err()
 	})
 	if err != nil || newest == 0 {
 		return nil, wrap(err, "look up the enquiry of a thread of %s", account)

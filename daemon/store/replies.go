@@ -96,13 +96,22 @@ func (t *InboxTx) ContactByAddress(addr string) (*Contact, error) {
 	if err != nil {
 		return nil, nil
 	}
-	var id int64
-	err = t.tx.QueryRowContext(t.ctx, `SELECT id FROM contacts WHERE email_key = ?`, key).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	// The steps of one message look its sender up more than once (the
+	// answer, the history): the id is kept for the transaction, in
+	// which no step adds a contact or changes an address (0: none).
+	id, known := t.contactIDs[key]
+	if !known {
+		err = t.tx.QueryRowContext(t.ctx, `SELECT id FROM contacts WHERE email_key = ?`, key).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("look up contact %s: %w", addr, err)
+		}
+		if t.contactIDs == nil {
+			t.contactIDs = map[string]int64{}
+		}
+		t.contactIDs[key] = id
 	}
-	if err != nil {
-		return nil, fmt.Errorf("look up contact %s: %w", addr, err)
+	if id == 0 {
+		return nil, nil
 	}
 	return contactByID(t.ctx, t.tx, id)
 }

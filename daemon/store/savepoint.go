@@ -18,10 +18,22 @@ import (
 // batch goes on, and the caller records the message another way (issue
 // 11: one message that cannot be recorded must not stop the inbox). err
 // is the savepoint's own failure, after which the transaction is unusable.
+//
+// On PostgreSQL, where each statement is a round trip, the savepoint is
+// not released when f is done but by the next Try, in the query that
+// opens the next one (two statements, one simple-protocol query), or by
+// the commit: one round trip per message instead of two. What runs
+// between two Trys is then inside the released savepoint, which nothing
+// rolls back to.
 func (t *InboxTx) Try(f func() error) (failed, err error) {
-	if _, err := t.tx.ExecContext(t.ctx, `SAVEPOINT message`); err != nil {
+	open := `SAVEPOINT message`
+	if t.pg && t.open {
+		open = `RELEASE message; SAVEPOINT message`
+	}
+	if _, err := t.tx.ExecContext(t.ctx, open); err != nil {
 		return nil, fmt.Errorf("savepoint: %w", err)
 	}
+	t.open = t.pg
 	queued := len(t.actions)
 	failed = func() (err error) {
 		defer func() {
@@ -36,6 +48,9 @@ func (t *InboxTx) Try(f func() error) (failed, err error) {
 		if _, err := t.tx.ExecContext(t.ctx, `ROLLBACK TO message`); err != nil {
 			return failed, fmt.Errorf("rollback to savepoint: %w", err)
 		}
+	}
+	if t.pg {
+		return failed, nil // released by the next Try or the commit
 	}
 	// RELEASE after ROLLBACK TO ends the savepoint, which stays open otherwise.
 	if _, err := t.tx.ExecContext(t.ctx, `RELEASE message`); err != nil {
