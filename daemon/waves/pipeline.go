@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/herald-mail/herald/daemon/config"
 	"github.com/herald-mail/herald/daemon/metrics"
@@ -28,15 +29,29 @@ type item struct {
 	raw []byte
 }
 
+// recoverEvery is how often a node sending a wave frees the claims of
+// nodes whose node lease expired (store.RecoverClaims): a node that dies
+// mid-wave has its rows back in the queue within its lease's life and
+// this, while the others are still in their passes (docs/BEHAVIOUR.md §13).
+const recoverEvery = 5 * time.Second
+
 // feed reads the wave's due rows in batches into rows, then closes it. It
-// returns how many it read.
+// returns how many it read. On nodes it claims them, and frees a dead
+// node's claims every recoverEvery, so they are claimed in this pass.
 func (e *Engine) feed(ctx context.Context, w *config.Wave, rows chan<- store.Delivery) (int, error) {
 	defer close(rows)
 	var cur store.DueCursor
 	n := 0
+	recovered := time.Now() // the pass began with a recovery (RunWave, help)
 	for {
 		var ds []store.Delivery
 		var err error
+		if e.Nodes && time.Since(recovered) >= recoverEvery {
+			recovered = time.Now()
+			if err := e.recoverSending(ctx, w); err != nil {
+				return n, err
+			}
+		}
 		if e.Nodes {
 			ds, err = e.Store.ClaimDue(ctx, w.Name, e.Owner, dueBatch)
 		} else {
