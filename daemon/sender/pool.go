@@ -74,6 +74,11 @@ type Pool struct {
 	shared bool
 	store  *store.Store
 	rate   config.Rate
+	// prepaid shared tokens of slot prepaidSlot, taken at once from the
+	// store and not used yet (shared.go), under tokMu.
+	tokMu       sync.Mutex
+	prepaid     int
+	prepaidSlot int64
 }
 
 // New returns the pool of o.Account. It connects lazily, on the first

@@ -142,31 +142,49 @@ func RateSlot(n int, per time.Duration) (slot time.Duration, tokens int) {
 // TakeRateToken takes one of account's shared rate tokens (smtp.rate,
 // shared by the nodes) in the current slot of RateSlot(n, per). When the
 // slot is spent it takes none and says how long until the next one.
-//
-// The slot's row is the hottest of the database, every node's every
-// message taking from it: one upsert at READ COMMITTED takes the token,
-// each waiting for the row behind the others rather than failing and
-// retrying as SERIALIZABLE transactions would. A node whose lease was
-// taken over may still take a token: it records nothing with it.
 func (s *Store) TakeRateToken(ctx context.Context, account string, n int, per time.Duration) (time.Duration, bool, error) {
+	got, _, wait, err := s.TakeRateTokens(ctx, account, n, per, 1)
+	return wait, got > 0, err
+}
+
+// TakeRateTokens takes want of account's shared rate tokens at once, or
+// one when fewer than want are left in the current slot of
+// RateSlot(n, per), or none when it is spent: it returns how many it
+// took (0 or 1, or want), in which slot (they are worth nothing after
+// it), and how long until the next slot when it took none. A pool that
+// sends faster than a round trip per message takes several at once
+// (sender's shared.go), so that the slot's row, the hottest of the
+// database, is written once per several messages, not once per message.
+//
+// Each take is one upsert at READ COMMITTED: the nodes wait for the row
+// behind one another rather than failing and retrying as SERIALIZABLE
+// transactions would. A node whose lease was taken over may still take
+// tokens: it records nothing with them.
+func (s *Store) TakeRateTokens(ctx context.Context, account string, n int, per time.Duration, want int) (got int, slot int64, wait time.Duration, err error) {
 	slotLen, tokens := RateSlot(n, per)
 	now := time.Now()
-	slot := now.UnixNano() / int64(slotLen)
-	var used int
-	err := s.retry(ctx, func() error {
-		return s.db.QueryRowContext(ctx, `INSERT INTO rate_slots (account, slot, used) VALUES (?, ?, 1)
-			ON CONFLICT (account, slot) DO UPDATE SET used = rate_slots.used + 1 WHERE rate_slots.used < ?
-			RETURNING used`, account, slot, tokens).Scan(&used)
-	})
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return time.Duration((slot+1)*int64(slotLen) - now.UnixNano()), false, nil
-	case err != nil:
-		return 0, false, fmt.Errorf("take a rate token of %s: %w", account, err)
-	case used == 1:
-		// A new slot: the old ones are history. A failure here leaves
-		// them for the next slot to delete.
-		_, _ = s.db.ExecContext(ctx, `DELETE FROM rate_slots WHERE account = ? AND slot < ?`, account, slot-1)
+	slot = now.UnixNano() / int64(slotLen)
+	want = max(1, min(want, tokens))
+	for {
+		var used int
+		err = s.retry(ctx, func() error {
+			return s.db.QueryRowContext(ctx, `INSERT INTO rate_slots (account, slot, used) VALUES (?1, ?2, ?3)
+				ON CONFLICT (account, slot) DO UPDATE SET used = rate_slots.used + ?3 WHERE rate_slots.used + ?3 <= ?4
+				RETURNING used`, account, slot, want, tokens).Scan(&used)
+		})
+		switch {
+		case errors.Is(err, sql.ErrNoRows) && want > 1:
+			want = 1 // fewer than want left: one, if any
+			continue
+		case errors.Is(err, sql.ErrNoRows):
+			return 0, slot, time.Duration((slot+1)*int64(slotLen) - now.UnixNano()), nil
+		case err != nil:
+			return 0, slot, 0, fmt.Errorf("take rate tokens of %s: %w", account, err)
+		case used == want:
+			// A new slot: the old ones are history. A failure here leaves
+			// them for the next slot to delete.
+			_, _ = s.db.ExecContext(ctx, `DELETE FROM rate_slots WHERE account = ? AND slot < ?`, account, slot-1)
+		}
+		return want, slot, 0, nil
 	}
-	return 0, true, nil
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -119,5 +120,42 @@ func TestRateTokensPerSlot(t *testing.T) {
 	// Another account has its own slots.
 	if _, ok, err := s.TakeRateToken(ctx, "climate", 3, time.Hour); err != nil || !ok {
 		t.Fatalf("other account's token: %v, %v", ok, err)
+	}
+}
+
+// TestTakeRateTokensAtOnce: a pool takes several shared tokens in one
+// statement; when fewer are left it gets one, then none, and never more
+// than the slot holds in all.
+func TestTakeRateTokensAtOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	// 10 a second: slots of one second, 10 tokens each. A slot can end
+	// between two takes on a slow machine: then the sequence is run again
+	// in a fresh one.
+	for attempt := 1; ; attempt++ {
+		slotLen, tokens := RateSlot(10, time.Second)
+		time.Sleep(time.Duration(int64(slotLen) - time.Now().UnixNano()%int64(slotLen))) // the start of a slot
+		var got []int
+		var slots []int64
+		for range 6 {
+			n, slot, wait, err := s.TakeRateTokens(ctx, "habitat", 10, time.Second, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 && (wait <= 0 || wait > slotLen) {
+				t.Fatalf("none left: wait %s, want up to %s", wait, slotLen)
+			}
+			got, slots = append(got, n), append(slots, slot)
+		}
+		if slots[0] != slots[len(slots)-1] {
+			if attempt == 5 {
+				t.Fatalf("no slot lasted six takes: %v", slots)
+			}
+			continue
+		}
+		if want := []int{4, 4, 1, 1, 0, 0}; !slices.Equal(got, want) || tokens != 10 {
+			t.Errorf("takes of 4 from a slot of %d: %v, want %v", tokens, got, want)
+		}
+		return
 	}
 }
