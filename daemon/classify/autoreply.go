@@ -1,10 +1,10 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // autoSubmitted reports an Auto-Submitted field whose leading token is not
@@ -116,17 +116,17 @@ var (
 	// :"), an
 	// absence phrase alone or as a prefix, an absence word with a colon,
 	// or a Lotus Notes "AUTO:" / "X is out of the office" subject.
-	autoReplySubject = regexp.MustCompile(`(?i)^\s*(re\s*:\s*)?[\[(]?\s*(` + autoPrefix + `)(\s*[\])]|\s*($|[:：\-–(\[])|[^:：]{0,40}[:：])|` +
+	autoReplySubject = textmatch.Lazy(`(?i)^\s*(re\s*:\s*)?[\[(]?\s*(` + autoPrefix + `)(\s*[\])]|\s*($|[:：\-–(\[])|[^:：]{0,40}[:：])|` +
 		`^\s*(re\s*:\s*)?[\[(]?\s*(` + absencePhrase + `)(\s*[\])]|\s*($|[:：\-–(\[]))|` +
 		`^\s*(re\s*:\s*)?[\[(]?\s*(` + absenceWord + `)(\s*[\])]|\s*[:：])|` +
 		`^\s*auto\s*:|\bis out of (the )?office\b|\best absente? du bureau\b|\best en cong[ée]s?\b|\best[aá] fuera de la oficina\b|\bist abwesend\b|\bis afwezig\b`)
 	// absenceSubject: an absence word heading the subject, followed by
 	// anything ("Absent until 18 September"): an auto-reply only with more
 	// evidence.
-	absenceSubject = regexp.MustCompile(`(?i)^\s*(re\s*:\s*)?[\[(]?\s*(` + absencePhrase + `|` + absenceWord + `)(\b|$)`)
+	absenceSubject = textmatch.Lazy(`(?i)^\s*(re\s*:\s*)?[\[(]?\s*(` + absencePhrase + `|` + absenceWord + `)(\b|$)`)
 	// forwardSubject marks forwarded mail ("FW:", "Fwd:", French "TR:",
 	// Spanish "RV:", German "WG:").
-	forwardSubject = regexp.MustCompile(`(?i)^\s*(fw|fwd|tr|rv|wg)\s*:`)
+	forwardSubject = textmatch.Lazy(`(?i)^\s*(fw|fwd|tr|rv|wg)\s*:`)
 )
 
 // selfDeclared is the sentence with which an automatic answer says what it
@@ -134,7 +134,7 @@ var (
 // does not open a message with "This is an automatic reply". "This
 // message was automatically generated" is not one: Gmail and Apple Mail
 // write it on the unsubscribe requests they send for their users.
-var selfDeclared = regexp.MustCompile(`(?i)\b(this is an? (automatic|automated|auto-generated|automatically generated|auto)[- ]?(reply|response)|` +
+var selfDeclared = textmatch.Lazy(`(?i)\b(this is an? (automatic|automated|auto-generated|automatically generated|auto)[- ]?(reply|response)|` +
 	`this (e-?mail|message) is an? (automatic|automated) (reply|response)|` +
 	`ceci est une r[ée]ponse automatique|` +
 	`([ée]sta|este) es (una respuesta|un mensaje) autom[áa]tic[oa]|` +
@@ -153,7 +153,7 @@ var selfDeclared = regexp.MustCompile(`(?i)\b(this is an? (automatic|automated|a
 // ticket phrases name tickets and cases, or a request with its number,
 // never "your message" or a bare "your request was received", which an
 // assistant answering the invitation may write.
-var machineText = regexp.MustCompile(`(?i)\b(` +
+var machineText = textmatch.Lazy(`(?i)\b(` +
 	`ceci est un (message|courriel|e-?mail|mail) automatique|` +
 	`(ce|le pr[ée]sent) (message|courriel|e-?mail|mail) (est|a [ée]t[ée]) (g[ée]n[ée]r[ée]|envoy[ée]|[ée]mis) automatiquement|` +
 	`this is an? (automatic|automated|auto-generated|automatically generated) (message|notification|e-?mail|acknowledge?ment)|` +
@@ -169,7 +169,7 @@ var machineText = regexp.MustCompile(`(?i)\b(` +
 
 // absenceText is what an out-of-office says in its first lines; it only
 // counts together with an absence subject.
-var absenceText = regexp.MustCompile(`(?i)\b(out of (the )?office|on (annual |parental |sick |maternity )?leave|on (vacation|holiday)|away from (the |my )?(office|desk)|limited access to (e-?mail|my e-?mail)|no access to (e-?mail|my e-?mail)|` +
+var absenceText = textmatch.Lazy(`(?i)\b(out of (the )?office|on (annual |parental |sick |maternity )?leave|on (vacation|holiday)|away from (the |my )?(office|desk)|limited access to (e-?mail|my e-?mail)|no access to (e-?mail|my e-?mail)|` +
 	`absente?s?\b|en cong[ée]s?|hors du bureau|de retour le|en d[ée]placement|` +
 	`fuera de la oficina|ausente|de vacaciones|estar[ée] de (vuelta|regreso)|regresar[ée]|` +
 	`abwesend|nicht im b[üu]ro|au[ßs]er haus|im urlaub|wieder erreichbar|` +
@@ -192,22 +192,22 @@ func autoReply(m *message.Message) (reason string, subjectOnly bool) {
 	if msExchangeAutoReply(m) {
 		return "ms-exchange", false
 	}
-	if forwardSubject.MatchString(m.Subject) {
+	if forwardSubject().MatchString(m.Subject) {
 		return "", false
 	}
 	lead := leadText(m)
-	if autoReplySubject.MatchString(m.Subject) && !weakSubject(m.Subject, lead) {
+	if autoReplySubject().MatchString(m.Subject) && !weakSubject(m.Subject, lead) {
 		return "subject", false
 	}
-	if selfDeclared.MatchString(lead) || machineText.MatchString(lead) || (noticeText(lead) && !question(m.Subject)) {
+	if selfDeclared().MatchString(lead) || machineText().MatchString(lead) || (noticeText(lead) && !question(m.Subject)) {
 		return "text", false
 	}
-	if absenceSubject.MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0) {
+	if absenceSubject().MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0) {
 		// A reply headed "Absence" that says it is away is an
 		// out-of-office (Exchange's own carry X-Auto-Response-Suppress:
 		// All); on a new message it may be a person writing they will be
 		// absent.
-		if absenceText.MatchString(lead) || autoResponseSuppressed(h) {
+		if absenceText().MatchString(lead) || autoResponseSuppressed(h) {
 			return "subject", false
 		}
 		return "subject", true
@@ -239,10 +239,10 @@ func leadText(m *message.Message) string {
 // suppresses acknowledgements even when the message was not classified
 // as automatic (an absence subject on mail that answers no one of ours).
 func automaticSubject(s string) bool {
-	if forwardSubject.MatchString(s) {
+	if forwardSubject().MatchString(s) {
 		return false
 	}
-	if autoReplySubject.MatchString(s) {
+	if autoReplySubject().MatchString(s) {
 		return true
 	}
 	return mtaSubject(s)
@@ -253,7 +253,7 @@ func automaticSubject(s string) bool {
 // mail: see transcript for details"); not a person's "Undelivered
 // invitation?" nor "Undeliverable mail from your server".
 func mtaSubject(s string) bool {
-	loc := bounceSubject.FindStringIndex(s)
+	loc := bounceSubject().FindStringIndex(s)
 	if loc == nil {
 		return false
 	}
@@ -271,7 +271,7 @@ func mtaSubject(s string) bool {
 // ordinary mail too; it is the sender's wish, honoured by Suppress.
 func msExchangeAutoReply(m *message.Message) bool {
 	h := m.Header
-	if !h.Has("X-MS-Exchange-Inbox-Rules-Loop") || forwardSubject.MatchString(m.Subject) {
+	if !h.Has("X-MS-Exchange-Inbox-Rules-Loop") || forwardSubject().MatchString(m.Subject) {
 		return false
 	}
 	return h.Has("X-Auto-Response-Suppress") || h.Has("X-MS-Exchange-Generated-Message-Source")

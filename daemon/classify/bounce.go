@@ -34,8 +34,8 @@ func gather(m *message.Message, human string) evidence {
 		auto:     autoSubmitted(m.Header),
 		ndr:      m.Header.Get("X-Failed-Recipients") != "" || m.Header.Has("X-MS-Exchange-Message-Is-Ndr"),
 		listMgr:  isListManager(m),
-		subject:  bounceSubject.MatchString(m.Subject) && !question(m.Subject),
-		autoSubj: autoReplySubject.MatchString(m.Subject),
+		subject:  bounceSubject().MatchString(m.Subject) && !question(m.Subject),
+		autoSubj: autoReplySubject().MatchString(m.Subject),
 	}
 	e.mtaSubj = e.subject && mtaSubject(m.Subject)
 	if !(e.daemon || e.null || e.auto || e.ndr || e.listMgr || e.subject) {
@@ -46,9 +46,9 @@ func gather(m *message.Message, human string) evidence {
 	folded := textmatch.Fold(m.Text)
 	e.code = smtpEvidence(human)
 	e.returned = m.Part("message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers") != nil ||
-		returnedText.Match(m.Text, folded)
+		returnedText().Match(m.Text, folded)
 	for _, ml := range mailers {
-		if ml.text.Match(m.Text, folded) {
+		if ml.text().Match(m.Text, folded) {
 			e.mailer = ml.name
 			break
 		}
@@ -122,7 +122,7 @@ func textBounce(m *message.Message, name, human, rest string) Result {
 	if r.OriginalMessageID == "" {
 		r.OriginalMessageID = quotedMessageID(rest)
 	}
-	if delayText.MatchString(human) || delayText.MatchString(m.Subject) {
+	if delayText().MatchString(human) || delayText().MatchString(m.Subject) {
 		r.Kind = Delay
 		for i := range r.Recipients {
 			r.Recipients[i].Action = "delayed"
@@ -135,7 +135,7 @@ func textBounce(m *message.Message, name, human, rest string) Result {
 }
 
 // daemonNames are display names MTAs give their notices.
-var daemonNames = regexp.MustCompile(`(?i)mail delivery|mailer[- ]?daemon|mail administrator|mail router|postmaster|delivery status|mail system|courier mail server|l-soft list server|internet mail delivery`)
+var daemonNames = textmatch.Lazy(`(?i)mail delivery|mailer[- ]?daemon|mail administrator|mail router|postmaster|delivery status|mail system|courier mail server|l-soft list server|internet mail delivery`)
 
 // isDaemon reports a From, Sender or Return-Path of the mail system itself:
 // MAILER-DAEMON and postmaster in their spellings (RFC 5321 §4.5.1),
@@ -148,7 +148,7 @@ func isDaemon(m *message.Message) bool {
 		}
 	}
 	for _, a := range append(append([]message.Address{}, m.From...), m.Sender...) {
-		if daemonNames.MatchString(a.Name) || a.Address == "@" {
+		if daemonNames().MatchString(a.Name) || a.Address == "@" {
 			return true
 		}
 	}
@@ -198,10 +198,10 @@ func isListManager(m *message.Message) bool {
 
 // splitReturned separates the human explanation from the returned original.
 func splitReturned(text string) (human, rest string) {
-	if !returnedScreen.MatchString(text) {
+	if !returnedScreen().MatchString(text) {
 		return text, ""
 	}
-	if loc := returnedMarker.FindStringIndex(text); loc != nil {
+	if loc := returnedMarker().FindStringIndex(text); loc != nil {
 		// From the start of the marker's line.
 		start := strings.LastIndexByte(text[:loc[0]], '\n') + 1
 		return text[:start], text[start:]
@@ -211,22 +211,22 @@ func splitReturned(text string) (human, rest string) {
 
 var (
 	// "<addr>: reason" (Postfix, qmail) at the start of a line.
-	angleLine = regexp.MustCompile(`^\s*<([^<>\s]+@[^<>\s]+)>:?\s*(.*)$`)
+	angleLine = textmatch.Lazy(`^\s*<([^<>\s]+@[^<>\s]+)>:?\s*(.*)$`)
 	// Any address; used on short indented or listed lines (Exim, old
 	// Gmail, Exchange), where it names a failed recipient.
-	anyAddr = regexp.MustCompile(`[^\s<>()\[\]@,;:"']+@[^\s<>()\[\]@,;:"']+[^\s<>()\[\]@,;:"'.]`)
+	anyAddr = textmatch.Lazy(`[^\s<>()\[\]@,;:"']+@[^\s<>()\[\]@,;:"']+[^\s<>()\[\]@,;:"'.]`)
 	// "addr: reason" or "addr, ERROR CODE ..." at the start of a line
 	// (OpenSMTPD, Zoho, GMX).
-	addrLine = regexp.MustCompile(`^\s*<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?\s*[:,](\s|$)`)
+	addrLine = textmatch.Lazy(`^\s*<?([^\s<>()@,;:"]+@[^\s<>(),;:"]+?)>?\s*[:,](\s|$)`)
 	// "... to addr ..." sentences (Gmail, Office 365, dma, KDDI, Sun).
 	// "for list 'addr'", "the mailing list addr" (list managers).
-	listSentence = regexp.MustCompile(`(?i)\blist[ea]?\s+['"<]?([^\s'"<>()@,;:]+@[^\s'"<>(),;:]*[^\s'"<>(),;:.])['">]?[\s.,;:)]`)
-	sentence     = regexp.MustCompile(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient|recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
+	listSentence = textmatch.Lazy(`(?i)\blist[ea]?\s+['"<]?([^\s'"<>()@,;:]+@[^\s'"<>(),;:]*[^\s'"<>(),;:.])['">]?[\s.,;:)]`)
+	sentence     = textmatch.Lazy(`(?i)(?:wasn'?t delivered to|couldn'?t be delivered to|message to|mail to|delivery to|delivered to|deliver to|deliver message to|deliver (?:your )?(?:message|mail) to|delivering (?:your )?(?:message|mail) to|recipient address|original recipient|recipient)\s*:?\s+<?([^\s<>()@,;:"]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?[\s.,;:)]`)
 	// A recipient named after a label in the notice's language (Orange's
 	// "Destinataire :", QQ's "收 件 人：", Naver's "받는 사람:") or in a
 	// session transcript's "RCPT To:<addr>" (MDaemon).
-	labelled   = regexp.MustCompile(`(?i)(destinataire|destinatari[oa]s?|empf[äa]nger|destinat[áa]rio|ontvanger|收\s*件\s*人|收件地址|받는\s*사람|宛先|получател[ья]|p[řr][íi]jemce|odbiorca|rcpt to)\s*[:：]\s*<?([^\s<>()@,;:"：]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?`)
-	smtpReason = regexp.MustCompile(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
+	labelled   = textmatch.Lazy(`(?i)(destinataire|destinatari[oa]s?|empf[äa]nger|destinat[áa]rio|ontvanger|收\s*件\s*人|收件地址|받는\s*사람|宛先|получател[ья]|p[řr][íi]jemce|odbiorca|rcpt to)\s*[:：]\s*<?([^\s<>()@,;:"：]+@[^\s<>(),;:"]*[^\s<>(),;:".])>?`)
+	smtpReason = textmatch.Lazy(`(?m)^\s*(?:.*said:\s*|#)?([45]\d\d)[ -]`)
 )
 
 // maxTextRecipients bounds the work on hostile bounce texts; real bounces
@@ -256,24 +256,24 @@ func textRecipients(human, failedHdr string) []Recipient {
 		hits = append(hits, found{a, line})
 	}
 	for i, l := range lines {
-		if m := angleLine.FindStringSubmatch(l); m != nil {
+		if m := angleLine().FindStringSubmatch(l); m != nil {
 			add(m[1], i)
-		} else if m := addrLine.FindStringSubmatch(l); m != nil {
+		} else if m := addrLine().FindStringSubmatch(l); m != nil {
 			add(m[1], i)
-		} else if a := anyAddr.FindString(l); a != "" && (len(strings.Fields(l)) <= 4 || startsWith(l, a)) &&
+		} else if a := anyAddr().FindString(l); a != "" && (len(strings.Fields(l)) <= 4 || startsWith(l, a)) &&
 			(strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t") || afterIntro(lines, i) || onlyAddress(l, a)) {
 			add(a, i)
 		}
 		if strings.Contains(l, "to") || strings.Contains(l, "TO") || strings.Contains(l, "To") || strings.Contains(l, "ecipient") || strings.Contains(l, "ECIPIENT") {
-			for _, m := range sentence.FindAllStringSubmatch(l+" ", -1) {
+			for _, m := range sentence().FindAllStringSubmatch(l+" ", -1) {
 				add(m[1], i)
 			}
 		}
-		for _, m := range listSentence.FindAllStringSubmatch(l+" ", -1) {
+		for _, m := range listSentence().FindAllStringSubmatch(l+" ", -1) {
 			add(m[1], i)
 		}
 		if strings.ContainsAny(l, ":：") {
-			for _, m := range labelled.FindAllStringSubmatch(l, -1) {
+			for _, m := range labelled().FindAllStringSubmatch(l, -1) {
 				add(m[2], i)
 			}
 		}
@@ -302,7 +302,7 @@ func textRecipients(human, failedHdr string) []Recipient {
 			status = textStatus
 		}
 		if status == "" {
-			if m := smtpReason.FindStringSubmatch(para); m != nil {
+			if m := smtpReason().FindStringSubmatch(para); m != nil {
 				status = m[1][:1] + ".0.0"
 			} else if status = phraseStatus(para); status == "" {
 				if !phraseRead {
@@ -323,20 +323,20 @@ func textRecipients(human, failedHdr string) []Recipient {
 // person reads in it (RFC 3463 §3): the address is bad, the mailbox full,
 // the domain unknown, a policy refused it, or the attempt failed for now.
 var phrases = []struct {
-	re     *regexp.Regexp
+	re     func() *regexp.Regexp
 	status string
 }{
-	{regexp.MustCompile(`(?i)user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|doesn'?t (have|exist)|address (couldn'?t be found|not found|rejected)|invalid (recipient|address|mailbox)|mailbox (unavailable|not found)|(user|recipient) not found|not listed in|wasn'?t found|introuvable|n'existe pas|inconnu|no existe|desconocido|unbekannt|existiert nicht|sconosciuto|inesistente|não existe|desconhecido|bestaat niet|onbekend|宛先不明|存在しません`), "5.1.1"},
-	{regexp.MustCompile(`(?i)host (unknown|not found)|domain (not found|name not found)|no such domain|couldn'?t find any host|DNS Error`), "5.1.2"},
-	{regexp.MustCompile(`(?i)mailbox (is )?full|over quota|quota exceeded|exceeded (the |their )?storage|boîte (aux lettres )?pleine|buzón lleno|Postfach (ist )?voll|casella piena|caixa (postal )?cheia|mailbox vol|容量`), "5.2.2"},
-	{regexp.MustCompile(`(?i)not (allowed|authori[sz]ed|permitted) to (post|send)|not a (member|subscriber)|non-member|rejected by the list|moderator|pas autoris|pas abonn|no (est[áa]s? )?autorizad|no (es|est[áa]) suscrit|nicht berechtigt|non autorizzat|blocked|spam|content filter|policy|refused|refusé|rechazado|abgelehnt|rifiutato|recusad|geweigerd`), "5.7.1"},
-	{regexp.MustCompile(`(?i)timed? ?out|connection refused|try again later|temporar|retry|greylist`), "4.0.0"},
+	{textmatch.Lazy(`(?i)user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|doesn'?t (have|exist)|address (couldn'?t be found|not found|rejected)|invalid (recipient|address|mailbox)|mailbox (unavailable|not found)|(user|recipient) not found|not listed in|wasn'?t found|introuvable|n'existe pas|inconnu|no existe|desconocido|unbekannt|existiert nicht|sconosciuto|inesistente|não existe|desconhecido|bestaat niet|onbekend|宛先不明|存在しません`), "5.1.1"},
+	{textmatch.Lazy(`(?i)host (unknown|not found)|domain (not found|name not found)|no such domain|couldn'?t find any host|DNS Error`), "5.1.2"},
+	{textmatch.Lazy(`(?i)mailbox (is )?full|over quota|quota exceeded|exceeded (the |their )?storage|boîte (aux lettres )?pleine|buzón lleno|Postfach (ist )?voll|casella piena|caixa (postal )?cheia|mailbox vol|容量`), "5.2.2"},
+	{textmatch.Lazy(`(?i)not (allowed|authori[sz]ed|permitted) to (post|send)|not a (member|subscriber)|non-member|rejected by the list|moderator|pas autoris|pas abonn|no (est[áa]s? )?autorizad|no (es|est[áa]) suscrit|nicht berechtigt|non autorizzat|blocked|spam|content filter|policy|refused|refusé|rechazado|abgelehnt|rifiutato|recusad|geweigerd`), "5.7.1"},
+	{textmatch.Lazy(`(?i)timed? ?out|connection refused|try again later|temporar|retry|greylist`), "4.0.0"},
 }
 
 // phraseStatus returns the status a failure's wording implies, or "".
 func phraseStatus(s string) string {
 	for _, p := range phrases {
-		if p.re.MatchString(s) {
+		if p.re().MatchString(s) {
 			return p.status
 		}
 	}
@@ -398,7 +398,7 @@ func afterIntro(lines []string, i int) bool {
 			continue
 		case strings.HasSuffix(t, ":"):
 			return true
-		case anyAddr.MatchString(t) && len(strings.Fields(t)) <= 4:
+		case anyAddr().MatchString(t) && len(strings.Fields(t)) <= 4:
 			continue // an earlier entry of the same list
 		default:
 			return false

@@ -7,10 +7,10 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // Kind is what a message was recognised as.
@@ -159,14 +159,14 @@ func unreadableDSN(m *message.Message, typed bool) Result {
 		name = firstNonEmpty(gather(m, human).bounceReason(), "dsn")
 	}
 	r := textBounce(m, name, human, rest)
-	if r.Kind == Bounce && successText.MatchString(m.Subject+"\n"+human) && !failureWords.MatchString(human) {
+	if r.Kind == Bounce && successText().MatchString(m.Subject+"\n"+human) && !failureWords().MatchString(human) {
 		r.Kind, r.Recipients = DeliveryReport, nil
 	}
 	return r
 }
 
 // successText is how positive reports name themselves.
-var successText = regexp.MustCompile(`(?i)^\s*(delivered|relayed|expanded)\s*:|successful(ly)? (mail )?deliver|delivery (status notification \()?success|was (successfully )?delivered to|has been delivered|delivery to the following recipients? (was complete|succeeded)`)
+var successText = textmatch.Lazy(`(?i)^\s*(delivered|relayed|expanded)\s*:|successful(ly)? (mail )?deliver|delivery (status notification \()?success|was (successfully )?delivered to|has been delivered|delivery to the following recipients? (was complete|succeeded)`)
 
 // failureWords keep a report that also mentions success a failure.
-var failureWords = regexp.MustCompile(`(?i)fail|could not|couldn'?t|unable|undeliver|not delivered|rejected|error`)
+var failureWords = textmatch.Lazy(`(?i)fail|could not|couldn'?t|unable|undeliver|not delivered|rejected|error`)

@@ -2,10 +2,10 @@ package classify
 
 import (
 	"errors"
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // Recipient is the delivery outcome for one recipient.
@@ -44,10 +44,10 @@ func (r Recipient) Temporary() bool {
 // nothing about the address and must not mark the contact bounced
 // (docs/BEHAVIOUR.md §6.4).
 func (r Recipient) Policy() bool {
-	if policyText.MatchString(r.DiagnosticCode) {
+	if policyText().MatchString(r.DiagnosticCode) {
 		return true
 	}
-	if strings.HasPrefix(r.Status, "5.7.") && noSuchUser.MatchString(r.DiagnosticCode) {
+	if strings.HasPrefix(r.Status, "5.7.") && noSuchUser().MatchString(r.DiagnosticCode) {
 		// Yandex and a few others answer an unknown address with
 		// "550 5.7.1 No such user!": the words say what a person reads.
 		return false
@@ -56,11 +56,11 @@ func (r Recipient) Policy() bool {
 }
 
 // noSuchUser is a diagnostic that says the address does not exist.
-var noSuchUser = regexp.MustCompile(`(?i)\bno such (user|mailbox|recipient)\b|\buser unknown\b|\bunknown user\b|\b(user|recipient|mailbox) (does not exist|not found)\b`)
+var noSuchUser = textmatch.Lazy(`(?i)\bno such (user|mailbox|recipient)\b|\buser unknown\b|\bunknown user\b|\b(user|recipient|mailbox) (does not exist|not found)\b`)
 
 // "Not listed in Domino Directory" says the address is unknown; "listed
 // at Spamhaus" that the sender is blocked: only block lists count.
-var policyText = regexp.MustCompile(`(?i)\bspam\b|blacklist|blocklist|block ?list|\blisted (at|on|in) [^.;]*(spamhaus|spamcop|sorbs|barracuda|\bcbl\b|\brbl\b|dnsbl|uceprotect|abuseat|block|black)|spamhaus|spamcop|\bdnsbl\b|\brbl\b|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
+var policyText = textmatch.Lazy(`(?i)\bspam\b|blacklist|blocklist|block ?list|\blisted (at|on|in) [^.;]*(spamhaus|spamcop|sorbs|barracuda|\bcbl\b|\brbl\b|dnsbl|uceprotect|abuseat|block|black)|spamhaus|spamcop|\bdnsbl\b|\brbl\b|\bpolicy\b|reputation|\bdmarc\b|\bspf\b|\bdkim\b`)
 
 // DSN is a parsed message/delivery-status body (RFC 3464 §2).
 type DSN struct {
@@ -247,13 +247,13 @@ func stripType(v string) string {
 }
 
 var (
-	enhancedCode = regexp.MustCompile(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
-	basicCode    = regexp.MustCompile(`\b([45])[0-5][0-9]\b`)
+	enhancedCode = textmatch.Lazy(`\b([245])\.(\d{1,3})\.(\d{1,3})\b`)
+	basicCode    = textmatch.Lazy(`\b([45])[0-5][0-9]\b`)
 )
 
 // statusCode extracts "x.y.z" from a Status field, which may carry a comment.
 func statusCode(v string) string {
-	if m := enhancedCode.FindStringSubmatch(v); m != nil {
+	if m := enhancedCode().FindStringSubmatch(v); m != nil {
 		return m[1] + "." + m[2] + "." + m[3]
 	}
 	return ""
@@ -266,7 +266,7 @@ func statusFromText(s string) string {
 	if c := statusCode(s); c != "" {
 		return c
 	}
-	if m := basicCode.FindStringSubmatch(s); m != nil {
+	if m := basicCode().FindStringSubmatch(s); m != nil {
 		return m[1] + ".0.0"
 	}
 	return ""

@@ -2,18 +2,18 @@ package classify
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // jmrpSubject is the subject of Microsoft's Junk Mail Reporting Program
 // complaints (Hotmail, Outlook.com), which are not ARF (RFC 5965): a
 // multipart/mixed with a short text and the complained-of message.
-var jmrpSubject = regexp.MustCompile(`(?i)^\s*complaint about message from\b`)
+var jmrpSubject = textmatch.Lazy(`(?i)^\s*complaint about message from\b`)
 
-var jmrpText = regexp.MustCompile(`(?i)This is an e-?mail abuse report for an e-?mail message`)
+var jmrpText = textmatch.Lazy(`(?i)This is an e-?mail abuse report for an e-?mail message`)
 
 // jmrpResult recognises a JMRP complaint: the returned message carries
 // X-HmXmrOriginalRecipient (the complaining Outlook.com user), or the
@@ -26,7 +26,7 @@ func jmrpResult(m *message.Message) (Result, bool) {
 			rcpt = recipientAddress(om.Header.Get("X-HmXmrOriginalRecipient"))
 		}
 	}
-	if rcpt == "" && !(p != nil && (jmrpSubject.MatchString(m.Subject) || jmrpText.MatchString(m.Text))) {
+	if rcpt == "" && !(p != nil && (jmrpSubject().MatchString(m.Subject) || jmrpText().MatchString(m.Text))) {
 		return Result{}, false
 	}
 	r := Result{Kind: AbuseReport, Reason: "jmrp", FeedbackType: "abuse", OriginalMessageID: originalMessageID(m)}
@@ -147,7 +147,7 @@ func appleUnsubscribe(m *message.Message) bool {
 // aggregateSubject is the subject RFC 7489 §7.2.1.1 (DMARC aggregate
 // reports) and RFC 8460 §5.3 (SMTP TLS reports) ask for: "Report Domain:
 // <domain> Submitter: <submitter> Report-ID: <id>".
-var aggregateSubject = regexp.MustCompile(`(?i)^\s*(\[[^\]]*\]\s*)?report\s+domain\s*:\s*\S+\s+submitter\s*:`)
+var aggregateSubject = textmatch.Lazy(`(?i)^\s*(\[[^\]]*\]\s*)?report\s+domain\s*:\s*\S+\s+submitter\s*:`)
 
 // aggregateReport recognises a DMARC aggregate or TLS report: its
 // subject, or its compressed XML/JSON attachment (RFC 7489 §7.2.1.1
@@ -166,7 +166,7 @@ func aggregateReport(m *message.Message) (string, bool) {
 			return "dmarc", true
 		}
 	}
-	if aggregateSubject.MatchString(m.Subject) {
+	if aggregateSubject().MatchString(m.Subject) {
 		return "dmarc", true
 	}
 	return "", false

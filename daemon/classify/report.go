@@ -1,10 +1,10 @@
 package classify
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // dsnResult classifies an RFC 3464 report from its per-recipient Actions:
@@ -120,11 +120,11 @@ func originalMessageID(m *message.Message) string {
 	return quotedMessageID(m.Text)
 }
 
-var quotedMsgID = regexp.MustCompile(`(?im)^[ \t>]*Message-ID:[ \t]*\n?[ \t]*<([^<>\s]+)>`)
+var quotedMsgID = textmatch.Lazy(`(?im)^[ \t>]*Message-ID:[ \t]*\n?[ \t]*<([^<>\s]+)>`)
 
 // quotedMessageID returns the first Message-ID header line in a text.
 func quotedMessageID(text string) string {
-	if m := quotedMsgID.FindStringSubmatch(text); m != nil {
+	if m := quotedMsgID().FindStringSubmatch(text); m != nil {
 		return m[1]
 	}
 	return ""

@@ -101,7 +101,7 @@ func Suppress(m *message.Message, p Policy) string {
 	}
 	// Mail software's own subjects: an out-of-office whose headers were
 	// lost, a failure notice that was not recognised as one.
-	if automaticSubject(m.Subject) || (absenceSubject.MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0)) {
+	if automaticSubject(m.Subject) || (absenceSubject().MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0)) {
 		return ReasonAutomaticSubject
 	}
 	// RFC 5230 §4.5 (and RFC 3834 §2 for personal responders): answer only

@@ -3,12 +3,12 @@ package message
 import (
 	"mime"
 	"net/mail"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/textproto"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // Field is one header field.
@@ -120,7 +120,7 @@ func decodeWords(s string) string {
 		return strings.ToValidUTF8(d, "\uFFFD")
 	}
 	// Decode word by word so one bad word does not spoil the others.
-	return strings.ToValidUTF8(encodedWord.ReplaceAllStringFunc(s, func(w string) string {
+	return strings.ToValidUTF8(encodedWord().ReplaceAllStringFunc(s, func(w string) string {
 		if d, err := wordDecoder.Decode(w); err == nil {
 			return d
 		}
@@ -128,7 +128,7 @@ func decodeWords(s string) string {
 	}), "\uFFFD")
 }
 
-var encodedWord = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
+var encodedWord = textmatch.Lazy(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=`)
 
 // collapseSpace folds runs of white space into one space and trims.
 func collapseSpace(s string) string {
@@ -193,8 +193,8 @@ func splitAddressList(s string) []string {
 }
 
 var (
-	angleAddr = regexp.MustCompile(`<\s*([^<>\s]*@[^<>\s]*)\s*>`)
-	bareAddr  = regexp.MustCompile(`[^\s<>()",;:]+@[^\s<>()",;:]+`)
+	angleAddr = textmatch.Lazy(`<\s*([^<>\s]*@[^<>\s]*)\s*>`)
+	bareAddr  = textmatch.Lazy(`[^\s<>()",;:]+@[^\s<>()",;:]+`)
 )
 
 // salvageAddress keeps what can be read of one broken list element.
@@ -209,11 +209,11 @@ func salvageAddress(elem string, parser *mail.AddressParser) (Address, bool) {
 	if a, err := parser.Parse(elem); err == nil {
 		return Address{Name: cleanName(a.Name), Address: strings.ToLower(a.Address)}, true
 	}
-	if m := angleAddr.FindStringSubmatchIndex(elem); m != nil {
+	if m := angleAddr().FindStringSubmatchIndex(elem); m != nil {
 		name := strings.Trim(strings.TrimSpace(elem[:m[0]]), `"'< `)
 		return Address{Name: cleanName(name), Address: strings.ToLower(elem[m[2]:m[3]])}, true
 	}
-	if loc := bareAddr.FindStringIndex(elem); loc != nil {
+	if loc := bareAddr().FindStringIndex(elem); loc != nil {
 		name := strings.Trim(strings.TrimSpace(elem[:loc[0]]+elem[loc[1]:]), `"'() `)
 		return Address{Name: cleanName(name), Address: strings.ToLower(strings.Trim(elem[loc[0]:loc[1]], "."))}, true
 	}
@@ -224,19 +224,19 @@ func salvageAddress(elem string, parser *mail.AddressParser) (Address, bool) {
 // (or an empty value) yields "" and ok, an unreadable value !ok.
 func parseReturnPath(raw string) (string, bool) {
 	raw = strings.TrimSpace(stripComments(raw))
-	if m := angleAddr.FindStringSubmatch(raw); m != nil {
+	if m := angleAddr().FindStringSubmatch(raw); m != nil {
 		return strings.ToLower(m[1]), true
 	}
 	if raw == "" || strings.Contains(raw, "<>") {
 		return "", true
 	}
-	if a := bareAddr.FindString(raw); a != "" {
+	if a := bareAddr().FindString(raw); a != "" {
 		return strings.ToLower(a), true
 	}
 	return "", false
 }
 
-var msgIDToken = regexp.MustCompile(`<([^<>]*)>`)
+var msgIDToken = textmatch.Lazy(`<([^<>]*)>`)
 
 // MaxMsgIDs is how many ids parseMsgIDs keeps from one field: the first
 // (a References thread's root) and the last MaxMsgIDs-1 (its latest
@@ -251,7 +251,7 @@ const MaxMsgIDs = 100
 func parseMsgIDs(raw string) []string {
 	raw = stripComments(raw)
 	var ids []string
-	if ms := msgIDToken.FindAllStringSubmatchIndex(raw, -1); ms != nil {
+	if ms := msgIDToken().FindAllStringSubmatchIndex(raw, -1); ms != nil {
 		for _, m := range capIDs(ms) {
 			if id := strings.Join(strings.Fields(raw[m[2]:m[3]]), ""); id != "" {
 				ids = append(ids, id)
@@ -342,7 +342,7 @@ func parseDate(s string) time.Time {
 	return time.Time{}
 }
 
-var looseParam = regexp.MustCompile(`(?i)([a-z0-9_.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)`)
+var looseParam = textmatch.Lazy(`(?i)([a-z0-9_.*-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)`)
 
 // parseMediaType reads a Content-Type or Content-Disposition value
 // (RFC 2045 §5.1, RFC 2183, RFC 2231 continuations). When the strict parser
@@ -358,7 +358,7 @@ func parseMediaType(v string) (string, map[string]string) {
 		mt = strings.ToLower(strings.TrimSpace(strings.SplitN(v, ";", 2)[0]))
 		params = map[string]string{}
 		if i := strings.IndexByte(v, ';'); i >= 0 {
-			for _, m := range looseParam.FindAllStringSubmatch(v[i+1:], -1) {
+			for _, m := range looseParam().FindAllStringSubmatch(v[i+1:], -1) {
 				key := strings.ToLower(m[1])
 				if _, dup := params[key]; !dup {
 					params[key] = strings.Trim(m[2], `"`)

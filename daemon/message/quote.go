@@ -1,7 +1,6 @@
 package message
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/herald-mail/herald/daemon/textmatch"
@@ -20,21 +19,21 @@ var (
 	// (Gmail, Apple Mail) in English, French, Spanish and German.
 	// One ^ in front of both branches: anchored (textmatch requires it),
 	// the pattern is tried at the start of the line only.
-	separatorLine = textmatch.MustCompileAnchored(`(?i)^(?:(-{2,}|_{2,})\s*(original message|message d'origine|mensaje original|forwarded message|message transf[ée]r[ée]|mensaje reenviado|urspr[üu]ngliche nachricht|weitergeleitete nachricht)\s*(-{2,}|_{2,})?\s*$|(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado)\s?:\s*$)`)
+	separatorLine = textmatch.LazyAnchored(`(?i)^(?:(-{2,}|_{2,})\s*(original message|message d'origine|mensaje original|forwarded message|message transf[ée]r[ée]|mensaje reenviado|urspr[üu]ngliche nachricht|weitergeleitete nachricht)\s*(-{2,}|_{2,})?\s*$|(begin forwarded message|d[ée]but du message r[ée]exp[ée]di[ée]|inicio del mensaje reenviado)\s?:\s*$)`)
 
 	// Attribution lines, which mail clients may wrap over up to three lines:
 	// "On <date>, <name> wrote:", "Le <date>, <name> a écrit :",
 	// "El <date>, <name> escribió:", "Am <date> schrieb <name>:".
-	attribution = regexp.MustCompile(`(?is)^(on\s.{3,300}\swrote|le\s.{3,300}\sa\s+[ée]crit|el\s.{3,300}\sescribi[óo]|am\s.{3,300}\sschrieb\s.{0,200})\s?:$`)
+	attribution = textmatch.Lazy(`(?is)^(on\s.{3,300}\swrote|le\s.{3,300}\sa\s+[ée]crit|el\s.{3,300}\sescribi[óo]|am\s.{3,300}\sschrieb\s.{0,200})\s?:$`)
 
 	// Outlook's header block: a From line followed closely by a Sent/Date one.
-	outlookFrom = textmatch.MustCompileAnchored(`(?i)^\*?(from|de|von)\s?:\*?\s*\S`)
-	outlookSent = textmatch.MustCompileAnchored(`(?i)^\*?(sent|date|envoy[ée]|enviado(?: el)?|fecha|gesendet|datum)\s?:\*?\s*\S`)
+	outlookFrom = textmatch.LazyAnchored(`(?i)^\*?(from|de|von)\s?:\*?\s*\S`)
+	outlookSent = textmatch.LazyAnchored(`(?i)^\*?(sent|date|envoy[ée]|enviado(?: el)?|fecha|gesendet|datum)\s?:\*?\s*\S`)
 
 	// Signatures added by mobile clients, which end the new text.
-	mobileSignature = textmatch.MustCompileAnchored(`(?i)^(sent from my \S+|envoy[ée] de mon \S+|enviado desde mi \S+|get outlook for (ios|android)|obtenir outlook pour (ios|android)|obtener outlook para (ios|android))`)
+	mobileSignature = textmatch.LazyAnchored(`(?i)^(sent from my \S+|envoy[ée] de mon \S+|enviado desde mi \S+|get outlook for (ios|android)|obtenir outlook pour (ios|android)|obtener outlook para (ios|android))`)
 
-	ruleLine = regexp.MustCompile(`^\s*[_\-=*]{8,}\s*$`)
+	ruleLine = textmatch.Lazy(`^\s*[_\-=*]{8,}\s*$`)
 )
 
 // NewText strips quoted text, reply headers and the signature from a body.
@@ -44,8 +43,8 @@ func NewText(text string) string {
 	for i, line := range lines {
 		t := strings.TrimSpace(line)
 		// RFC 3676 §4.3: "-- " starts the signature; many clients trim the space.
-		if line == "-- " || t == "--" || separatorLine.MatchString(t) ||
-			mobileSignature.MatchString(t) || isAttribution(lines, i) || isOutlookHeader(lines, i) {
+		if line == "-- " || t == "--" || separatorLine().MatchString(t) ||
+			mobileSignature().MatchString(t) || isAttribution(lines, i) || isOutlookHeader(lines, i) {
 			cut = i
 			break
 		}
@@ -58,7 +57,7 @@ func NewText(text string) string {
 		out = append(out, strings.TrimRight(line, " \t"))
 	}
 	// The separator rule Outlook puts above its header block.
-	for len(out) > 0 && (strings.TrimSpace(out[len(out)-1]) == "" || ruleLine.MatchString(out[len(out)-1])) {
+	for len(out) > 0 && (strings.TrimSpace(out[len(out)-1]) == "" || ruleLine().MatchString(out[len(out)-1])) {
 		out = out[:len(out)-1]
 	}
 	return strings.TrimSpace(squeezeBlankLines(out))
@@ -75,7 +74,7 @@ func isAttribution(lines []string, i int) bool {
 		parts[k] = t
 		// The pattern ends in a colon: most lines are settled without
 		// joining them or running it.
-		if strings.HasSuffix(t, ":") && attribution.MatchString(strings.Join(parts[:k+1], " ")) {
+		if strings.HasSuffix(t, ":") && attribution().MatchString(strings.Join(parts[:k+1], " ")) {
 			return true
 		}
 	}
@@ -84,7 +83,7 @@ func isAttribution(lines []string, i int) bool {
 
 // isOutlookHeader reports an Outlook-style header block starting at lines[i].
 func isOutlookHeader(lines []string, i int) bool {
-	if !outlookFrom.MatchString(strings.TrimSpace(lines[i])) {
+	if !outlookFrom().MatchString(strings.TrimSpace(lines[i])) {
 		return false
 	}
 	seen := 0
@@ -93,7 +92,7 @@ func isOutlookHeader(lines []string, i int) bool {
 		if t == "" {
 			continue // HTML-rendered blocks may have blank lines between fields
 		}
-		if outlookSent.MatchString(t) {
+		if outlookSent().MatchString(t) {
 			return true
 		}
 		seen++

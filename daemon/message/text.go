@@ -3,11 +3,11 @@ package message
 import (
 	"bytes"
 	"io"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
+	"github.com/herald-mail/herald/daemon/textmatch"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -46,7 +46,7 @@ func decodeWindows1252(b []byte) string {
 	return string(out)
 }
 
-var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
+var metaCharset = textmatch.Lazy(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0-9_.:-]+)`)
 
 // decodeText converts a text part to UTF-8 with "\n" line ends. The declared
 // charset (RFC 2046 §4.1.2) is used when it decodes; text declared UTF-8 or
@@ -54,7 +54,7 @@ var metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([a-z0
 // truth behind such mislabelling.
 func decodeText(data []byte, cs string, isHTML bool, m *Message) string {
 	if cs == "" && isHTML {
-		if sm := metaCharset.FindSubmatch(data[:min(len(data), 4096)]); sm != nil {
+		if sm := metaCharset().FindSubmatch(data[:min(len(data), 4096)]); sm != nil {
 			cs = string(sm[1])
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // The intents a reply can carry (docs/BEHAVIOUR.md §6.3).
@@ -133,7 +134,7 @@ func collect(text, subject string) ([]sentence, []signal, int) {
 // answer and anchored phrases see it.
 func matchForm(n string) string {
 	for range 4 {
-		loc := leadingFiller.FindStringIndex(n)
+		loc := leadingFiller().FindStringIndex(n)
 		if loc == nil || loc[1] == 0 {
 			break
 		}
@@ -148,7 +149,7 @@ func findMatches(sent int, n string) []match {
 		return nil
 	}
 	for _, p := range phrases {
-		for _, loc := range p.re.FindAllStringIndex(n, -1) {
+		for _, loc := range p.re().FindAllStringIndex(n, -1) {
 			ms = append(ms, match{cat: p.cat, lang: p.lang, sent: sent, start: loc[0], end: loc[1]})
 		}
 	}
@@ -254,7 +255,7 @@ func dropWeakAgainstDecline(sigs []signal) []signal {
 func answerText(text string) (string, int) {
 	lines := dropSignature(strings.Split(text, "\n"))
 	n := normalize(strings.Join(lines, "\n"))
-	n = filler.ReplaceAllString(n, " ")
+	n = filler().ReplaceAllString(n, " ")
 	var toks []string
 	for _, f := range strings.Fields(n) {
 		if f != "," {
@@ -270,11 +271,11 @@ func shortAnswer(body string) string {
 	switch {
 	case body == "":
 		return ""
-	case shortYes.MatchString(body):
+	case shortYes().MatchString(body):
 		return Accepted
-	case shortNo.MatchString(body):
+	case shortNo().MatchString(body):
 		return Declined
-	case shortMaybe.MatchString(body):
+	case shortMaybe().MatchString(body):
 		return Maybe
 	}
 	return ""
@@ -381,17 +382,17 @@ func caveats(intent string, sents []sentence, chosen []signal, nWords int) []str
 		out = append(out, "only a polite or conditional acceptance")
 	}
 	for i, s := range sents {
-		body := filler.ReplaceAllString(s.norm, " ")
+		body := filler().ReplaceAllString(s.norm, " ")
 		switch {
-		case strings.ContainsAny(s.orig, "?¿") && !(withSignal[i] && recordRequest.MatchString(s.norm)):
+		case strings.ContainsAny(s.orig, "?¿") && !(withSignal[i] && recordRequest().MatchString(s.norm)):
 			add("question", s.orig)
-		case substitution.MatchString(body):
+		case substitution().MatchString(body):
 			add("someone else or a companion", s.orig)
-		case otherRequest.MatchString(body) || unsubCore.MatchString(body):
+		case otherRequest().MatchString(body) || unsubCore().MatchString(body):
 			add("another request", s.orig)
-		case withSignal[i] && partial.MatchString(body):
+		case withSignal[i] && partial().MatchString(body):
 			add("partial attendance", s.orig)
-		case intent == Accepted && contrast.MatchString(body):
+		case intent == Accepted && contrast().MatchString(body):
 			add("reservation", s.orig)
 		case intent == Accepted && withSignal[i] && hasCondition(body):
 			add("condition", s.orig)
@@ -406,10 +407,10 @@ func caveats(intent string, sents []sentence, chosen []signal, nWords int) []str
 // hasCondition reports "if", "provided", "ne … que" and the French and
 // Spanish "si" + verb, but not "Si, asistiré" typed without the accent.
 func hasCondition(n string) bool {
-	if condition.MatchString(n) {
+	if condition().MatchString(n) {
 		return true
 	}
-	for _, m := range conditionalSi.FindAllStringSubmatch(n, -1) {
+	for _, m := range conditionalSi().FindAllStringSubmatch(n, -1) {
 		if !siNotIf[m[1]] {
 			return true
 		}
@@ -461,29 +462,29 @@ func clip(s string) string {
 // the event title: "Accepted: …", "Refusé : …", "Provisional: …".
 var subjectMarkers = []struct {
 	intent, lang string
-	re           *regexp.Regexp
+	re           func() *regexp.Regexp
 }{
-	{Maybe, "en", regexp.MustCompile(`^(?:tentative|tentatively accepted|accepted tentatively|invitation tentatively accepted|maybe)\s*:`)},
-	{Maybe, "fr", regexp.MustCompile(`^(?:provisoire|accepte(?:e)? provisoirement|invitation acceptee provisoirement|peut etre)\s*:`)},
-	{Maybe, "es", regexp.MustCompile(`^(?:provisional|aceptad[oa] provisionalmente|aceptad[oa] como provisional|invitacion aceptada provisionalmente|quizas)\s*:`)},
-	{Accepted, "en", regexp.MustCompile(`^(?:accepted|invitation accepted)\s*:`)},
-	{Accepted, "fr", regexp.MustCompile(`^(?:acceptee?|invitation acceptee)\s*:`)},
-	{Accepted, "es", regexp.MustCompile(`^(?:aceptad[oa]|invitacion aceptada)\s*:`)},
-	{Declined, "en", regexp.MustCompile(`^(?:declined|invitation declined)\s*:`)},
-	{Declined, "fr", regexp.MustCompile(`^(?:refusee?|declinee?|invitation refusee|invitation declinee)\s*:`)},
-	{Declined, "es", regexp.MustCompile(`^(?:rechazad[oa]|declinad[oa]|invitacion rechazada)\s*:`)},
+	{Maybe, "en", textmatch.Lazy(`^(?:tentative|tentatively accepted|accepted tentatively|invitation tentatively accepted|maybe)\s*:`)},
+	{Maybe, "fr", textmatch.Lazy(`^(?:provisoire|accepte(?:e)? provisoirement|invitation acceptee provisoirement|peut etre)\s*:`)},
+	{Maybe, "es", textmatch.Lazy(`^(?:provisional|aceptad[oa] provisionalmente|aceptad[oa] como provisional|invitacion aceptada provisionalmente|quizas)\s*:`)},
+	{Accepted, "en", textmatch.Lazy(`^(?:accepted|invitation accepted)\s*:`)},
+	{Accepted, "fr", textmatch.Lazy(`^(?:acceptee?|invitation acceptee)\s*:`)},
+	{Accepted, "es", textmatch.Lazy(`^(?:aceptad[oa]|invitacion aceptada)\s*:`)},
+	{Declined, "en", textmatch.Lazy(`^(?:declined|invitation declined)\s*:`)},
+	{Declined, "fr", textmatch.Lazy(`^(?:refusee?|declinee?|invitation refusee|invitation declinee)\s*:`)},
+	{Declined, "es", textmatch.Lazy(`^(?:rechazad[oa]|declinad[oa]|invitacion rechazada)\s*:`)},
 }
 
-var subjectTags = regexp.MustCompile(`^(?:\s*\[[^\]]{0,40}\])+\s*`)
+var subjectTags = textmatch.Lazy(`^(?:\s*\[[^\]]{0,40}\])+\s*`)
 
 // subjectIntent reads a calendar answer prefix from the subject. Only a
 // prefix counts: "Re: Declined: …" is someone answering a refusal.
 func subjectIntent(subject string) (string, string) {
 	s := strings.ToLower(strings.TrimSpace(subject))
-	s = subjectTags.ReplaceAllString(s, "")
+	s = subjectTags().ReplaceAllString(s, "")
 	s = foldAccents(s)
 	for _, m := range subjectMarkers {
-		if m.re.MatchString(s) {
+		if m.re().MatchString(s) {
 			return m.intent, m.lang
 		}
 	}

@@ -3,6 +3,8 @@ package rsvp
 import (
 	"regexp"
 	"strings"
+
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // category is what a phrase says about attending.
@@ -47,7 +49,7 @@ func (c category) intent() string {
 type phrase struct {
 	cat  category
 	lang string
-	re   *regexp.Regexp
+	re   func() *regexp.Regexp
 }
 
 // macros are shared pieces of the phrase patterns.
@@ -90,7 +92,7 @@ func compilePhrases(srcs []string) *regexp.Regexp {
 }
 
 func table(cat category, lang string, srcs ...string) []phrase {
-	return []phrase{{cat: cat, lang: lang, re: compilePhrases(srcs)}}
+	return []phrase{{cat: cat, lang: lang, re: textmatch.Once(func() *regexp.Regexp { return compilePhrases(srcs) })}}
 }
 
 // phrases are the English, French and Spanish tables. Subjects are mostly
@@ -292,9 +294,9 @@ func concat(tables ...[]phrase) []phrase {
 // Short replies: a bare "Yes", "Oui", "Sí", "No", "Non", "Maybe" counts
 // only when, greetings and sign-off aside, it is the whole new text.
 var (
-	shortYes   = regexp.MustCompile(`^(?:(?:yes|yeah|yep|yup|sure|absolutely|definitely|certainly|of course|gladly|confirmed|accepted|oui|ouais|bien sur|certainement|absolument|evidemment|bien entendu|volontiers|avec plaisir|confirme|present|presente|si|claro|claro que si|por supuesto|desde luego|encantad[oa]|confirmad[oa]|con gusto)(?: |$))+$`)
-	shortNo    = regexp.MustCompile(`^(?:(?:sadly|unfortunately|regrettably|sorry|i m afraid|afraid|malheureusement|helas|desolee?|lamentablemente|desgraciadamente|desafortunadamente|lo siento)(?: |$))*(?:(?:no|nope|nah|non|negative)(?: |$))+(?:(?:sorry|desolee?|lo siento)(?: |$))*$`)
-	shortMaybe = regexp.MustCompile(`^(?:(?:maybe|perhaps|possibly|probably|peut etre|probablement|eventuellement|quizas|quiza|tal vez|a lo mejor|posiblemente|probablemente)(?: |$))+(?:not|pas|no)?$`)
+	shortYes   = textmatch.Lazy(`^(?:(?:yes|yeah|yep|yup|sure|absolutely|definitely|certainly|of course|gladly|confirmed|accepted|oui|ouais|bien sur|certainement|absolument|evidemment|bien entendu|volontiers|avec plaisir|confirme|present|presente|si|claro|claro que si|por supuesto|desde luego|encantad[oa]|confirmad[oa]|con gusto)(?: |$))+$`)
+	shortNo    = textmatch.Lazy(`^(?:(?:sadly|unfortunately|regrettably|sorry|i m afraid|afraid|malheureusement|helas|desolee?|lamentablemente|desgraciadamente|desafortunadamente|lo siento)(?: |$))*(?:(?:no|nope|nah|non|negative)(?: |$))+(?:(?:sorry|desolee?|lo siento)(?: |$))*$`)
+	shortMaybe = textmatch.Lazy(`^(?:(?:maybe|perhaps|possibly|probably|peut etre|probablement|eventuellement|quizas|quiza|tal vez|a lo mejor|posiblemente|probablemente)(?: |$))+(?:not|pas|no)?$`)
 
 	// shortLang names the language of a short answer word, "" for words
 	// two languages share ("no", "present").
@@ -328,25 +330,25 @@ var fillerSrc = strings.Join([]string{
 }, "|")
 
 var (
-	filler = regexp.MustCompile(`\b(?:` + fillerSrc + `)\b`)
+	filler = textmatch.Lazy(`\b(?:` + fillerSrc + `)\b`)
 	// leadingFiller is one greeting or thanks at the start of a sentence,
 	// removed before matching so that "Hello, no thanks" starts with "no".
-	leadingFiller = regexp.MustCompile(`^(?:` + fillerSrc + `)(?: ,)?(?: |$)`)
+	leadingFiller = textmatch.Lazy(`^(?:` + fillerSrc + `)(?: ,)?(?: |$)`)
 )
 
 // Caveats make an otherwise clear answer a question for a human.
 var (
 	// substitution: someone else comes, or comes too. Any intent.
-	substitution = regexp.MustCompile(`\b(?:colleagues?|deputy|delegates?|delegation|representatives?|represent(?:ing|ed)?|on (?:my|our|his|her) behalf|in my place|instead|replac(?:e|ing|ement)|substitute|accompanied|accompany me|will accompany|joined by|plus one|bring(?:ing)?|spouse|wife|husband|collegues?|adjointe?|deleguee?|representante?s?|representer(?:a)?|represente(?:e|s|es)?|representad[oa]s?|a ma place|en mon nom|remplac(?:er|era|ant|ante)|accompagne(?:e|s|es)?|accompagnera|m accompagner|accompagnat(?:eur|rice)|amener|emmener|conjointe?|epouse|mari|colegas?|companer[oa]|delegad[oa]|delegacion|representar(?:a)?|en mi lugar|en mi nombre|en mi representacion|en su lugar|sustituir(?:a)?|reemplazar(?:a)?|acompanad[oa]|acompanantes?|me acompanar(?:a|an)|llevar a|traer a|esposa|esposo|marido|pareja|together with|along with|someone|somebody|(?:two|three|four|five|several|some|one|members?) of (?:us|our|my|the)|a member of|our team|my team|staff members?|officials?|quelqu un|un membre|des membres|une? elue?|des elus|(?:deux|trois|quatre|cinq|plusieurs) (?:personnes|representants|elus|membres|collaborateurs|collegues)|mon equipe|notre equipe|alguien|un miembro|miembros|mi equipo|nuestro equipo|(?:dos|tres|cuatro|cinco|varias) personas|en representacion|forwarded|forwarding|(?:will|ll|to|shall) forward (?:it|this|the|your)|passed (?:it|this|the invitation|your invitation) (?:on|to)|transmis|transmets|transfere|transferee|reenviad[oa]|reenvie|he trasladado|trasladad[oa])\b`)
+	substitution = textmatch.Lazy(`\b(?:colleagues?|deputy|delegates?|delegation|representatives?|represent(?:ing|ed)?|on (?:my|our|his|her) behalf|in my place|instead|replac(?:e|ing|ement)|substitute|accompanied|accompany me|will accompany|joined by|plus one|bring(?:ing)?|spouse|wife|husband|collegues?|adjointe?|deleguee?|representante?s?|representer(?:a)?|represente(?:e|s|es)?|representad[oa]s?|a ma place|en mon nom|remplac(?:er|era|ant|ante)|accompagne(?:e|s|es)?|accompagnera|m accompagner|accompagnat(?:eur|rice)|amener|emmener|conjointe?|epouse|mari|colegas?|companer[oa]|delegad[oa]|delegacion|representar(?:a)?|en mi lugar|en mi nombre|en mi representacion|en su lugar|sustituir(?:a)?|reemplazar(?:a)?|acompanad[oa]|acompanantes?|me acompanar(?:a|an)|llevar a|traer a|esposa|esposo|marido|pareja|together with|along with|someone|somebody|(?:two|three|four|five|several|some|one|members?) of (?:us|our|my|the)|a member of|our team|my team|staff members?|officials?|quelqu un|un membre|des membres|une? elue?|des elus|(?:deux|trois|quatre|cinq|plusieurs) (?:personnes|representants|elus|membres|collaborateurs|collegues)|mon equipe|notre equipe|alguien|un miembro|miembros|mi equipo|nuestro equipo|(?:dos|tres|cuatro|cinco|varias) personas|en representacion|forwarded|forwarding|(?:will|ll|to|shall) forward (?:it|this|the|your)|passed (?:it|this|the invitation|your invitation) (?:on|to)|transmis|transmets|transfere|transferee|reenviad[oa]|reenvie|he trasladado|trasladad[oa])\b`)
 	// partial: only part of the event, or late. Any intent, same sentence.
-	partial = regexp.MustCompile(`\b(?:online|on line|remote|remotely|virtual|virtually|live ?stream(?:ing)?|webcast|video(?: ?conference| link)?|zoom|webex|en ligne|a distance|visio(?:conference)?|en linea|a distancia|por video|videoconferencia|streaming|dinner|lunch|breakfast|reception|cocktail|gala|banquet|(?:first|second|third|last) day|day (?:one|two)|morning|afternoon|evening|late|part of|partially|partly|diner|dejeuner|petit dejeuner|premier jour|premiere journee|deuxieme (?:jour|journee)|seconde journee|dernier jour|derniere journee|matin|matinee|apres midi|soir|soiree|en retard|une partie|partiellement|cena|almuerzo|comida|desayuno|recepcion|coctel|primer dia|primera jornada|segundo dia|segunda jornada|ultimo dia|manana|tarde|noche|con retraso|una parte|parcialmente|en parte)\b`)
+	partial = textmatch.Lazy(`\b(?:online|on line|remote|remotely|virtual|virtually|live ?stream(?:ing)?|webcast|video(?: ?conference| link)?|zoom|webex|en ligne|a distance|visio(?:conference)?|en linea|a distancia|por video|videoconferencia|streaming|dinner|lunch|breakfast|reception|cocktail|gala|banquet|(?:first|second|third|last) day|day (?:one|two)|morning|afternoon|evening|late|part of|partially|partly|diner|dejeuner|petit dejeuner|premier jour|premiere journee|deuxieme (?:jour|journee)|seconde journee|dernier jour|derniere journee|matin|matinee|apres midi|soir|soiree|en retard|une partie|partiellement|cena|almuerzo|comida|desayuno|recepcion|coctel|primer dia|primera jornada|segundo dia|segunda jornada|ultimo dia|manana|tarde|noche|con retraso|una parte|parcialmente|en parte)\b`)
 	// contrast: "yes but …", "only". Acceptances only.
-	contrast = regexp.MustCompile(`\b(?:but|however|although|though|except|only|mais|cependant|toutefois|pourtant|neanmoins|sauf|seulement|uniquement|pero|sin embargo|aunque|salvo|excepto|no obstante|solo|solamente|unicamente)\b`)
+	contrast = textmatch.Lazy(`\b(?:but|however|although|though|except|only|mais|cependant|toutefois|pourtant|neanmoins|sauf|seulement|uniquement|pero|sin embargo|aunque|salvo|excepto|no obstante|solo|solamente|unicamente)\b`)
 	// condition: "if", "provided", "ne … que". Acceptances only, same sentence.
-	condition = regexp.MustCompile(`\b(?:if|unless|provided|providing|as long as|assuming|in case|a condition|subject to|pending|should (?:my|our|the|it|time|schedule|circumstances)|sous reserve|sujet a|sujeto a|pendiente de|pourvu|a moins|au cas ou|siempre que|siempre y cuando|a menos que|con tal de que|en caso de que|salvo que|ne (?:[a-z]+ ){1,3}qu?e?)\b`)
+	condition = textmatch.Lazy(`\b(?:if|unless|provided|providing|as long as|assuming|in case|a condition|subject to|pending|should (?:my|our|the|it|time|schedule|circumstances)|sous reserve|sujet a|sujeto a|pendiente de|pourvu|a moins|au cas ou|siempre que|siempre y cuando|a menos que|con tal de que|en caso de que|salvo que|ne (?:[a-z]+ ){1,3}qu?e?)\b`)
 	// conditionalSi is "si" + a word: "if" in French and Spanish, but not
 	// "Si, asistiré" (sí with the accent dropped) nor "si asistiré".
-	conditionalSi = regexp.MustCompile(`\bsi ([a-z]+)`)
+	conditionalSi = textmatch.Lazy(`\bsi ([a-z]+)`)
 	siNotIf       = map[string]bool{"asistire": true, "asistiremos": true, "ire": true, "iremos": true, "participare": true, "estare": true, "claro": true, "gracias": true, "senor": true, "senora": true, "por": true, "con": true, "encantado": true, "encantada": true, "confirmo": true, "acepto": true, "alli": true, "ahi": true, "je": true, "nous": true}
 	// negation: a word just before an acceptance that turns it around
 	// ("never said I would attend"), which no table lists.
@@ -359,7 +361,7 @@ var (
 	// recordRequest is a question that only asks to record the answer it
 	// holds ("pouvez-vous me noter comme participation possible ?", "could
 	// you put me down as tentative?"): its question mark asks nothing else.
-	recordRequest = regexp.MustCompile(`^(?:(?:hello|hi|dear [a-z]+|bonjour|hola|buenos dias)(?: ,)? )?(?:(?:can|could|would|will) you (?:please |kindly )?(?:register|add|put|sign|mark|note|record|list|count|enrol|enroll|book|pencil|keep) (?:me|us)|(?:pouvez|pourriez|voulez|voudriez|pourrais|peux) (?:vous |tu )?(?:bien )?(?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|marquer|mettre)|(?:vous|tu) (?:pouvez|pourriez|peux|pourrais) (?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|marquer|mettre)|(?:(?:me|nos) )?(?:puede|pueden|podria|podrian|puedes|podrias)(?: usted| ustedes)? (?:(?:apuntar|inscribir|anotar|registrar|poner|incluir)(?:me|nos)?|contar conmigo))\b`)
+	recordRequest = textmatch.Lazy(`^(?:(?:hello|hi|dear [a-z]+|bonjour|hola|buenos dias)(?: ,)? )?(?:(?:can|could|would|will) you (?:please |kindly )?(?:register|add|put|sign|mark|note|record|list|count|enrol|enroll|book|pencil|keep) (?:me|us)|(?:pouvez|pourriez|voulez|voudriez|pourrais|peux) (?:vous |tu )?(?:bien )?(?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|marquer|mettre)|(?:vous|tu) (?:pouvez|pourriez|peux|pourrais) (?:m|me|nous) (?:noter|inscrire|compter|enregistrer|ajouter|marquer|mettre)|(?:(?:me|nos) )?(?:puede|pueden|podria|podrian|puedes|podrias)(?: usted| ustedes)? (?:(?:apuntar|inscribir|anotar|registrar|poner|incluir)(?:me|nos)?|contar conmigo))\b`)
 	// otherRequest: the reply asks for something else as well.
-	otherRequest = regexp.MustCompile(`\b(?:unsubscribe|remove me|desabonner|desinscri(?:re|ption|vez)|darme de baja|darse de baja|dar de baja)\b`)
+	otherRequest = textmatch.Lazy(`\b(?:unsubscribe|remove me|desabonner|desinscri(?:re|ption|vez)|darme de baja|darse de baja|dar de baja)\b`)
 )

@@ -1,11 +1,11 @@
 package rsvp
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 
 	"github.com/herald-mail/herald/daemon/message"
+	"github.com/herald-mail/herald/daemon/textmatch"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -48,8 +48,8 @@ var (
 	// Leftovers message.NewText may miss: an attribution longer or more
 	// wrapped than it allows, and an Outlook header block that HTML
 	// rendering put on one line ("From: X Sent: Monday To: Y").
-	looseAttribution = regexp.MustCompile(`(?i)\b(wrote|a [ée]crit|escribi[óo])\s*:\s*$|^\s*.{0,200}\bwrote on\b.{0,100}:\s*$`)
-	inlineOutlook    = regexp.MustCompile(`(?i)^\s*\*?(from|de)\s?:.{1,200}\b(sent|envoy[ée]|enviado(?: el)?)\s?:`)
+	looseAttribution = textmatch.Lazy(`(?i)\b(wrote|a [ée]crit|escribi[óo])\s*:\s*$|^\s*.{0,200}\bwrote on\b.{0,100}:\s*$`)
+	inlineOutlook    = textmatch.Lazy(`(?i)^\s*\*?(from|de)\s?:.{1,200}\b(sent|envoy[ée]|enviado(?: el)?)\s?:`)
 )
 
 // cleanReply strips, defensively, what ReplyText may have left of a quote
@@ -62,7 +62,7 @@ func cleanReply(s string) string {
 	var out []string
 	for _, line := range strings.Split(s, "\n") {
 		// Both patterns need a colon: most lines are settled without them.
-		if strings.IndexByte(line, ':') >= 0 && (looseAttribution.MatchString(line) || inlineOutlook.MatchString(line)) {
+		if strings.IndexByte(line, ':') >= 0 && (looseAttribution().MatchString(line) || inlineOutlook().MatchString(line)) {
 			break
 		}
 		if isQuoted(line) {

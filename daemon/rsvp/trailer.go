@@ -1,9 +1,10 @@
 package rsvp
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 // What a reply carries besides what the sender wrote, which must not vote
@@ -15,11 +16,11 @@ import (
 // substitute). The patterns match normalized lines (see normalize).
 var (
 	// bannerLine starts a paragraph that a gateway or Outlook adds on top.
-	bannerLine = regexp.MustCompile(`^(?:(?:external|ext|externe|externo|caution|warning|attention|notice|important|avertissement|atencion|precaucion|aviso|advertencia)(?: (?:e mail|email|sender|message|courriel|mail|correo|remitente))?(?: ,)? )*(?:this (?:e mail|email|message) (?:originated|came|comes|was sent|is from|has been sent|arrived) (?:from )?(?:outside|an external|a sender outside)|ce (?:courriel|message|mail|e mail|courrier) (?:provient|a ete envoye|vient|est issu|emane) (?:d un expediteur |de l |d une source )?(?:exterieur|externe)|este (?:correo|mensaje)(?: electronico)? (?:se origino|procede|proviene|fue enviado|ha sido enviado|viene|se ha originado) (?:desde |de )?(?:fuera|el exterior|un remitente externo)|(?:some people who received this message )?you don t often get email from|(?:certaines personnes qui ont recu ce message )?(?:vous )?ne recevez pas souvent de (?:courriers?|messages|e mails?) (?:electroniques? )?de|(?:algunas personas que recibieron este mensaje )?no (?:suele|suelen) recibir (?:correos?|mensajes)(?: electronicos?)? de|(?:external|externe|externo)(?: (?:e mail|email|sender|message|courriel|correo))?$)`)
+	bannerLine = textmatch.Lazy(`^(?:(?:external|ext|externe|externo|caution|warning|attention|notice|important|avertissement|atencion|precaucion|aviso|advertencia)(?: (?:e mail|email|sender|message|courriel|mail|correo|remitente))?(?: ,)? )*(?:this (?:e mail|email|message) (?:originated|came|comes|was sent|is from|has been sent|arrived) (?:from )?(?:outside|an external|a sender outside)|ce (?:courriel|message|mail|e mail|courrier) (?:provient|a ete envoye|vient|est issu|emane) (?:d un expediteur |de l |d une source )?(?:exterieur|externe)|este (?:correo|mensaje)(?: electronico)? (?:se origino|procede|proviene|fue enviado|ha sido enviado|viene|se ha originado) (?:desde |de )?(?:fuera|el exterior|un remitente externo)|(?:some people who received this message )?you don t often get email from|(?:certaines personnes qui ont recu ce message )?(?:vous )?ne recevez pas souvent de (?:courriers?|messages|e mails?) (?:electroniques? )?de|(?:algunas personas que recibieron este mensaje )?no (?:suele|suelen) recibir (?:correos?|mensajes)(?: electronicos?)? de|(?:external|externe|externo)(?: (?:e mail|email|sender|message|courriel|correo))?$)`)
 
 	// footerStart starts what ends the sender's text: a mobile footer,
 	// a disclaimer. Everything from it to the end goes.
-	footerStart = regexp.MustCompile(`^(?:(?:important|notice|note|nota|remarque|attention|aviso|nb)(?: ,)? )?(?:` + strings.Join([]string{
+	footerStart = textmatch.Lazy(`^(?:(?:important|notice|note|nota|remarque|attention|aviso|nb)(?: ,)? )?(?:` + strings.Join([]string{
 		// Mobile and webmail footers.
 		`sent from (?:my|outlook|mail|yahoo|aol|gmail|proton|windows|samsung|huawei|blackberry|xiaomi)\b`, `sent (?:via|with|using) (?:my |the )?[a-z]+(?: [a-z]+){0,4}$`,
 		`get outlook for`, `obtenir outlook pour`, `telecharger outlook pour`, `obtener outlook para`, `descargar outlook para`,
@@ -52,11 +53,11 @@ var (
 	// officeHours is a notice about when the sender reads mail, which
 	// signatures carry and which borrows the words of an answer ("cannot
 	// attend to requests"). The line holding it and what follows go.
-	officeHours = regexp.MustCompile(`\b(?:(?:outside|out of|beyond|after) (?:of )?(?:my |our |your |normal |regular |usual |standard |the )?(?:office|working|business|work) hours|(?:my|our) (?:working|work|office) (?:hours|days|pattern) (?:are|is|may|might|differ)|(?:i|we) (?:work|am working) (?:part time|flexibly|flexible hours|compressed hours)|(?:do not|don t) feel (?:obliged|obligated|any pressure|pressured) to (?:reply|respond|answer)|en dehors (?:des|de mes|de nos|de vos) (?:heures|horaires)|(?:mes|nos) horaires de (?:travail|bureau)|droit a la deconnexion|n appelle pas (?:de )?reponse|ne (?:vous sentez pas|soyez pas) oblige|fuera (?:del|de mi|de nuestro|de su) horario|(?:mi|nuestro) horario (?:laboral|de trabajo|de oficina)|derecho a la desconexion|no (?:es necesario|se sienta obligad[oa]) (?:que )?(?:responda|contestar|responder))\b`)
+	officeHours = textmatch.Lazy(`\b(?:(?:outside|out of|beyond|after) (?:of )?(?:my |our |your |normal |regular |usual |standard |the )?(?:office|working|business|work) hours|(?:my|our) (?:working|work|office) (?:hours|days|pattern) (?:are|is|may|might|differ)|(?:i|we) (?:work|am working) (?:part time|flexibly|flexible hours|compressed hours)|(?:do not|don t) feel (?:obliged|obligated|any pressure|pressured) to (?:reply|respond|answer)|en dehors (?:des|de mes|de nos|de vos) (?:heures|horaires)|(?:mes|nos) horaires de (?:travail|bureau)|droit a la deconnexion|n appelle pas (?:de )?reponse|ne (?:vous sentez pas|soyez pas) oblige|fuera (?:del|de mi|de nuestro|de su) horario|(?:mi|nuestro) horario (?:laboral|de trabajo|de oficina)|derecho a la desconexion|no (?:es necesario|se sienta obligad[oa]) (?:que )?(?:responda|contestar|responder))\b`)
 
 	// closingLine is a sign-off: what follows it, when it reads as a
 	// signature, is the signature. A name may follow on the same line.
-	closingLine = regexp.MustCompile(`^(?:` + strings.Join([]string{
+	closingLine = textmatch.Lazy(`^(?:` + strings.Join([]string{
 		`(?:(?:best|kind|kindest|warm|warmest|many|with (?:best|kind|warm|warmest)|all the|sincere|cordial|friendly) )?(?:regards|wishes|greetings)(?: from [a-z]+)?`,
 		`best|all the best|cheers|thanks|thank you|many thanks|thanks again|thank you again|thanks in advance|sincerely|yours sincerely|sincerely yours|yours (?:faithfully|truly|ever)|respectfully|with (?:thanks|appreciation|gratitude|respect)|take care|greetings|br|rgds`,
 		`(?:bien |tres |tres bien )?cordialement|bien a (?:vous|toi)|(?:sinceres |meilleures |mes meilleures |bien sinceres )?salutations(?: distinguees| cordiales| respectueuses| les meilleures)?|sincerement|respectueusement|merci(?: beaucoup| encore| bien| infiniment)?|(?:tres )?(?:bonne|belle) (?:journee|soiree|fin de journee|semaine)|amities|(?:bien )?amicalement|bises|en vous remerciant(?: par avance)?`,
@@ -80,7 +81,7 @@ var (
 		lo siento cannot cant couldn wouldn shouldn`)
 
 	// postscript starts a line that goes on after the signature.
-	postscript = regexp.MustCompile(`^(?:p ?s|p ?d|n ?b|p s s)\b`)
+	postscript = textmatch.Lazy(`^(?:p ?s|p ?d|n ?b|p s s)\b`)
 )
 
 // stripTrailer removes the banner, footers, disclaimers and signature
@@ -113,7 +114,7 @@ func dropBanners(lines, norms []string) ([]string, []string) {
 		switch {
 		case n == "":
 			inBanner = false
-		case bannerLine.MatchString(n):
+		case bannerLine().MatchString(n):
 			inBanner = true
 			continue
 		case inBanner && !answerLike(n):
@@ -129,7 +130,7 @@ func dropBanners(lines, norms []string) ([]string, []string) {
 // answerLike reports a normalized line that holds an answer phrase.
 func answerLike(n string) bool {
 	var toks []string
-	for _, f := range strings.Fields(filler.ReplaceAllString(n, " ")) {
+	for _, f := range strings.Fields(filler().ReplaceAllString(n, " ")) {
 		if f != "," {
 			toks = append(toks, f)
 		}
@@ -141,7 +142,7 @@ func answerLike(n string) bool {
 // they end what the sender wrote.
 func cutFooter(lines, norms []string) ([]string, []string) {
 	for i, n := range norms {
-		if n != "" && footerStart.MatchString(n) {
+		if n != "" && footerStart().MatchString(n) {
 			return lines[:i], norms[:i]
 		}
 	}
@@ -158,8 +159,8 @@ func dropNotices(lines, norms []string) ([]string, []string) {
 			continue
 		}
 		last := i
-		if !officeHours.MatchString(norms[i]) {
-			if !wrapped(lines, norms, i) || !officeHours.MatchString(norms[i]+" "+norms[i+1]) {
+		if !officeHours().MatchString(norms[i]) {
+			if !wrapped(lines, norms, i) || !officeHours().MatchString(norms[i]+" "+norms[i+1]) {
 				continue
 			}
 			last = i + 1
@@ -243,7 +244,7 @@ func dropTrailingSignature(lines, norms []string) []string {
 	for i := start; i < end; i++ {
 		switch {
 		case norms[i] == "":
-		case substitution.MatchString(norms[i]) && !named:
+		case substitution().MatchString(norms[i]) && !named:
 			cut = i + 1
 		case looksLikeName(lines[i]):
 			named = true
@@ -260,7 +261,7 @@ func dropTrailingSignature(lines, norms []string) []string {
 // isClosing reports a sign-off line, alone or followed by a name on the
 // same line ("Thanks, John").
 func isClosing(line, n string) bool {
-	m := closingLine.FindStringSubmatch(n)
+	m := closingLine().FindStringSubmatch(n)
 	if m == nil {
 		return false
 	}
@@ -292,7 +293,7 @@ func signatureLine(line, n string) bool {
 		return false
 	case strings.HasSuffix(strings.TrimSpace(line), ".") && len(words) > 5:
 		return false
-	case postscript.MatchString(n):
+	case postscript().MatchString(n):
 		return false
 	}
 	for _, w := range strings.Fields(n) {
@@ -300,6 +301,6 @@ func signatureLine(line, n string) bool {
 			return false
 		}
 	}
-	return !answerLike(n) && !unsubCore.MatchString(n) && !contrast.MatchString(n) &&
-		!hasCondition(n) && !partial.MatchString(n) && !otherRequest.MatchString(n)
+	return !answerLike(n) && !unsubCore().MatchString(n) && !contrast().MatchString(n) &&
+		!hasCondition(n) && !partial().MatchString(n) && !otherRequest().MatchString(n)
 }

@@ -1,13 +1,14 @@
 package rsvp
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/herald-mail/herald/daemon/textmatch"
 )
 
 var (
 	// unsubCore is the request itself, normalized (see normalize).
-	unsubCore = regexp.MustCompile(`\b(?:` + strings.Join([]string{
+	unsubCore = textmatch.Lazy(`\b(?:` + strings.Join([]string{
 		`unsubscribe|unsub|opt(?:ing)? out|remove (?:me|us)|remove (?:my|this|our|the|that) (?:address|email|e mail|name|contact)|take me off|take my (?:address|email|name) off`,
 		`(?:no longer|not) (?:wish|want|like) to receive|(?:do not|don t|dont) (?:wish|want) to receive|stop (?:sending|emailing|mailing)|(?:do not|don t|dont) (?:send|email|contact) me`,
 		`(?:se |me )?desabonn(?:er|ez|ement|e)|(?:se |me )?desinscri(?:re|ption|vez|s)`,
@@ -36,8 +37,8 @@ var (
 		quiero deseo quisiera mas lo sucesivo adelante partir ahora datos direccion nombre que le un una para al seguir
 		estimados estimadas senores senoras senor senora ruego rogamos les agradeceria agradeceriamos prie prions`)
 
-	subjectPrefix = regexp.MustCompile(`(?i)^(?:\s*(?:\[[^\]]{0,40}\]|(?:re|aw|sv|tr|fw|fwd|rv|r|ref)\s*:))+\s*`)
-	subjectToken  = regexp.MustCompile(`(?i)\bunsubscribe(?:\s+|%20)([A-Za-z0-9_-]{20,1000})(?:$|[^A-Za-z0-9_-])`)
+	subjectPrefix = textmatch.Lazy(`(?i)^(?:\s*(?:\[[^\]]{0,40}\]|(?:re|aw|sv|tr|fw|fwd|rv|r|ref)\s*:))+\s*`)
+	subjectToken  = textmatch.Lazy(`(?i)\bunsubscribe(?:\s+|%20)([A-Za-z0-9_-]{20,1000})(?:$|[^A-Za-z0-9_-])`)
 )
 
 func wordSet(s string) map[string]bool {
@@ -61,7 +62,7 @@ func wordSet(s string) map[string]bool {
 // please remove me", "… my colleague now handles this") is false: it goes
 // to a human.
 func IsUnsubscribe(subject, reply string) bool {
-	s := subjectPrefix.ReplaceAllString(subject, "")
+	s := subjectPrefix().ReplaceAllString(subject, "")
 	if tok := UnsubscribeTokenFromSubject(s); tok != "" {
 		s = strings.Replace(s, tok, " ", 1)
 	}
@@ -75,7 +76,7 @@ func IsUnsubscribe(subject, reply string) bool {
 	var request []string
 	for _, sent := range splitSentences(stripTrailer(t)) {
 		n := sent.norm
-		if loc := unsubReason.FindStringIndex(n); loc != nil && !strings.ContainsAny(sent.orig, "?¿@") {
+		if loc := unsubReason().FindStringIndex(n); loc != nil && !strings.ContainsAny(sent.orig, "?¿@") {
 			if !reasonOnly(n[loc[0]:]) {
 				return false
 			}
@@ -98,10 +99,10 @@ func mayBeUnsubscribe(t string) bool {
 		switch {
 		case n == "":
 		case onlyUnsubWords(n):
-			if unsubCore.MatchString(n) {
+			if unsubCore().MatchString(n) {
 				return true // the request; the lines below may be a signature
 			}
-		case unsubCore.MatchString(n) || unsubReason.MatchString(n) || bannerLine.MatchString(n):
+		case unsubCore().MatchString(n) || unsubReason().MatchString(n) || bannerLine().MatchString(n):
 			return true
 		default:
 			return false
@@ -114,7 +115,7 @@ var (
 	// unsubReason is why someone asks to leave the list: they changed
 	// job, retired, the subject is no longer theirs. It starts a
 	// sentence or follows the request after a comma, "as", "car", "ya que".
-	unsubReason = regexp.MustCompile(`(?:^|\s, |\s(?:, )?(?:as|since|because|car|puisque|parce que|etant donne que|ya que|porque|pues|dado que|puesto que) )(?:` + strings.Join([]string{
+	unsubReason = textmatch.Lazy(`(?:^|\s, |\s(?:, )?(?:as|since|because|car|puisque|parce que|etant donne que|ya que|porque|pues|dado que|puesto que) )(?:` + strings.Join([]string{
 		`(?:i|we) (?:am|m|are|re) (?:now )?(?:no longer|not) (?:working|employed|in charge|responsible|involved|dealing|handling|covering|the (?:right|relevant|correct) (?:person|contact)|interested|with|at|in|part of|based)`,
 		`(?:i|we) (?:no longer|don t|do not|dont) (?:work|deal|handle|cover|hold|need|have anything)`,
 		`(?:i|we) (?:have|ve) (?:now )?(?:retired|left|moved|changed (?:jobs?|positions?|roles?|departments?|employers?))`,
@@ -133,7 +134,7 @@ var (
 	}, "|") + `)\b`)
 
 	// redirect sends the invitation to someone else: a person decides.
-	redirect = regexp.MustCompile(`\b(?:contact|send|sent|forward|write to|successor|replac|instead|now (?:in charge|responsible|handles|handling|deals)|new (?:contact|person|head|director)|successeur|remplac|contacter|contactez|ecrire a|envoyer|transmettre|nouvelle? (?:responsable|interlocut|directeur|directrice)|sucesor|sucesora|sustitu|contactar|contacte|escribir a|enviar|reenviar|remitir|dirigirse|nuevo responsable|nueva responsable)`)
+	redirect = textmatch.Lazy(`\b(?:contact|send|sent|forward|write to|successor|replac|instead|now (?:in charge|responsible|handles|handling|deals)|new (?:contact|person|head|director)|successeur|remplac|contacter|contactez|ecrire a|envoyer|transmettre|nouvelle? (?:responsable|interlocut|directeur|directrice)|sucesor|sucesora|sustitu|contactar|contacte|escribir a|enviar|reenviar|remitir|dirigirse|nuevo responsable|nueva responsable)`)
 )
 
 // maxReasonWords bounds a reason: a longer story is for a person.
@@ -142,8 +143,8 @@ const maxReasonWords = 25
 // reasonOnly reports that the normalized reason n says only why: no
 // answer to the invitation, no one else to write to.
 func reasonOnly(n string) bool {
-	return len(strings.Fields(n)) <= maxReasonWords && !redirect.MatchString(n) &&
-		!substitution.MatchString(n) && len(findMatches(0, n)) == 0
+	return len(strings.Fields(n)) <= maxReasonWords && !redirect().MatchString(n) &&
+		!substitution().MatchString(n) && len(findMatches(0, n)) == 0
 }
 
 // essentiallyUnsubscribe reports normalized text that holds the request
@@ -156,11 +157,11 @@ func essentiallyUnsubscribe(n string, maxWords int) bool {
 
 // requestOnly is essentiallyUnsubscribe without the vocabulary screen.
 func requestOnly(n string, maxWords int) bool {
-	if !unsubCore.MatchString(n) {
+	if !unsubCore().MatchString(n) {
 		return false
 	}
-	rest := unsubCore.ReplaceAllString(n, " ")
-	rest = filler.ReplaceAllString(rest, " ")
+	rest := unsubCore().ReplaceAllString(n, " ")
+	rest = filler().ReplaceAllString(rest, " ")
 	count := 0
 	for _, w := range strings.Fields(rest) {
 		if w == "," {
@@ -179,7 +180,7 @@ func requestOnly(n string, maxWords int) bool {
 // undecoded are tolerated), or "". The token is returned as written, to
 // be checked with compose.ParseUnsubscribeToken.
 func UnsubscribeTokenFromSubject(subject string) string {
-	m := subjectToken.FindStringSubmatch(subject)
+	m := subjectToken().FindStringSubmatch(subject)
 	if m == nil {
 		return ""
 	}

@@ -17,7 +17,7 @@ var unsubVocabulary = sync.OnceValue(func() map[string]bool {
 	for w := range unsubAllowed {
 		v[w] = true
 	}
-	for _, re := range []string{unsubCore.String(), filler.String()} {
+	for _, re := range []string{unsubCore().String(), filler().String()} {
 		for w := range languageWords(re) {
 			v[w] = true
 		}

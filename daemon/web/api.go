@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -33,6 +34,7 @@ type dash struct {
 	Backend
 	log    *slog.Logger
 	health *service.Health
+	pages  map[string]*template.Template // Server.pages
 
 	hub *hub // the live updates' reader (events.go)
 
@@ -62,7 +64,8 @@ func (d *dash) engine(ctx context.Context) (*waves.Engine, *config.Config, error
 // refuses a state-changing request from another site.
 func (s *Server) Dashboard(b Backend) {
 	s.sessions = newSessions(b.SessionKey)
-	d := &dash{Backend: b, log: s.Log, health: s.Health}
+	s.pages = parsePages(templateFS)
+	d := &dash{Backend: b, log: s.Log, health: s.Health, pages: s.pages}
 	d.hub = &hub{d: d, every: &s.Limits.StreamTick, subs: map[chan snapshot]struct{}{}}
 	csrf := s.crossOrigin(b.Config().HTTP.PublicURL)
 	open := func(pattern string, h http.HandlerFunc) { s.mux.Handle(pattern, secure(csrf.Handler(h))) }

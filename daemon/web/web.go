@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -38,6 +39,8 @@ type Server struct {
 	users atomic.Pointer[[]config.User]
 	// sessions signs login cookies; nil until Dashboard is called.
 	sessions *sessions
+	// pages are the dashboard's page templates, parsed by Dashboard.
+	pages map[string]*template.Template
 	// bcryptSlots bounds the password checks running at once.
 	bcryptSlots chan struct{}
 	// logins counts failed logins, for the login rate limit.
