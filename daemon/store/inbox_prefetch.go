@@ -1,6 +1,10 @@
 package store
 
-import "database/sql"
+import (
+	"database/sql"
+	"strings"
+	"unicode/utf8"
+)
 
 // MessageKey is what the inbox looks up for one message of a batch
 // (Prefetch): the strings exactly as the triage passes them to
@@ -65,18 +69,23 @@ func (t *InboxTx) Prefetch(account string, keys []MessageKey) error {
 		deliveries: map[string]*SentDelivery{}}
 	var ids, hashes, clean, senders []string
 	for _, k := range keys {
-		if k.MessageID != "" {
-			ids = append(ids, k.MessageID)
-		} else {
+		switch {
+		case k.MessageID == "":
 			hashes = append(hashes, k.Hash)
+		case queryable(k.MessageID):
+			ids = append(ids, k.MessageID)
 		}
 		senders = append(senders, k.From)
 		for _, r := range k.Refs {
-			if r != "" {
+			if r != "" && queryable(r) {
 				ids = append(ids, r)
 			}
 		}
-		clean = append(clean, cleanIDs(k.Refs)...)
+		for _, c := range cleanIDs(k.Refs) {
+			if queryable(c) {
+				clean = append(clean, c)
+			}
+		}
 	}
 	if err := t.prefetchIDs(p, distinct(ids)); err != nil {
 		return wrap(err, "look up the batch's messages of %s", account)
@@ -92,6 +101,14 @@ func (t *InboxTx) Prefetch(account string, keys []MessageKey) error {
 	}
 	t.pre = p
 	return nil
+}
+
+// queryable reports a value PostgreSQL takes as text: valid UTF-8
+// without NUL. Any other fails the statement, and with it the whole
+// batch's look-up: such a key is left to its message's own look-up, in
+// the message's savepoint (Try), where it fails that message alone.
+func queryable(v string) bool {
+	return utf8.ValidString(v) && strings.IndexByte(v, 0) < 0
 }
 
 // distinct is vals without repeats, in their first order.
@@ -208,7 +225,7 @@ func (t *InboxTx) prefetchDeliveries(p *prefetched, ids []string) error {
 func (t *InboxTx) prefetchContacts(addrs []string) error {
 	var keys []string
 	for _, a := range addrs {
-		if key, err := EmailKey(a); err == nil {
+		if key, err := EmailKey(a); err == nil && queryable(key) {
 			keys = append(keys, key)
 		}
 	}

@@ -261,3 +261,34 @@ func TestNewEnquiryReferences(t *testing.T) {
 		t.Errorf("GCCM-0001 = %+v, want one with no suppression", e)
 	}
 }
+
+// TestPrefetchLeavesOddKeys: a key PostgreSQL cannot take as text
+// (invalid UTF-8, NUL) does not fail the batch's Prefetch: it is left to
+// its message's own look-up, and the other keys are prefetched.
+func TestPrefetchLeavesOddKeys(t *testing.T) {
+	s := openTest(t)
+	keys := []MessageKey{
+		{MessageID: "bad\xff@x", From: "bad\xff@x.org", Refs: []string{"nul\x00@x"}},
+		{MessageID: "good@x", From: "good@x.org", Refs: []string{"parent@x"}},
+	}
+	err := s.Inbox(context.Background(), func(tx *InboxTx) error {
+		if err := tx.Prefetch("habitat", keys); err != nil {
+			return err
+		}
+		if _, known := tx.pre.seen("habitat", "bad\xff@x", ""); known {
+			t.Error("an invalid Message-ID was prefetched")
+		}
+		if _, known := tx.pre.facts("habitat", keys[0].Refs); known {
+			t.Error("a Message-ID with NUL was prefetched")
+		}
+		_, seen := tx.pre.seen("habitat", "good@x", "")
+		_, thread := tx.pre.facts("habitat", keys[1].Refs)
+		if !seen || !thread {
+			t.Errorf("good@x prefetched: seen %v, thread %v; want both", seen, thread)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Inbox() = %v", err)
+	}
+}
