@@ -14,6 +14,9 @@ type MessageKey struct {
 	MessageID string // without <>; "" when the message has none
 	Hash      string // the content hash, looked up when MessageID is ""
 	From      string // the sender's address
+	// Contacts are other addresses looked up as contacts: a bounce's
+	// failed recipients.
+	Contacts []string
 	// Refs are the Message-IDs the message names: In-Reply-To,
 	// References, a bounce's returned Message-ID.
 	Refs []string
@@ -75,7 +78,7 @@ func (t *InboxTx) Prefetch(account string, keys []MessageKey) error {
 		case queryable(k.MessageID):
 			ids = append(ids, k.MessageID)
 		}
-		senders = append(senders, k.From)
+		senders = append(append(senders, k.From), k.Contacts...)
 		for _, r := range k.Refs {
 			if r != "" && queryable(r) {
 				ids = append(ids, r)
@@ -97,7 +100,7 @@ func (t *InboxTx) Prefetch(account string, keys []MessageKey) error {
 		return wrap(err, "look up the wave messages the batch answers")
 	}
 	if err := t.prefetchContacts(senders); err != nil {
-		return wrap(err, "look up the batch's senders")
+		return wrap(err, "look up the batch's senders and bounced recipients")
 	}
 	t.pre = p
 	return nil

@@ -192,7 +192,13 @@ func batchKeys(ps []parsed) []store.MessageKey {
 		if id := x.cls.OriginalMessageID; id != "" {
 			refs = append(refs, id) // a bounce's, mapped to our wave message
 		}
-		keys = append(keys, store.MessageKey{MessageID: x.m.MessageID, Hash: x.hash, From: x.m.FromAddress(), Refs: refs})
+		k := store.MessageKey{MessageID: x.m.MessageID, Hash: x.hash, From: x.m.FromAddress(), Refs: refs}
+		if x.cls.Kind == classify.Bounce {
+			for _, rc := range x.cls.Failed() {
+				k.Contacts = append(k.Contacts, rc.Address) // bounceContacts looks them up
+			}
+		}
+		keys = append(keys, k)
 	}
 	return keys
 }
