@@ -25,21 +25,31 @@ type SentDelivery struct {
 // In-Reply-To and References of a reply, or the Message-ID inside a
 // bounce); nil when none does. deliveries_message_id serves it.
 func (s *Store) DeliveryByMessageIDs(ctx context.Context, ids []string) (*SentDelivery, error) {
-	return deliveryByMessageIDs(ctx, s.db, ids)
+	return deliveryByMessageIDs(ctx, s.db, cleanIDs(ids))
 }
 
 // DeliveryByMessageIDs is Store.DeliveryByMessageIDs inside the batch.
 func (t *InboxTx) DeliveryByMessageIDs(ids []string) (*SentDelivery, error) {
-	return deliveryByMessageIDs(t.ctx, t.tx, ids)
+	clean := cleanIDs(ids)
+	if d, known := t.pre.delivery(clean); known {
+		return d, nil
+	}
+	return deliveryByMessageIDs(t.ctx, t.tx, clean)
 }
 
-func deliveryByMessageIDs(ctx context.Context, db querier, ids []string) (*SentDelivery, error) {
+// cleanIDs is ids without <> and blanks, as deliveries keep them.
+func cleanIDs(ids []string) []string {
 	var clean []string
 	for _, id := range ids {
 		if id = strings.Trim(strings.TrimSpace(id), "<>"); id != "" {
 			clean = append(clean, id)
 		}
 	}
+	return clean
+}
+
+// deliveryByMessageIDs looks up ids, cleaned (cleanIDs).
+func deliveryByMessageIDs(ctx context.Context, db querier, clean []string) (*SentDelivery, error) {
 	// The newest match of all chunks of ids wins.
 	var found *SentDelivery
 	err := inChunks(clean, func(chunk []any) (bool, error) {

@@ -35,6 +35,7 @@ func (t *InboxTx) Try(f func() error) (failed, err error) {
 	}
 	t.open = t.pg
 	queued := len(t.actions)
+	t.pre.begin()
 	failed = func() (err error) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -45,6 +46,7 @@ func (t *InboxTx) Try(f func() error) (failed, err error) {
 	}()
 	if failed != nil {
 		t.actions = t.actions[:queued]
+		t.pre.rollback()
 		if _, err := t.tx.ExecContext(t.ctx, `ROLLBACK TO message`); err != nil {
 			return failed, fmt.Errorf("rollback to savepoint: %w", err)
 		}

@@ -26,10 +26,6 @@ func (r *recorder) enquiry() error {
 	if r.forcedCategory != "" {
 		actions.Category, actions.Folder = r.forcedCategory, r.forcedFolder
 	}
-	ref, err := r.tx.NextRef(r.p.Config.Event.RefPrefix)
-	if err != nil {
-		return err
-	}
 	to := classify.ReplyAddress(m)
 	suppressed, err := r.ackPolicy(&actions, to)
 	if err != nil {
@@ -46,8 +42,10 @@ func (r *recorder) enquiry() error {
 		// acknowledgement, if any, goes to the return path, like every one.
 		from = NoSender
 	}
-	eid, err := r.tx.AddEnquiry(store.Enquiry{
-		Ref: ref, Account: r.p.Account.Name, Mailbox: r.mb.Name, From: from, FromName: fromName,
+	// The next reference and the enquiry in one call: one statement on
+	// PostgreSQL.
+	ref, eid, err := r.tx.NewEnquiry(r.p.Config.Event.RefPrefix, store.Enquiry{
+		Account: r.p.Account.Name, Mailbox: r.mb.Name, From: from, FromName: fromName,
 		Subject: m.Subject, Category: actions.Category, Language: r.x.lang, ReceivedAt: r.now, AckSuppressed: suppressed,
 	})
 	if err != nil {

@@ -148,8 +148,12 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 	}
 	var queued bool
 	var seen [][2]string
+	keys := batchKeys(ps)
 	err := p.Store.Inbox(ctx, func(tx *store.InboxTx) error {
 		queued, seen = false, seen[:0]
+		if err := p.prefetch(tx, mb, keys); err != nil {
+			return err
+		}
 		var last uint32
 		for _, x := range ps {
 			r, err := p.recordOne(tx, mb, x)
@@ -173,6 +177,48 @@ func (p *Processor) Process(ctx context.Context, mb inbox.Mailbox, batch []inbox
 	if queued && p.Queued != nil {
 		p.Queued()
 	}
+	return nil
+}
+
+// batchKeys is what recording ps looks up in the store by Message-ID,
+// hash and sender, for Prefetch.
+func batchKeys(ps []parsed) []store.MessageKey {
+	keys := make([]store.MessageKey, 0, len(ps))
+	for _, x := range ps {
+		if x.m == nil || x.f.HeaderOnly {
+			continue // filed without a look-up
+		}
+		refs := append(append([]string{}, x.m.InReplyTo...), x.m.References...)
+		if id := x.cls.OriginalMessageID; id != "" {
+			refs = append(refs, id) // a bounce's, mapped to our wave message
+		}
+		k := store.MessageKey{MessageID: x.m.MessageID, Hash: x.hash, From: x.m.FromAddress(), Refs: refs}
+		if x.cls.Kind == classify.Bounce {
+			for _, rc := range x.cls.Failed() {
+				k.Contacts = append(k.Contacts, rc.Address) // bounceContacts looks them up
+			}
+		}
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// prefetch has the store read the batch's look-ups at once: on
+// PostgreSQL each is a round trip, and the batch's messages asked them
+// one by one (docs/BENCHMARKS.md, "Inbox look-ups per batch"). It runs
+// in a savepoint of its own: when it fails otherwise than by the
+// database's own trouble, the messages look themselves up as before,
+// each in its savepoint, where a failure is that message's alone.
+func (p *Processor) prefetch(tx *store.InboxTx, mb inbox.Mailbox, keys []store.MessageKey) error {
+	failed, err := tx.Try(func() error { return tx.Prefetch(p.Account.Name, keys) })
+	if err != nil || failed == nil {
+		return err
+	}
+	if store.IsStoreFailure(failed) {
+		return failed
+	}
+	p.Log.Warn("batch look-up failed; looking messages up one by one", "component", "triage", "account", mb.Account,
+		"mailbox", mb.Name, "err", failed)
 	return nil
 }
 
