@@ -17,7 +17,7 @@ import (
 // a message that says it was generated automatically or must not be
 // answered, a reference or registry number given to "your enquiry", a
 // mailbox no longer read, an automatic forward, a sender verification.
-var robotText = textmatch.Lazy(`(?i)(` +
+var robotText = textmatch.LazyScreened(`(?i)(` +
 	// "generated automatically", "do not reply", in the five languages.
 	`(?m:^\s*(message|mensaje|mensagem|messaggio|notification|notificaci[óo]n|notifica) (autom[áa]tic[oa]|automatique|automatica|generad[oa] autom[áa]ticamente)\b)|` +
 	`\b(cette|une) notification automatique|\bnotificaci[óo]n autom[áa]tica\b|` +
@@ -49,8 +49,8 @@ var robotText = textmatch.Lazy(`(?i)(` +
 // it will be handled later. A person acknowledging the invitation names
 // it ("accusons réception de votre invitation") or answers it.
 var (
-	receiptText  = textmatch.Lazy(`(?i)\b(accuse|accusons) (bonne )?r[ée]ception de votre (courriel|message|e-?mail|mail|envoi)\b|\bacusa(mos)? (de )?recibo de su (correo|mensaje|e-?mail)\b|\b(acknowledges?|confirms?) receipt of your (e-?mail|message)\b`)
-	handlingText = textmatch.Lazy(`(?i)\b(sera|seront) (étudiée?s?|[ée]tudi[ée]e?s?|trait[ée]e?s?|transmise?s?|examin[ée]e?s?)\b|fera l'objet d'une r[ée]ponse|\bser[áa] (turnad|atendid|respondid|tramitad|revisad)|\ba la brevedad\b|\bwill be (dealt with|reviewed|considered|answered|responded to|processed)\b|\bin due course\b`)
+	receiptText  = textmatch.LazyScreened(`(?i)\b(accuse|accusons) (bonne )?r[ée]ception de votre (courriel|message|e-?mail|mail|envoi)\b|\bacusa(mos)? (de )?recibo de su (correo|mensaje|e-?mail)\b|\b(acknowledges?|confirms?) receipt of your (e-?mail|message)\b`)
+	handlingText = textmatch.LazyScreened(`(?i)\b(sera|seront) (étudiée?s?|[ée]tudi[ée]e?s?|trait[ée]e?s?|transmise?s?|examin[ée]e?s?)\b|fera l'objet d'une r[ée]ponse|\bser[áa] (turnad|atendid|respondid|tramitad|revisad)|\ba la brevedad\b|\bwill be (dealt with|reviewed|considered|answered|responded to|processed)\b|\bin due course\b`)
 )
 
 // leftText is the notice of someone who left, and redirectText the
@@ -58,24 +58,28 @@ var (
 // request to be taken off the list (which a person who left may write, and
 // is an unsubscribe), make an automatic notice.
 var (
-	leftText = textmatch.Lazy(`(?i)\b(i|he|she) (have|has) left (the|my|our|his|her)\b|\bi am no longer (with|at|working (at|for|in))\b|\bi no longer work (at|for|in|with)\b|\bis no longer (with|employed|working)\b|` +
+	leftText = textmatch.LazyScreened(`(?i)\b(i|he|she) (have|has) left (the|my|our|his|her)\b|\bi am no longer (with|at|working (at|for|in))\b|\bi no longer work (at|for|in|with)\b|\bis no longer (with|employed|working)\b|` +
 		`\bj'ai quitt[ée] (mes fonctions|mon poste|la |le |l')|\bje ne (travaille|fais) plus (à|au|pour|partie)|` +
 		`\bya no (trabajo|formo parte|laboro|presto servicios) (en|de|con|para)\b|` +
 		`\bnon lavoro più |\bnon faccio più parte\b|\bj[áa] n[ãa]o (fa[çc]o parte|trabalho)\b|\bich bin nicht mehr (bei|für|in)\b`)
-	redirectText = textmatch.Lazy(`(?i)\b(please|kindly) (contact|write to|send|direct|forward|address|resend)|\bmerci de (contacter|vous adresser|[ée]crire|transmettre)|\bveuillez (contacter|vous adresser|[ée]crire)|` +
+	redirectText = textmatch.LazyScreened(`(?i)\b(please|kindly) (contact|write to|send|direct|forward|address|resend)|\bmerci de (contacter|vous adresser|[ée]crire|transmettre)|\bveuillez (contacter|vous adresser|[ée]crire)|` +
 		`\bdir[íi]j(a|ase)\b|\bescriba a\b|\bcontacte (a|con)\b|\bpor favor,? (escriba|contacte|env[íi]e)|\bla prego di (scrivere|contattare)|\bsi prega di (contattare|scrivere)|\bcontatt(are|i)\b|\bcontacte\b|\bwenden sie sich (bitte )?an\b|\bbitte (wenden|schreiben|kontaktieren)`)
-	takeOffText = textmatch.Lazy(`(?i)remove|unsubscribe|d[ée]sinscri|retirer|supprimer|\bbaja\b|eliminar|borrar|cancellare|rimuovere|austragen|entfernen|remover|descadastr`)
+	takeOffText = textmatch.LazyScreened(`(?i)remove|unsubscribe|d[ée]sinscri|retirer|supprimer|\bbaja\b|eliminar|borrar|cancellare|rimuovere|austragen|entfernen|remover|descadastr`)
 )
 
 // noticeText reports a lead text that is one of the notices above.
 func noticeText(lead string) bool {
-	if robotText().MatchString(lead) {
+	// Screened (textmatch): each pattern runs only on a lead holding one
+	// of the words every match of it needs, which almost no person's
+	// message holds; the lead is folded once for all of them.
+	folded := textmatch.Fold(lead)
+	if robotText().Match(lead, folded) {
 		return true
 	}
-	if receiptText().MatchString(lead) && handlingText().MatchString(lead) {
+	if receiptText().Match(lead, folded) && handlingText().Match(lead, folded) {
 		return true
 	}
-	return leftText().MatchString(lead) && redirectText().MatchString(lead) && anyAddr().MatchString(lead) && !takeOffText().MatchString(lead)
+	return leftText().Match(lead, folded) && redirectText().Match(lead, folded) && anyAddr().MatchString(lead) && !takeOffText().Match(lead, folded)
 }
 
 // weakSubject reports an automatic subject in a form people also use: a
