@@ -134,7 +134,7 @@ var (
 // does not open a message with "This is an automatic reply". "This
 // message was automatically generated" is not one: Gmail and Apple Mail
 // write it on the unsubscribe requests they send for their users.
-var selfDeclared = textmatch.Lazy(`(?i)\b(this is an? (automatic|automated|auto-generated|automatically generated|auto)[- ]?(reply|response)|` +
+var selfDeclared = textmatch.LazyScreenedAny(`(?i)\b(this is an? (automatic|automated|auto-generated|automatically generated|auto)[- ]?(reply|response)|` +
 	`this (e-?mail|message) is an? (automatic|automated) (reply|response)|` +
 	`ceci est une r[ée]ponse automatique|` +
 	`([ée]sta|este) es (una respuesta|un mensaje) autom[áa]tic[oa]|` +
@@ -153,7 +153,7 @@ var selfDeclared = textmatch.Lazy(`(?i)\b(this is an? (automatic|automated|auto-
 // ticket phrases name tickets and cases, or a request with its number,
 // never "your message" or a bare "your request was received", which an
 // assistant answering the invitation may write.
-var machineText = textmatch.Lazy(`(?i)\b(` +
+var machineText = textmatch.LazyScreenedAny(`(?i)\b(` +
 	`ceci est un (message|courriel|e-?mail|mail) automatique|` +
 	`(ce|le pr[ée]sent) (message|courriel|e-?mail|mail) (est|a [ée]t[ée]) (g[ée]n[ée]r[ée]|envoy[ée]|[ée]mis) automatiquement|` +
 	`this is an? (automatic|automated|auto-generated|automatically generated) (message|notification|e-?mail|acknowledge?ment)|` +
@@ -199,7 +199,8 @@ func autoReply(m *message.Message) (reason string, subjectOnly bool) {
 	if autoReplySubject().MatchString(m.Subject) && !weakSubject(m.Subject, lead) {
 		return "subject", false
 	}
-	if selfDeclared().MatchString(lead) || machineText().MatchString(lead) || (noticeText(lead) && !question(m.Subject)) {
+	folded := textmatch.Fold(lead)
+	if selfDeclared().Match(lead, folded) || machineText().Match(lead, folded) || (noticeText(lead, folded) && !question(m.Subject)) {
 		return "text", false
 	}
 	if absenceSubject().MatchString(m.Subject) && (len(m.InReplyTo) > 0 || len(m.References) > 0) {

@@ -17,7 +17,7 @@ import (
 // a message that says it was generated automatically or must not be
 // answered, a reference or registry number given to "your enquiry", a
 // mailbox no longer read, an automatic forward, a sender verification.
-var robotText = textmatch.LazyScreened(`(?i)(` +
+var robotText = textmatch.LazyScreenedAny(`(?i)(` +
 	// "generated automatically", "do not reply", in the five languages.
 	`(?m:^\s*(message|mensaje|mensagem|messaggio|notification|notificaci[óo]n|notifica) (autom[áa]tic[oa]|automatique|automatica|generad[oa] autom[áa]ticamente)\b)|` +
 	`\b(cette|une) notification automatique|\bnotificaci[óo]n autom[áa]tica\b|` +
@@ -68,11 +68,10 @@ var (
 )
 
 // noticeText reports a lead text that is one of the notices above.
-func noticeText(lead string) bool {
-	// Screened (textmatch): each pattern runs only on a lead holding one
-	// of the words every match of it needs, which almost no person's
-	// message holds; the lead is folded once for all of them.
-	folded := textmatch.Fold(lead)
+// Screened (textmatch): each pattern, and each branch of robotText, runs
+// only on a lead holding one of the words every match of it needs, which
+// almost no person's message holds; folded is textmatch.Fold(lead).
+func noticeText(lead, folded string) bool {
 	if robotText().Match(lead, folded) {
 		return true
 	}
