@@ -51,6 +51,9 @@ type liveHerald struct {
 	stderr *syncBuffer
 	done   chan struct{}
 	err    error // from Wait, once done is closed
+	// dashboard is the address the banner names (host:port), once
+	// startLiveHerald returned.
+	dashboard string
 }
 
 var liveDashboardLine = regexp.MustCompile(`^\s+dashboard\s+http://(\S+)`)
@@ -74,8 +77,9 @@ func startLiveHerald(t *testing.T, name, config string) *liveHerald {
 		sc := bufio.NewScanner(out)
 		seen := false
 		for sc.Scan() {
-			if !seen && liveDashboardLine.MatchString(sc.Text()) {
+			if m := liveDashboardLine.FindStringSubmatch(sc.Text()); !seen && m != nil {
 				seen = true
+				h.dashboard = m[1]
 				close(ready)
 			}
 		}
