@@ -132,9 +132,11 @@ type PGProbe struct {
 // message over a run of seconds, rarely enough to cost little.
 const sampleEvery = 20 * time.Millisecond
 
-// pgWriteLockClassid and pgWriteLockObjid are the store's pgWriteLock
-// (0x686572616c64) as pg_locks shows a bigint advisory key: its high
-// and low 32 bits.
+// pgWriteLockClassid and pgWriteLockObjid are the global write lock
+// the store took in every PostgreSQL transaction until bcb921d
+// (0x686572616c64), as pg_locks shows a bigint advisory key: its high
+// and low 32 bits. A build since never takes it: the probe still looks,
+// so that a run of an older build (HERALD_BENCH_REV) shows its share.
 const pgWriteLockClassid, pgWriteLockObjid = 0x6865, 0x72616c64
 
 // StartPGProbe resets the server's statement statistics and starts
