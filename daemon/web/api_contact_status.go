@@ -26,12 +26,12 @@ func (d *dash) apiContactStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, cfg := principal(r), d.Config()
-	if !d.mayContact(r.Context(), p, cfg, j) {
+	vis := d.visibleLists(r.Context(), p, cfg)
+	if !mayContact(vis, j) {
 		forbidden(w, "contact "+j.Email)
 		return
 	}
 	var lists []string
-	vis := d.visibleLists(r.Context(), p, cfg)
 	if l := r.FormValue("list"); l != "" {
 		if !mayList(vis, l) {
 			forbidden(w, "list "+l)

@@ -177,11 +177,13 @@ func (d *dash) apiContact(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if !d.mayContact(r.Context(), principal(r), d.Config(), j) {
+	p, cfg := principal(r), d.Config()
+	vis := d.visibleLists(r.Context(), p, cfg)
+	if !mayContact(vis, j) {
 		forbidden(w, "contact "+j.Email)
 		return
 	}
-	d.limitContact(r.Context(), principal(r), d.Config(), j)
+	limitContact(vis, p, cfg, j)
 	writeJSON(w, http.StatusOK, j)
 }
 
@@ -191,8 +193,8 @@ func (d *dash) apiContact(w http.ResponseWriter, r *http.Request) {
 // of those lists (contact-wide lines such as an RSVP stay). Messages
 // read from the contact are left out: nothing records which account's
 // mailbox they reached.
-func (d *dash) limitContact(ctx context.Context, p *Principal, cfg *config.Config, c *ops.Contact) {
-	vis := d.visibleLists(ctx, p, cfg)
+// vis is visibleLists' answer for p.
+func limitContact(vis map[string]bool, p *Principal, cfg *config.Config, c *ops.Contact) {
 	if vis == nil {
 		return
 	}
@@ -206,9 +208,8 @@ func (d *dash) limitContact(ctx context.Context, p *Principal, cfg *config.Confi
 }
 
 // mayContact: a user limited to some accounts sees the contacts of the
-// lists they may see.
-func (d *dash) mayContact(ctx context.Context, p *Principal, cfg *config.Config, c *ops.Contact) bool {
-	vis := d.visibleLists(ctx, p, cfg)
+// lists they may see (vis, visibleLists' answer).
+func mayContact(vis map[string]bool, c *ops.Contact) bool {
 	if vis == nil {
 		return true
 	}

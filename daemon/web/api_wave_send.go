@@ -168,7 +168,7 @@ func (d *dash) visibleContact(r *http.Request, email string) (*store.Contact, er
 	if err != nil {
 		return nil, err
 	}
-	if !d.mayContact(r.Context(), principal(r), d.Config(), j) {
+	if !mayContact(d.visibleLists(r.Context(), principal(r), d.Config()), j) {
 		return nil, fmt.Errorf("%w: no contact %s on your lists", ops.ErrNotFound, email)
 	}
 	return d.Store.ContactByEmail(r.Context(), email)

@@ -88,11 +88,16 @@ func (d *dash) contactPage(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, err)
 		return
 	}
-	if j == nil || !d.mayContact(r.Context(), principal(r), d.Config(), j) {
+	p, cfg := principal(r), d.Config()
+	var vis map[string]bool
+	if j != nil {
+		vis = d.visibleLists(r.Context(), p, cfg)
+	}
+	if j == nil || !mayContact(vis, j) {
 		d.notFoundPage(w, r, "lists", r.PathValue("email"))
 		return
 	}
-	d.limitContact(r.Context(), principal(r), d.Config(), j)
+	limitContact(vis, p, cfg, j)
 	d.render(w, r, http.StatusOK, "contact", d.view(r, "lists", "contacts", j))
 }
 
