@@ -216,25 +216,7 @@ const nodesRate = 100
 // at least contacts/rate, less a tenth for the slots' edges.
 func checkSharedWave(t *testing.T, db *sql.DB, pids []int, contacts int) {
 	t.Helper()
-	rows, err := db.Query(`SELECT claimed_by, count(*) FROM deliveries WHERE wave = 'invitation' AND state = 'sent' GROUP BY claimed_by`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	by := map[int]int{}
-	for rows.Next() {
-		var owner string
-		var n int
-		if err := rows.Scan(&owner, &n); err != nil {
-			t.Fatal(err)
-		}
-		pid, _, _ := strings.Cut(owner, "@")
-		p, err := strconv.Atoi(pid)
-		if err != nil {
-			t.Fatalf("%d rows sent by %q: not a node", n, owner)
-		}
-		by[p] = n
-	}
+	by := sentPerOwner(t, db) // the test's one wave
 	t.Logf("sent per node (pid: rows): %v", by)
 	for i, p := range pids {
 		if by[p] == 0 {
