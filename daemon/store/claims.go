@@ -139,14 +139,6 @@ func RateSlot(n int, per time.Duration) (slot time.Duration, tokens int) {
 	return per * time.Duration(k) / time.Duration(n), k
 }
 
-// TakeRateToken takes one of account's shared rate tokens (smtp.rate,
-// shared by the nodes) in the current slot of RateSlot(n, per). When the
-// slot is spent it takes none and says how long until the next one.
-func (s *Store) TakeRateToken(ctx context.Context, account string, n int, per time.Duration) (time.Duration, bool, error) {
-	got, _, wait, err := s.TakeRateTokens(ctx, account, n, per, 1)
-	return wait, got > 0, err
-}
-
 // TakeRateTokens takes want of account's shared rate tokens at once, or
 // one when fewer than want are left in the current slot of
 // RateSlot(n, per), or none when it is spent: it returns how many it

@@ -159,3 +159,10 @@ func TestTakeRateTokensAtOnce(t *testing.T) {
 		return
 	}
 }
+
+// TakeRateToken takes one shared rate token, as a pool taking them one
+// at a time would (the tests' shorthand for TakeRateTokens(…, 1)).
+func (s *Store) TakeRateToken(ctx context.Context, account string, n int, per time.Duration) (time.Duration, bool, error) {
+	got, _, wait, err := s.TakeRateTokens(ctx, account, n, per, 1)
+	return wait, got > 0, err
+}
